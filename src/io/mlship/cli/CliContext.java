@@ -1,0 +1,72 @@
+package io.mlship.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mlship.result.ResultFile;
+import io.mlship.spec.SpecLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the commands of one CLI run share. Clients are created on first use, so a command pays only for
+ * what it touches (start-up time matters: every Jenkins step starts the CLI afresh).
+ */
+public final class CliContext {
+    private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
+    private final PrintStream out;
+    private final PrintStream err;
+    private SpecLoader specLoader;
+    private String version;
+
+    public CliContext() {
+        this(System.out, System.err);
+    }
+
+    public CliContext(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** Data a caller may pipe on (rendered YAML). */
+    public PrintStream out() {
+        return out;
+    }
+
+    /** Messages for the person watching the console. */
+    public PrintStream err() {
+        return err;
+    }
+
+    public SpecLoader specLoader() {
+        if (specLoader == null) {
+            specLoader = new SpecLoader(json);
+        }
+        return specLoader;
+    }
+
+    public ResultFile resultFile() {
+        return new ResultFile(json);
+    }
+
+    /** The mlship version, from the same resource the Jenkins library reads to check the CLI. */
+    public String version() {
+        if (version == null) {
+            try (InputStream in = CliContext.class.getResourceAsStream("/io/mlship/version.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("io/mlship/version.txt missing from the mlship jar");
+                }
+                version = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return version;
+    }
+}

@@ -1,0 +1,71 @@
+package io.mlship.cli;
+
+import io.mlship.result.MlshipException;
+import io.mlship.result.Problem;
+import io.mlship.spec.LoadedSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        versionProvider = MlshipCommand.Version.class,
+        description = {"Check a release spec and report every problem at once, with its path, line and a hint.",
+                "Nothing remote is contacted. Exit 0 when valid (warnings allowed), 2 when not."})
+final class ValidateCommand extends StepCommand {
+
+    @Option(names = "--spec", paramLabel = "FILE", defaultValue = "mlship.yaml",
+            description = "The release spec (YAML or JSON). Default: ${DEFAULT-VALUE}.")
+    Path spec;
+
+    @Option(names = "--env", paramLabel = "ENV",
+            description = "Check only this environment (default: all of them).")
+    String env;
+
+    @Option(names = "--repo-root", paramLabel = "DIR",
+            description = "Folder that relative paths resolve against and may not leave (default: the spec's folder).")
+    Path repoRoot;
+
+    @Override
+    String name() {
+        return "validate";
+    }
+
+    @Override
+    Path defaultResultDir() {
+        return besideSpec(spec);
+    }
+
+    @Override
+    void execute(Map<String, Object> result) {
+        result.put("spec", spec.toString());
+        LoadedSpec loaded;
+        try {
+            loaded = context().specLoader().load(spec, repoRoot);
+        } catch (MlshipException e) {
+            result.put("valid", false);
+            result.put("problems", e.problems());
+            throw e;
+        }
+        List<Problem> problems = loaded.problems();
+        result.put("valid", loaded.isValid());
+        result.put("problems", problems);
+        var err = context().err();
+        for (Problem p : loaded.warnings()) {
+            err.println("  " + p.format());
+        }
+        loaded.requireValid();
+        List<String> environments = new ArrayList<>(loaded.environments().keySet());
+        if (env != null) {
+            loaded.forEnvironment(env);
+            environments = List.of(env);
+        }
+        result.put("environments", environments);
+        result.put("service", loaded.environments().values().iterator().next().service().name());
+        err.println("[mlship validate] " + loaded.document().displayName() + " is valid for "
+                + String.join(", ", environments) + (loaded.warnings().isEmpty() ? ""
+                : " (" + loaded.warnings().size() + " warning" + (loaded.warnings().size() == 1 ? "" : "s") + ")"));
+    }
+}

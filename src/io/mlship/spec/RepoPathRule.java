@@ -1,0 +1,120 @@
+package io.mlship.spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Paths in the spec name files of the repository: they must exist, be of the right kind, and not leave the
+ * repository — neither by {@code ../}, nor as absolute paths, nor through a symlink (a build must not be
+ * able to package the agent's files).
+ */
+final class RepoPathRule implements SpecRule {
+    /** Enough for any real service folder; a walk past this means the wrong folder was named. */
+    private static final int MAX_WALK = 20_000;
+
+    private enum Kind { FILE, FOLDER, ANY }
+
+    @Override
+    public void check(RuleContext ctx) {
+        ReleaseSpec spec = ctx.spec();
+        if (spec.image() != null) {
+            ImageSpec image = spec.image();
+            if (image.python() != null) {
+                check(ctx, "/image/python/requirements", image.python().requirements(), Kind.FILE);
+                check(ctx, "/image/python/wheels", image.python().wheels(), Kind.FOLDER);
+                check(ctx, "/image/python/sitePackages", image.python().sitePackages(), Kind.FOLDER);
+            }
+            for (int i = 0; i < image.app().size(); i++) {
+                check(ctx, "/image/app/" + i, image.app().get(i), Kind.ANY);
+            }
+            check(ctx, "/image/model", image.model(), Kind.FOLDER);
+            for (int i = 0; i < image.extraFiles().size(); i++) {
+                check(ctx, "/image/extraFiles/" + i + "/from", image.extraFiles().get(i).from(), Kind.ANY);
+            }
+            if (image.baseIsTar()) {
+                check(ctx, "/image/base", image.base(), Kind.FILE);
+            }
+        }
+        if (spec.smoke() != null) {
+            check(ctx, "/smoke/cases", spec.smoke().cases(), Kind.FILE);
+        }
+    }
+
+    private void check(RuleContext ctx, String pointer, String value, Kind kind) {
+        if (value == null) {
+            return;
+        }
+        Path root = ctx.document().repoRoot();
+        String fix = "use a path relative to the folder of " + ctx.document().displayName();
+        Path relative;
+        try {
+            relative = Path.of(value);
+        } catch (InvalidPathException e) {
+            ctx.error(pointer, "'" + value + "' is not a valid path", fix);
+            return;
+        }
+        if (relative.isAbsolute() || value.startsWith("/") || value.startsWith("~")) {
+            ctx.error(pointer, "absolute path '" + value + "' is not allowed", fix);
+            return;
+        }
+        Path resolved = root.resolve(relative).normalize();
+        if (!resolved.startsWith(root.normalize())) {
+            ctx.error(pointer, "'" + value + "' leaves the repository", fix + ", inside the repository");
+            return;
+        }
+        if (!Files.exists(resolved, LinkOption.NOFOLLOW_LINKS)) {
+            ctx.error(pointer, "'" + value + "' does not exist", "create it or correct the path (" + fix + ")");
+            return;
+        }
+        try {
+            Path realRoot = root.toRealPath();
+            if (!Files.exists(resolved)) {
+                ctx.error(pointer, "'" + value + "' is a broken symlink", "point it at a file inside the repository");
+                return;
+            }
+            if (!resolved.toRealPath().startsWith(realRoot)) {
+                ctx.error(pointer, "'" + value + "' is a symlink to a place outside the repository",
+                        "copy what it points at into the repository instead");
+                return;
+            }
+            if (kind == Kind.FILE && !Files.isRegularFile(resolved)) {
+                ctx.error(pointer, "'" + value + "' is a folder, a file is expected", "name the file itself");
+                return;
+            }
+            if (kind == Kind.FOLDER && !Files.isDirectory(resolved)) {
+                ctx.error(pointer, "'" + value + "' is a file, a folder is expected", "name the folder that holds it");
+                return;
+            }
+            if (Files.isDirectory(resolved)) {
+                escapingLink(resolved, realRoot).ifPresent(link -> ctx.error(pointer,
+                        "'" + value + "' contains " + root.relativize(link) + ", a symlink to a place outside the repository",
+                        "replace the link by a copy of what it points at"));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            ctx.error(pointer, "cannot read '" + value + "': " + e.getMessage(), "check the file permissions");
+        }
+    }
+
+    private static Optional<Path> escapingLink(Path folder, Path realRoot) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.limit(MAX_WALK)
+                    .filter(Files::isSymbolicLink)
+                    .filter(link -> !insideRoot(link, realRoot))
+                    .findFirst();
+        }
+    }
+
+    private static boolean insideRoot(Path link, Path realRoot) {
+        try {
+            return link.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false; // dangling: points nowhere we could package
+        }
+    }
+}

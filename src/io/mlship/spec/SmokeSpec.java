@@ -1,0 +1,21 @@
+package io.mlship.spec;
+
+import java.util.List;
+
+/** The gate: smoke cases, a load run and thresholds that decide whether a release goes on. */
+public record SmokeSpec(String cases, List<String> targets, String requestTimeout, Load load, Thresholds thresholds,
+                        Golden golden) {
+
+    public SmokeSpec {
+        targets = Lists.copy(targets);
+    }
+
+    public record Load(Integer requests, String duration, int concurrency, int warmup) {
+    }
+
+    public record Thresholds(String p50, String p95, String p99, Double errorRate, Double minThroughput) {
+    }
+
+    public record Golden(boolean enabled, double maxDiffRatio, double absoluteTolerance, double relativeTolerance) {
+    }
+}

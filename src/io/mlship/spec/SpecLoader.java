@@ -1,0 +1,95 @@
+package io.mlship.spec;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mlship.result.Problem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a release spec and reports every problem at once: YAML syntax, then the schema (types, unknown keys,
+ * names), then — per environment, with its overrides merged and defaults applied — the rules the schema
+ * cannot express (paths, conflicts, placement, image references).
+ */
+public final class SpecLoader {
+    private final SpecParser parser;
+    private final SpecSchema schema;
+    private final ObjectMapper binder;
+    private final EnvironmentMerger merger = new EnvironmentMerger();
+    private final List<SpecRule> rules;
+
+    public SpecLoader(ObjectMapper json) {
+        this.parser = new SpecParser();
+        this.schema = new SpecSchema(json);
+        this.binder = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+        this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule());
+    }
+
+    /** Loads {@code specFile}; relative paths in it resolve against {@code repoRoot} (its folder when null). */
+    public LoadedSpec load(Path specFile, Path repoRoot) {
+        Path absolute = specFile.toAbsolutePath().normalize();
+        Path root = repoRoot != null ? repoRoot.toAbsolutePath().normalize() : absolute.getParent();
+        return resolve(parser.parse(absolute, root));
+    }
+
+    public LoadedSpec resolve(SpecDocument doc) {
+        String file = doc.displayName();
+        Set<Problem> problems = new LinkedHashSet<>(schema.check(doc.root(), doc.origins(), file));
+        Map<String, EnvironmentMerger.Merged> merged = new LinkedHashMap<>();
+        for (String env : environmentNames(doc)) {
+            EnvironmentMerger.Merged m = merger.merge(doc, env);
+            merged.put(env, m);
+            if (doc.root().path("environments").path(env).has("overrides")) {
+                problems.addAll(schema.check(m.tree(), m.origins(), file));
+            }
+        }
+        Map<String, ReleaseSpec> resolved = new LinkedHashMap<>();
+        if (problems.stream().noneMatch(Problem::isError)) {
+            List<Problem> ruleProblems = new ArrayList<>();
+            merged.forEach((env, m) -> {
+                schema.applyDefaults(m.tree());
+                ReleaseSpec spec = bind(m.tree());
+                resolved.put(env, spec);
+                RuleContext ctx = new RuleContext(env, spec, doc, m.origins(), ruleProblems);
+                rules.forEach(rule -> rule.check(ctx));
+            });
+            problems.addAll(ruleProblems);
+        }
+        List<Problem> ordered = new ArrayList<>(problems);
+        ordered.sort(java.util.Comparator.comparing(Problem::severity).thenComparingInt(Problem::line));
+        boolean valid = ordered.stream().noneMatch(Problem::isError);
+        return new LoadedSpec(doc, ordered, valid ? resolved : Map.of());
+    }
+
+    private ReleaseSpec bind(JsonNode tree) {
+        try {
+            return binder.treeToValue(tree, ReleaseSpec.class);
+        } catch (Exception e) {
+            // The schema accepted this tree, so the records disagree with the schema: a bug, not bad input.
+            throw new IllegalStateException("spec records and schema disagree: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> environmentNames(SpecDocument doc) {
+        List<String> names = new ArrayList<>();
+        JsonNode envs = doc.root().path("environments");
+        for (Iterator<String> it = envs.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (envs.get(name).isObject()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+}
