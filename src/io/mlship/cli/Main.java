@@ -13,9 +13,16 @@ public final class Main {
 
     /** Runs one command and returns its exit code (see {@link io.mlship.result.ExitCode}). */
     public static int run(String... args) {
-        MlshipCommand root = new MlshipCommand(new CliContext());
+        return run(new CliContext(), args);
+    }
+
+    /** Runs one command with the given console streams (tests run the CLI in-process this way). */
+    public static int run(CliContext context, String... args) {
+        MlshipCommand root = new MlshipCommand(context);
         CommandLine cli = new CommandLine(root)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(new java.io.PrintWriter(context.out(), true))
+                .setErr(new java.io.PrintWriter(context.err(), true))
                 .setParameterExceptionHandler(new BadParameters(root.context()));
         String[] expanded;
         try {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
 import java.io.IOException;
@@ -40,8 +42,12 @@ public final class SpecParser {
         loader.setNestingDepthLimit(MAX_DEPTH + 10);
         loader.setCodePointLimit(MAX_BYTES);
         StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
-        this.yaml = YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(limits).build();
-        this.json = JsonFactory.builder().streamReadConstraints(limits).build();
+        // `key:` with nothing after it is null (not ""), so the schema can say "null found, object expected".
+        this.yaml = YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(limits)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        this.json = JsonFactory.builder().streamReadConstraints(limits)
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     public SpecDocument parse(Path file, Path repoRoot) {
@@ -160,7 +166,7 @@ public final class SpecParser {
 
     private static MlshipException fail(String file, int line, String message, String hint, String path) {
         Problem problem = Problem.error(path, file, line, message, hint);
-        return MlshipException.badInput(problem.format(), hint, List.of(problem));
+        return MlshipException.badInput(file + " cannot be read as a release spec", null, List.of(problem));
     }
 
     private static String describe(JsonToken token) {

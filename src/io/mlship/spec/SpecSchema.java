@@ -98,7 +98,7 @@ public final class SpecSchema {
                 String path = Pointers.dottedChild(parent.path(), key);
                 String description = owner.path("properties").path(key).path("description").asText("");
                 return Problem.error(path, file, parent.line(), "required key is missing",
-                        description.isEmpty() ? "add '" + key + "'" : "add it: " + lowerFirst(description));
+                        description.isEmpty() ? "add '" + key + "'" : "add it — " + description);
             }
             case "propertyNames": {
                 Origin o = origins.find(Pointers.child(pointer, m.getProperty() == null ? "" : m.getProperty()));
@@ -138,7 +138,7 @@ public final class SpecSchema {
     /** A hint from the schema's description, following one $ref or allOf when the field has none. */
     private String describe(JsonNode schema) {
         if (schema.has("description")) {
-            return lowerFirst(schema.get("description").asText());
+            return schema.get("description").asText();
         }
         if (schema.has("$ref")) {
             return describe(resolveRef(schema.get("$ref").asText()));
@@ -179,11 +179,4 @@ public final class SpecSchema {
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
-    private static String lowerFirst(String s) {
-        if (s == null || s.isEmpty()) {
-            return s;
-        }
-        boolean acronym = s.length() > 1 && Character.isUpperCase(s.charAt(1));
-        return acronym ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
-    }
 }

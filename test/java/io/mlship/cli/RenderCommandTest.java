@@ -1,0 +1,88 @@
+package io.mlship.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.spec.SpecFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+    private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+
+    @TempDir
+    Path tmp;
+
+    private CliRun render(String specText, String... extra) {
+        Path repo = SpecFixtures.repoIn(tmp.resolve("repo"));
+        Path spec = SpecFixtures.write(repo, "mlship.yaml", specText);
+        String[] base = {"render", "--spec", spec.toString(), "--env", "staging", "--result-dir", tmp.resolve("out").toString()};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        return CliRun.of(tmp.resolve("out"), args);
+    }
+
+    @Test
+    void rendersObjectsThatParseBackAsKubernetesObjects() throws Exception {
+        CliRun run = render(SpecFixtures.validSpec(), "--image-digest", DIGEST, "--output", tmp.resolve("m.yaml").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<HasMetadata> objects = parse(run.out());
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("ServiceAccount", "Deployment", "Service");
+        assertThat(objects).allSatisfy(o -> {
+            assertThat(o.getMetadata().getNamespace()).isEqualTo("reco");
+            assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "mlship");
+        });
+        Deployment deployment = (Deployment) objects.get(1);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage())
+                .isEqualTo("europe-west4-docker.pkg.dev/ds-artifacts/ds-images/reco-service@" + DIGEST);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        // The autoscaler owns the replica count, so a release must not reset it.
+        assertThat(deployment.getSpec().getReplicas()).isNull();
+        assertThat(Files.readString(tmp.resolve("m.yaml"))).isEqualTo(run.out());
+        assertThat(run.result("render").path("objects")).hasSize(3);
+        assertThat(run.result("render").path("image").asText()).endsWith(DIGEST);
+    }
+
+    @Test
+    void withoutDigestTheOutputSaysItIsAPreview() {
+        CliRun run = render(SpecFixtures.validSpec());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("# preview: image by tag").contains("reco-service:preview");
+    }
+
+    @Test
+    void badDigestIsRejectedBeforeRendering() {
+        CliRun run = render(SpecFixtures.validSpec(), "--image-digest", "latest");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.result("render").path("errorDetails").path("message").asText()).contains("--image-digest");
+    }
+
+    @Test
+    void envIsRequired() {
+        Path repo = SpecFixtures.repoIn(tmp.resolve("repo"));
+        Path spec = SpecFixtures.write(repo, "mlship.yaml", SpecFixtures.validSpec());
+        CliRun run = CliRun.of(tmp, "render", "--spec", spec.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--env");
+    }
+
+    private static List<HasMetadata> parse(String yaml) {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<HasMetadata> out = new java.util.ArrayList<>();
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            String body = doc.lines().filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+            if (!body.isBlank()) {
+                out.add(serialization.unmarshal(body));
+            }
+        }
+        return out;
+    }
+}
