@@ -85,6 +85,16 @@ final class ConsistencyRule implements SpecRule {
             ctx.error("/model/maxReplicas", "maxReplicas " + m.maxReplicas() + " is less than minReplicas " + m.minReplicas(),
                     "raise maxReplicas or lower minReplicas");
         }
+        if (m.aliases().candidate().equals(m.aliases().prod())) {
+            ctx.error("/model/aliases/prod", "the candidate and prod aliases are both '" + m.aliases().prod() + "'",
+                    "a version under test must not be reachable as prod; give them different names");
+        }
+        for (String which : new String[] {"candidate", "prod"}) {
+            String alias = which.equals("prod") ? m.aliases().prod() : m.aliases().candidate();
+            if (alias.equals("default")) {
+                ctx.error("/model/aliases/" + which, "'default' is the alias Vertex AI manages itself", "choose another name");
+            }
+        }
         if (m.serving().usesServiceImage() && spec.image() == null) {
             ctx.error("/model/serving/image", "'service' means the image this spec builds, but there is no image section",
                     "add an image section or name the serving image");

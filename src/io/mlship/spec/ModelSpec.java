@@ -14,10 +14,15 @@ public record ModelSpec(
         int minReplicas,
         int maxReplicas,
         int canaryPercent,
+        Aliases aliases,
         Map<String, String> labels) {
 
     public ModelSpec {
         labels = Lists.copy(labels);
+    }
+
+    /** The aliases mlship moves between versions. */
+    public record Aliases(String candidate, String prod) {
     }
 
     /** The custom serving container, with its routes always explicit. */
