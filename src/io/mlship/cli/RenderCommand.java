@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
@@ -27,9 +28,8 @@ import picocli.CommandLine.Option;
 final class RenderCommand extends StepCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
-    @Option(names = "--spec", paramLabel = "FILE", defaultValue = "mlship.yaml",
-            description = "The release spec. Default: ${DEFAULT-VALUE}.")
-    Path spec;
+    @Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to render.")
     String env;
@@ -45,10 +45,6 @@ final class RenderCommand extends StepCommand {
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the YAML to this file.")
     Path output;
 
-    @Option(names = "--repo-root", paramLabel = "DIR",
-            description = "Folder that relative paths resolve against (default: the spec's folder).")
-    Path repoRoot;
-
     @Override
     String name() {
         return "render";
@@ -56,7 +52,7 @@ final class RenderCommand extends StepCommand {
 
     @Override
     Path defaultResultDir() {
-        return besideSpec(spec);
+        return specOptions.defaultResultDir();
     }
 
     @Override
@@ -65,10 +61,10 @@ final class RenderCommand extends StepCommand {
             throw MlshipException.badInput("--image-digest '" + imageDigest + "' is not a sha256 digest",
                     "pass the digest mlship build reported: sha256: followed by 64 lower-case hex characters");
         }
-        ReleaseSpec release = context().specLoader().load(spec, repoRoot).forEnvironment(env);
+        ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
         result.put("environment", env);
         if (release.deploy() == null) {
-            throw MlshipException.badInput(spec.getFileName() + " has no deploy section, so there is nothing to render",
+            throw MlshipException.badInput(specOptions.spec.getFileName() + " has no deploy section, so there is nothing to render",
                     "add a deploy section, or skip rendering for a model-only repository");
         }
         EnvironmentSpec environment = release.environments().get(env);

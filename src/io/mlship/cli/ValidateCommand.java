@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -16,17 +17,12 @@ import picocli.CommandLine.Option;
                 "Nothing remote is contacted. Exit 0 when valid (warnings allowed), 2 when not."})
 final class ValidateCommand extends StepCommand {
 
-    @Option(names = "--spec", paramLabel = "FILE", defaultValue = "mlship.yaml",
-            description = "The release spec (YAML or JSON). Default: ${DEFAULT-VALUE}.")
-    Path spec;
+    @Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--env", paramLabel = "ENV",
             description = "Check only this environment (default: all of them).")
     String env;
-
-    @Option(names = "--repo-root", paramLabel = "DIR",
-            description = "Folder that relative paths resolve against and may not leave (default: the spec's folder).")
-    Path repoRoot;
 
     @Override
     String name() {
@@ -35,15 +31,15 @@ final class ValidateCommand extends StepCommand {
 
     @Override
     Path defaultResultDir() {
-        return besideSpec(spec);
+        return specOptions.defaultResultDir();
     }
 
     @Override
     void execute(Map<String, Object> result) {
-        result.put("spec", spec.toString());
+        result.put("spec", specOptions.spec.toString());
         LoadedSpec loaded;
         try {
-            loaded = context().specLoader().load(spec, repoRoot);
+            loaded = specOptions.load(context().specLoader());
         } catch (MlshipException e) {
             result.put("valid", false);
             result.put("problems", e.problems());
