@@ -153,7 +153,7 @@ class CliLocator implements Serializable {
             if (!allowed.contains(k)) {
                 String guess = Names.closest(k, allowed)
                 fail("unknown key '${k}' in ${what}" + (guess != null ? " — did you mean '${guess}'?" : '') +
-                        '; allowed: ' + allowed.join(', '))
+                        ' (allowed: ' + allowed.join(', ') + ')')
             }
         }
     }
