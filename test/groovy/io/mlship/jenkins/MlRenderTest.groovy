@@ -42,7 +42,7 @@ class MlRenderTest extends PipelineTest {
         String message = agent.failure('mlRender_noargs')
 
         assertEquals("[mlRender] missing required parameter 'env': Environment to render (a key of `environments` in the spec).\n" +
-                "  missing required parameter 'imageDigest': Digest of the image to deploy, e.g. sha256:0123…; " +
+                "  missing required parameter 'imageDigest': Digest of the image to deploy, e.g. `sha256:0123…`; " +
                 'images are always deployed by digest, never by tag.', message)
         assertTrue(agent.shCalls.isEmpty())
     }
