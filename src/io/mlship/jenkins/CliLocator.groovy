@@ -47,8 +47,7 @@ class CliLocator implements Serializable {
     /** Fetches the jar if needed and checks the CLI's version, unless that was done already in this build. */
     void prepare(Map cli, String version) {
         String key = [envValue('NODE_NAME') ?: '', script.pwd(), cli.mode, cli.exec ?: cli.jar, cli.sha256 ?: ''].join(' | ')
-        Map checked = BuildState.checkedClis(script)
-        if (checked.containsKey(key)) {
+        if (BuildState.checkedClis(script).containsKey(key)) {
             return
         }
         if (cli.mode == 'jar') {
@@ -58,10 +57,11 @@ class CliLocator implements Serializable {
         Object out = script.withEnv(envFor(cli)) {
             script.sh(script: versionScript, returnStdout: true)
         }
-        String found = versionIn(out == null ? '' : out.toString())
+        String output = out == null ? '' : out.toString()
+        String found = versionIn(output)
         if (found == null) {
             fail("could not get the version of the mlship CLI at ${cli.where}: expected 'mlship <version>' as the " +
-                    "first line of its --version output, got '${firstLine(out == null ? '' : out.toString())}'. " +
+                    "first line of its --version output, got '${firstLine(output)}'. " +
                     "Install mlship ${version} on the agent, set cli.path or MLSHIP_CLI to it, or use cli.jar " +
                     "(or MLSHIP_CLI_JAR_REPOSITORY + MLSHIP_CLI_JAR_SHA256)")
         }
@@ -70,7 +70,6 @@ class CliLocator implements Serializable {
                     "${version} there, point cli.path or MLSHIP_CLI at a ${version} CLI, or use cli.jar; " +
                     "or load the library that matches the CLI with @Library('mlship@${found}')")
         }
-        // Looked up again: the map read before the sh step may be a stale copy after a controller restart.
         BuildState.checkedClis(script)[key] = found
         script.echo("[${stepName}] using mlship ${found} (${cli.where})")
     }

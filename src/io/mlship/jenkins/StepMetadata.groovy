@@ -42,10 +42,12 @@ class StepMetadata implements Serializable {
     List<String> check(Map args) {
         List<String> problems = []
         List<String> allowed = allowedKeys()
+        boolean unknownKey = false
         List keys = new ArrayList(args.keySet())
         for (int i = 0; i < keys.size(); i++) {
             String k = String.valueOf(keys[i])
             if (!allowed.contains(k)) {
+                unknownKey = true
                 String guess = Names.closest(k, allowed)
                 problems.add("unknown parameter '" + k + "'" + (guess != null ? " — did you mean '" + guess + "'?" : ''))
             }
@@ -62,7 +64,7 @@ class StepMetadata implements Serializable {
                         ", not " + value.getClass().getSimpleName())
             }
         }
-        if (!problems.isEmpty() && hasUnknownKey(problems)) {
+        if (unknownKey) {
             problems.add('allowed parameters: ' + allowed.join(', '))
         }
         return problems
@@ -85,15 +87,6 @@ class StepMetadata implements Serializable {
             }
         }
         return out
-    }
-
-    private static boolean hasUnknownKey(List<String> problems) {
-        for (int i = 0; i < problems.size(); i++) {
-            if (problems[i].startsWith('unknown parameter')) {
-                return true
-            }
-        }
-        return false
     }
 
     private static boolean hasType(Object value, String type) {

@@ -7,7 +7,7 @@ import groovy.json.JsonException
  * CLI, write the parameters as JSON, run the CLI, and return its result JSON as a Map — or fail the
  * build with a message made from the result.
  *
- * Parameters reach the CLI only through the JSON file; the shell sees them never. Each call gets its
+ * Parameters reach the CLI only through the JSON file; the shell never sees them. Each call gets its
  * own result directory, .mlship/steps/<step>-<n>, so parallel branches in one workspace do not clash.
  */
 class StepRunner implements Serializable {
