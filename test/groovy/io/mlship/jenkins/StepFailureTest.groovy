@@ -7,6 +7,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.Arguments
 import org.junit.jupiter.params.provider.MethodSource
+import org.junit.jupiter.params.provider.ValueSource
 
 /** Each non-zero exit code of the CLI, for each step, becomes one clear `error`. */
 class StepFailureTest extends PipelineTest {
@@ -71,5 +72,28 @@ class StepFailureTest extends PipelineTest {
         assertEquals(expected, agent.failure(step + '_args'))
         assertEquals(1, agent.runs.size())
         assertTrue(agent.errors == [expected], 'exactly one error call')
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = ['mlValidate', 'mlRender'])
+    void missingResultFileIsReportedWithItsPath(String step) {
+        binding.setVariable('stepArgs', ARGS[step])
+        agent.answers[COMMAND[step]] = [exitCode: 3, writeResult: false]
+
+        assertEquals(("[${step}] mlship exited 3 without a result file (.mlship/steps/${step}-1/${COMMAND[step]}.json); " +
+                'see the console log above').toString(), agent.failure(step + '_args'))
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = ['mlValidate', 'mlRender'])
+    void cliOfAnotherVersionNeverRuns(String step) {
+        binding.setVariable('stepArgs', ARGS[step] + [cli: [path: '/x/mlship']])
+        agent.versionOutput = 'mlship 0.0.9\n'
+
+        String message = agent.failure(step + '_args')
+
+        assertTrue(message.startsWith("[${step}] mlship CLI 0.0.9 at /x/mlship does not match library version 0.1.0; "),
+                message)
+        assertTrue(agent.runs.isEmpty())
     }
 }
