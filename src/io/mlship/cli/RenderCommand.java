@@ -42,7 +42,8 @@ final class RenderCommand extends StepCommand {
             description = "Tag used for a preview when no digest is given. Default: ${DEFAULT-VALUE}.")
     String imageTag;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Also write the YAML to this file.")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Also write the YAML to this file (default: manifest.yaml beside the result file).")
     Path output;
 
     @Override
@@ -78,12 +79,10 @@ final class RenderCommand extends StepCommand {
         String yaml = new ManifestYaml().write(objects, header);
         context().out().print(yaml);
         context().out().flush();
-        if (output != null) {
-            Path parentDir = output.toAbsolutePath().getParent();
-            Files.createDirectories(parentDir);
-            Files.writeString(output, yaml, StandardCharsets.UTF_8);
-            result.put("manifestFile", output.toString());
-        }
+        Path manifest = output != null ? output : resultDirectory().resolve("manifest.yaml");
+        Files.createDirectories(manifest.toAbsolutePath().getParent());
+        Files.writeString(manifest, yaml, StandardCharsets.UTF_8);
+        result.put("manifestFile", manifest.toString());
         result.put("namespace", environment.namespace());
         result.put("image", image.reference());
         List<Map<String, String>> listed = new ArrayList<>();
@@ -91,6 +90,7 @@ final class RenderCommand extends StepCommand {
             Map<String, String> entry = new LinkedHashMap<>();
             entry.put("kind", o.getKind());
             entry.put("name", o.getMetadata().getName());
+            entry.put("namespace", o.getMetadata().getNamespace());
             listed.add(entry);
         }
         result.put("objects", listed);

@@ -43,6 +43,11 @@ abstract class StepCommand implements Callable<Integer> {
     /** Where the result goes when {@code --result-dir} is not given. */
     abstract Path defaultResultDir();
 
+    /** Where this run's result file goes; commands put their other outputs beside it. */
+    Path resultDirectory() {
+        return resultDir != null ? resultDir : defaultResultDir();
+    }
+
     CliContext context() {
         return parent.context();
     }
@@ -69,7 +74,7 @@ abstract class StepCommand implements Callable<Integer> {
             }
         }
         long millis = Duration.between(started, Instant.now()).toMillis();
-        Path dir = resultDir != null ? resultDir : defaultResultDir();
+        Path dir = resultDirectory();
         Path written = context().resultFile().write(dir, name(), context().version(), started, millis, exit, result, error);
         if (debug) {
             context().err().println("[mlship " + name() + "] result: " + written);

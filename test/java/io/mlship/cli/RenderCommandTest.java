@@ -55,6 +55,10 @@ class RenderCommandTest {
         CliRun run = render(SpecFixtures.validSpec());
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("# preview: image by tag").contains("reco-service:preview");
+        // Without --output the manifest lands beside the result file, where the Jenkins step looks for it.
+        Path manifest = Path.of(run.result("render").path("manifestFile").asText());
+        assertThat(manifest).isEqualTo(tmp.resolve("out/manifest.yaml"));
+        assertThat(manifest).hasContent(run.out().strip());
     }
 
     @Test
