@@ -1,6 +1,8 @@
 package io.mlship.spec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -59,7 +61,10 @@ public final class SpecLoader {
             List<Problem> ruleProblems = new ArrayList<>();
             merged.forEach((env, m) -> {
                 schema.applyDefaults(m.tree());
-                ReleaseSpec spec = bind(m.tree());
+                ReleaseSpec spec = bind(m.tree(), m.origins(), file, ruleProblems);
+                if (spec == null) {
+                    return;
+                }
                 resolved.put(env, spec);
                 RuleContext ctx = new RuleContext(env, spec, doc, m.origins(), ruleProblems);
                 rules.forEach(rule -> rule.check(ctx));
@@ -72,12 +77,26 @@ public final class SpecLoader {
         return new LoadedSpec(doc, ordered, valid ? resolved : Map.of());
     }
 
-    private ReleaseSpec bind(JsonNode tree) {
+    /**
+     * Binds a schema-valid tree to the records. What the schema lets through but a record cannot hold (a
+     * number beyond an int, say) is still the user's input, so it becomes a located problem, not a crash.
+     */
+    private ReleaseSpec bind(JsonNode tree, SourceMap origins, String file, List<Problem> problems) {
         try {
             return binder.treeToValue(tree, ReleaseSpec.class);
-        } catch (Exception e) {
-            // The schema accepted this tree, so the records disagree with the schema: a bug, not bad input.
-            throw new IllegalStateException("spec records and schema disagree: " + e.getMessage(), e);
+        } catch (JsonMappingException e) {
+            StringBuilder pointer = new StringBuilder();
+            for (JsonMappingException.Reference ref : e.getPath()) {
+                pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+            }
+            Origin o = origins.find(pointer.toString());
+            String reason = e.getOriginalMessage() == null ? "cannot be used" : e.getOriginalMessage().split("\n")[0];
+            problems.add(Problem.error(o.path(), file, o.line(), "value cannot be used: " + reason,
+                    "use a plain whole number or text as the schema describes"));
+            return null;
+        } catch (JsonProcessingException e) {
+            problems.add(Problem.error("", file, 0, "value cannot be used: " + e.getOriginalMessage(), null));
+            return null;
         }
     }
 
