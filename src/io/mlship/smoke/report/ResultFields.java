@@ -19,8 +19,11 @@ public final class ResultFields {
     public static void put(GateResult g, Map<String, Object> result) {
         result.put("verdict", g.verdict());
         result.put("target", g.target());
-        result.put("cases", Map.of("total", g.cases().size(), "passed", g.cases().size() - g.failedCases(),
-                "failed", g.failedCases()));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("total", g.cases().size());
+        counts.put("passed", g.cases().size() - g.failedCases());
+        counts.put("failed", g.failedCases());
+        result.put("cases", counts);
         List<Map<String, Object>> failures = new ArrayList<>();
         for (CaseResult c : g.cases()) {
             for (Mismatch m : c.mismatches()) {
@@ -55,7 +58,12 @@ public final class ResultFields {
         }
         List<Map<String, Object>> thresholds = new ArrayList<>();
         for (ThresholdCheck t : g.thresholds()) {
-            thresholds.add(Map.of("name", t.name(), "limit", t.limit(), "actual", t.actual(), "passed", t.passed()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("limit", t.limit());
+            m.put("actual", t.actual());
+            m.put("passed", t.passed());
+            thresholds.add(m);
         }
         result.put("thresholds", thresholds);
         if (g.golden() != null) {
@@ -68,7 +76,12 @@ public final class ResultFields {
             golden.put("passed", g.golden().passed());
             List<Map<String, Object>> diffs = new ArrayList<>();
             for (GoldenDiff d : g.golden().differences()) {
-                diffs.add(Map.of("case", d.caseName(), "path", d.path(), "baseline", d.baseline(), "candidate", d.candidate()));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("case", d.caseName());
+                m.put("path", d.path());
+                m.put("baseline", d.baseline());
+                m.put("candidate", d.candidate());
+                diffs.add(m);
             }
             golden.put("differences", diffs);
             result.put("golden", golden);
