@@ -132,7 +132,7 @@ public final class CasesLoader {
             } catch (LocatedTree.DuplicateKey e) {
                 problems.add(Problem.error(e.key, file, e.line, "duplicate key '" + e.key + "'", "keep one of them"));
             } catch (JsonProcessingException e) {
-                problems.add(syntax(e, 0));
+                problems.add(syntax(e, 0, "YAML"));
             } catch (IOException e) {
                 problems.add(Problem.error(null, file, 0, "cannot read: " + e.getMessage(), null));
             }
@@ -159,7 +159,7 @@ public final class CasesLoader {
                 } catch (LocatedTree.DuplicateKey e) {
                     problems.add(Problem.error(e.key, file, i + 1, "duplicate key '" + e.key + "'", "keep one of them"));
                 } catch (JsonProcessingException e) {
-                    problems.add(syntax(e, i));
+                    problems.add(syntax(e, i, "JSON"));
                 } catch (IOException e) {
                     problems.add(Problem.error(null, file, i + 1, "cannot read: " + e.getMessage(), null));
                 }
@@ -167,11 +167,11 @@ public final class CasesLoader {
             lineOffset = 0;
         }
 
-        private Problem syntax(JsonProcessingException e, int offset) {
+        private Problem syntax(JsonProcessingException e, int offset, String format) {
             JsonLocation at = e.getLocation();
             int line = at == null ? 0 : at.getLineNr() + offset;
-            return Problem.error(null, file, line, "not valid " + (offset > 0 || file.endsWith("l") ? "JSON" : "YAML")
-                    + ": " + e.getOriginalMessage(), "fix the syntax at this line");
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().replaceAll("\\s+", " ").trim();
+            return Problem.error(null, file, line, "not valid " + format + ": " + why, "fix the syntax at this line");
         }
 
         private int line(String pointer) {
