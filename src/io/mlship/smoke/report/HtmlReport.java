@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.apache.commons.text.StringEscapeUtils;
 
 /**
  * A one-file HTML report of a gate run — verdict, cases, failed expectations, thresholds, golden differences and
@@ -124,8 +123,24 @@ public final class HtmlReport {
                 .append("\" text-anchor=\"middle\">latency up to (ms)</text>\n</svg>\n");
     }
 
+    /** Only what HTML needs escaped; other characters stay readable in the source (UTF-8). */
     private static String esc(String s) {
-        return StringEscapeUtils.escapeHtml4(s == null ? "" : s);
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String num(double v) {
