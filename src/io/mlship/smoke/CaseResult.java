@@ -2,7 +2,7 @@ package io.mlship.smoke;
 
 import io.mlship.smoke.cases.SmokeCase;
 import io.mlship.smoke.expect.Mismatch;
-import io.mlship.smoke.target.Response;
+import io.mlship.smoke.targets.Response;
 import java.util.List;
 
 /** One case as it ran: the answer and every expectation it missed. */

@@ -1,6 +1,6 @@
 package io.mlship.smoke.expect;
 
-import io.mlship.smoke.target.Response;
+import io.mlship.smoke.targets.Response;
 import java.util.List;
 
 /** One thing a case expects of an answer. Only called for answers that arrived (no transport error). */

@@ -2,7 +2,7 @@ package io.mlship.smoke.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.JsonPath;
-import io.mlship.smoke.target.Response;
+import io.mlship.smoke.targets.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

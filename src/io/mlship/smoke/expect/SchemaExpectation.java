@@ -2,7 +2,7 @@ package io.mlship.smoke.expect;
 
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
-import io.mlship.smoke.target.Response;
+import io.mlship.smoke.targets.Response;
 import java.util.List;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package io.mlship.smoke.load;
 
 import io.mlship.smoke.cases.SmokeCase;
-import io.mlship.smoke.target.Response;
-import io.mlship.smoke.target.Target;
+import io.mlship.smoke.targets.Response;
+import io.mlship.smoke.targets.Target;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.mlship.smoke.load.LoadPlan;
 import io.mlship.smoke.report.HtmlReport;
 import io.mlship.smoke.report.JunitReport;
 import io.mlship.smoke.report.ResultFields;
-import io.mlship.smoke.target.HttpTarget;
+import io.mlship.smoke.targets.HttpTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.mlship.smoke.cases.SmokeCase;
 import io.mlship.smoke.expect.Mismatch;
 import io.mlship.smoke.golden.GoldenPlan;
 import io.mlship.smoke.load.LoadPlan;
-import io.mlship.smoke.target.HttpTarget;
+import io.mlship.smoke.targets.HttpTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
