@@ -65,8 +65,10 @@ public class GateBench {
         List<SmokeCase> cases = List.of(new SmokeCase("noop", new SmokeRequest.HttpCall("GET", "/noop", Map.of(), null),
                 List.of(new StatusExpectation(200)), 200, "bench", 1));
 
-        System.out.printf(Locale.ROOT, "mlship gate benchmark: %d requests per run against a no-op server on 127.0.0.1, %d cores, %s%n",
-                requests, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        String load = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/loadavg"))
+                ? java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim() : "unknown";
+        System.out.printf(Locale.ROOT, "mlship gate benchmark: %d requests per run against a no-op server on 127.0.0.1, %d cores, %s, load average before: %s%n",
+                requests, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), load);
         System.out.println("concurrency | gate req/s | gate p50 / p99 ms | raw req/s | raw p50 / p99 ms | added p50 / p99 ms | errors");
         // Warm the JIT on both paths before anything is measured.
         new LoadRunner(quiet).run(target, cases, new LoadPlan(5_000, null, 4, 0), Duration.ofSeconds(10));

@@ -25,11 +25,41 @@ public final class Json {
         if (path == null || !path.startsWith("$")) {
             throw new IllegalArgumentException("'" + path + "' is not a JSONPath: it must start with $");
         }
+        JsonPath compiled;
         try {
-            return JsonPath.compile(path);
+            compiled = JsonPath.compile(path);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("'" + path + "' is not a valid JSONPath: " + e.getMessage(), e);
         }
+        // The parser quietly drops an unclosed bracket at the end ($.items[ reads as $.items); refuse it here.
+        if (!balanced(path)) {
+            throw new IllegalArgumentException("'" + path + "' is not a valid JSONPath: unbalanced brackets or parentheses");
+        }
+        return compiled;
+    }
+
+    private static boolean balanced(String path) {
+        java.util.ArrayDeque<Character> open = new java.util.ArrayDeque<>();
+        char quote = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '[' || c == '(') {
+                open.push(c);
+            } else if (c == ']' || c == ')') {
+                if (open.isEmpty() || open.pop() != (c == ']' ? '[' : '(')) {
+                    return false;
+                }
+            }
+        }
+        return open.isEmpty() && quote == 0;
     }
 
     /** The value at {@code path}; empty when a definite path is missing. Indefinite paths give an array. */

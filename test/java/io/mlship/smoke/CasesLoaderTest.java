@@ -191,4 +191,19 @@ class CasesLoaderTest {
         assertThatThrownBy(() -> new CasesLoader(new ObjectMapper()).load(tmp.resolve("missing.yaml")))
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void jsonPathMistakesThatOnlyShowWhenUsedAreFoundWhenLoading() {
+        List<Problem> p = problems("cases.yaml", """
+                - name: a
+                  request: {path: /a}
+                  expect:
+                    json: [{path: "$.items[", length: 1}]
+                """);
+
+        assertThat(p).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).startsWith("'$.items[' is not a valid JSONPath");
+        });
+    }
 }
