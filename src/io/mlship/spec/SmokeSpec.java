@@ -16,6 +16,11 @@ public record SmokeSpec(String cases, List<String> targets, String requestTimeou
     public record Thresholds(String p50, String p95, String p99, Double errorRate, Double minThroughput) {
     }
 
-    public record Golden(boolean enabled, double maxDiffRatio, double absoluteTolerance, double relativeTolerance) {
+    /** {@code ignore}: JSONPaths left out of the comparison (a model's version differs on purpose). */
+    public record Golden(boolean enabled, double maxDiffRatio, double absoluteTolerance, double relativeTolerance,
+                         List<String> ignore) {
+        public Golden {
+            ignore = Lists.copy(ignore);
+        }
     }
 }

@@ -1,0 +1,109 @@
+package io.mlship.smoke;
+
+import io.mlship.smoke.cases.SmokeCase;
+import io.mlship.smoke.expect.Expectation;
+import io.mlship.smoke.expect.Mismatch;
+import io.mlship.smoke.golden.GoldenComparison;
+import io.mlship.smoke.golden.GoldenResult;
+import io.mlship.smoke.load.LatencySummary;
+import io.mlship.smoke.load.LoadResult;
+import io.mlship.smoke.load.LoadRunner;
+import io.mlship.smoke.targets.Response;
+import io.mlship.smoke.targets.Target;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs a gate: every case once against the target, then the load run, then the golden comparison against the
+ * baseline; checks the thresholds and gives the verdict. It never throws for what the target does — a target
+ * that is down, wrong or slow makes a failed verdict.
+ */
+public final class SmokeGate {
+    private final PrintStream log;
+
+    public SmokeGate(PrintStream log) {
+        this.log = log;
+    }
+
+    public GateResult run(GatePlan plan, Target target, Target baseline) throws InterruptedException {
+        log.println("[mlship smoke] " + plan.cases().size() + " cases against " + target.describe());
+        long highest = Math.max(2_000, plan.requestTimeout().toNanos() / 1000 * 2);
+        Histogram caseLatency = new Histogram(1, highest, 3);
+        List<CaseResult> results = new ArrayList<>();
+        for (SmokeCase c : plan.cases()) {
+            Response r = target.send(c.request());
+            caseLatency.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
+            CaseResult result = new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
+            results.add(result);
+            log.println("[mlship smoke]   " + (result.passed() ? "ok    " : "FAILED") + " " + c.name()
+                    + (result.passed() ? "" : ": " + describe(result.mismatches().get(0))));
+        }
+        LoadResult load = null;
+        if (plan.load() != null) {
+            load = new LoadRunner(log).run(target, plan.cases(), plan.load(), plan.requestTimeout());
+        }
+        LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
+        List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results);
+        GoldenResult golden = null;
+        if (plan.golden() != null && baseline != null) {
+            log.println("[mlship smoke] golden: comparing " + plan.cases().size() + " answers with " + baseline.describe());
+            golden = new GoldenComparison(plan.golden()).run(plan.cases(), baseline, target);
+            log.printf(Locale.ROOT, "[mlship smoke] golden: %d of %d answers differ (%.1f%%, at most %.1f%% allowed)%n",
+                    golden.differing(), golden.compared(), golden.diffRatio() * 100, golden.maxDiffRatio() * 100);
+        }
+        GateResult result = new GateResult(target.describe(), results, latency, load != null ? "load" : "cases", load, checks, golden);
+        log.println("[mlship smoke] verdict: " + result.verdict());
+        return result;
+    }
+
+    static List<Mismatch> check(SmokeCase c, Response r, String expectedModelVersion) {
+        if (!r.answered()) {
+            return List.of(new Mismatch("(answer)", "an answer", "no answer: " + r.transportError()));
+        }
+        List<Mismatch> out = new ArrayList<>();
+        for (Expectation e : c.expectations()) {
+            out.addAll(e.check(r));
+        }
+        if (expectedModelVersion != null && !expectedModelVersion.equals(r.modelVersionId())) {
+            out.add(new Mismatch("modelVersionId", expectedModelVersion, String.valueOf(r.modelVersionId())));
+        }
+        return out;
+    }
+
+    private static List<ThresholdCheck> thresholds(Thresholds t, LatencySummary latency, LoadResult load, List<CaseResult> cases) {
+        List<ThresholdCheck> out = new ArrayList<>();
+        percentile(out, "p50", t.p50(), latency.p50Ms());
+        percentile(out, "p95", t.p95(), latency.p95Ms());
+        percentile(out, "p99", t.p99(), latency.p99Ms());
+        if (t.errorRate() != null) {
+            double rate = load != null ? load.errorRate()
+                    : cases.isEmpty() ? 0 : (double) cases.stream().filter(c -> !c.response().answered()
+                    || c.response().status() != c.smokeCase().expectedStatus()).count() / cases.size();
+            out.add(new ThresholdCheck("errorRate", "<= " + fmt(t.errorRate()), fmt(rate), rate <= t.errorRate()));
+        }
+        if (t.minThroughput() != null) {
+            double rps = load == null ? 0 : load.throughput();
+            out.add(new ThresholdCheck("throughput", ">= " + fmt(t.minThroughput()) + " req/s", fmt(rps) + " req/s",
+                    rps >= t.minThroughput()));
+        }
+        return out;
+    }
+
+    private static void percentile(List<ThresholdCheck> out, String name, Duration limit, double actualMs) {
+        if (limit != null) {
+            out.add(new ThresholdCheck(name, "<= " + limit.toMillis() + " ms", fmt(actualMs) + " ms", actualMs <= limit.toMillis()));
+        }
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
+    static String describe(Mismatch m) {
+        return m.path() + ": expected " + m.expected() + ", got " + m.actual();
+    }
+}

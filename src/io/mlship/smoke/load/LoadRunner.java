@@ -1,0 +1,110 @@
+package io.mlship.smoke.load;
+
+import io.mlship.smoke.cases.SmokeCase;
+import io.mlship.smoke.targets.Response;
+import io.mlship.smoke.targets.Target;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives a target with the cases' requests, round robin, from a fixed number of workers. A request is an
+ * error when it got no answer or a status other than its case expects. Each worker records into its own
+ * histogram (no contention on the hot path); they are merged at the end.
+ */
+public final class LoadRunner {
+    private static final int MAX_REASONS = 10;
+
+    private final PrintStream log;
+
+    public LoadRunner(PrintStream log) {
+        this.log = log;
+    }
+
+    public LoadResult run(Target target, List<SmokeCase> cases, LoadPlan plan, Duration requestTimeout) throws InterruptedException {
+        if (plan.warmup() > 0) {
+            log.println("[mlship smoke] load: warming up with " + plan.warmup() + " requests");
+            drive(target, cases, plan.warmup(), null, plan.concurrency(), requestTimeout, false);
+        }
+        log.println("[mlship smoke] load: " + plan.describe() + " against " + target.describe());
+        LoadResult result = drive(target, cases, plan.requests(), plan.duration(), plan.concurrency(), requestTimeout, true);
+        log.printf("[mlship smoke] load: %d requests in %.1f s, %d errors%n", result.requests(), result.wallNanos() / 1e9, result.errors());
+        return result;
+    }
+
+    private LoadResult drive(Target target, List<SmokeCase> cases, Integer count, Duration duration, int workers,
+                             Duration requestTimeout, boolean report) throws InterruptedException {
+        AtomicLong next = new AtomicLong();
+        LongAdder errors = new LongAdder();
+        Map<String, Long> reasons = new ConcurrentHashMap<>();
+        long highest = Math.max(2_000, requestTimeout.toNanos() / 1000 * 2); // µs; a timed-out request still fits
+        List<Histogram> histograms = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            histograms.add(new Histogram(1, highest, 3));
+        }
+        long start = System.nanoTime();
+        long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(workers);
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mlship-load-progress"));
+        if (report) {
+            progress.scheduleAtFixedRate(() -> log.printf("[mlship smoke] load: %d requests sent, %d errors so far%n",
+                    next.get(), errors.sum()), 5, 5, TimeUnit.SECONDS);
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Histogram mine = histograms.get(w);
+            Thread t = daemon(() -> {
+                try {
+                    while (true) {
+                        long i = next.getAndIncrement();
+                        if (count != null ? i >= count : System.nanoTime() >= deadline) {
+                            break;
+                        }
+                        SmokeCase c = cases.get((int) (i % cases.size()));
+                        Response r = target.send(c.request());
+                        mine.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
+                        if (!r.answered() || r.status() != c.expectedStatus()) {
+                            errors.increment();
+                            String why = r.answered() ? "status " + r.status() : r.transportError();
+                            if (reasons.size() < MAX_REASONS || reasons.containsKey(why)) {
+                                reasons.merge(why, 1L, Long::sum);
+                            }
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "mlship-load-" + w);
+            threads.add(t);
+            t.start();
+        }
+        try {
+            // Every request is bounded by its timeout, so the workers end; this wait says what it waits for.
+            done.await();
+        } finally {
+            progress.shutdownNow();
+            threads.forEach(Thread::interrupt);
+        }
+        long wall = System.nanoTime() - start;
+        Histogram all = new Histogram(1, highest, 3);
+        histograms.forEach(all::add);
+        long sent = all.getTotalCount();
+        return new LoadResult(all, sent, errors.sum(), wall, reasons);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,20 @@
+package io.mlship.smoke.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a target answered. {@code transportError} is set when there was no answer at all (refused, timed out,
+ * reset); then {@code status} is 0. {@code json} is the parsed body, or null when the body is not JSON.
+ * {@code modelVersionId} is what a Vertex AI endpoint reports served the request (null for HTTP targets).
+ */
+public record Response(int status, String body, JsonNode json, long latencyNanos, String transportError,
+                       String modelVersionId) {
+
+    public static Response failed(String why, long latencyNanos) {
+        return new Response(0, "", null, latencyNanos, why, null);
+    }
+
+    public boolean answered() {
+        return transportError == null;
+    }
+}

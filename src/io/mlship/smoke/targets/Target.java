@@ -1,0 +1,20 @@
+package io.mlship.smoke.targets;
+
+import io.mlship.smoke.cases.SmokeRequest;
+
+/**
+ * Where the gate sends its requests. {@link #send} never throws and never blocks longer than the target's
+ * request timeout: a failure is a {@link Response} with a transport error, so a hanging target fails the gate
+ * instead of hanging the build. Implementations are used from many threads at once.
+ */
+public interface Target extends AutoCloseable {
+
+    /** For reports: the URL or endpoint. */
+    String describe();
+
+    Response send(SmokeRequest request);
+
+    @Override
+    default void close() {
+    }
+}
