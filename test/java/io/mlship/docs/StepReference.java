@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * Renders every step's reference from its metadata: {@code docs/steps/<step>.md} for people browsing the
@@ -20,6 +22,8 @@ import java.util.stream.Stream;
 public final class StepReference {
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private final ObjectMapper json;
+    private final Parser markdown = Parser.builder().build();
+    private final HtmlRenderer html = HtmlRenderer.builder().escapeHtml(true).build();
 
     public StepReference(ObjectMapper json) {
         this.json = json;
@@ -77,7 +81,11 @@ public final class StepReference {
             md.append("- `").append(r.name()).append("`: ").append(r.description()).append('\n');
         }
         md.append("\nIt also holds `command`, `status`, `exitCode` and `startedAt`; parameters and result are kept in `.mlship/steps/")
-                .append(s.name()).append("-<n>/`.\n\n## Example\n\n```groovy\n").append(s.example()).append("\n```\n\n")
+                .append(s.name()).append("-<n>/`.\n\n");
+        for (StepMetadata.Section section : s.sections()) {
+            md.append("## ").append(section.title()).append("\n\n").append(section.markdown().strip()).append("\n\n");
+        }
+        md.append("## Example\n\n```groovy\n").append(s.example()).append("\n```\n\n")
                 .append("## When it fails\n\nThe step fails the build with one message that starts with `[").append(s.name())
                 .append("]`:\n\n");
         for (String f : failures(s)) {
@@ -103,8 +111,12 @@ public final class StepReference {
             h.append("  <dt><code>").append(r.name()).append("</code></dt>\n  <dd>").append(html(r.description())).append("</dd>\n");
         }
         h.append("</dl>\n<p>It also holds <code>command</code>, <code>status</code>, <code>exitCode</code> and <code>startedAt</code>; ")
-                .append("parameters and result are kept in <code>.mlship/steps/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n\n")
-                .append("<h4>Example</h4>\n<pre>\n").append(escape(s.example())).append("\n</pre>\n\n")
+                .append("parameters and result are kept in <code>.mlship/steps/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n\n");
+        for (StepMetadata.Section section : s.sections()) {
+            h.append("<h4>").append(escape(section.title())).append("</h4>\n")
+                    .append(this.html.render(markdown.parse(section.markdown()))).append('\n');
+        }
+        h.append("<h4>Example</h4>\n<pre>\n").append(escape(s.example())).append("\n</pre>\n\n")
                 .append("<h4>When it fails</h4>\n<p>The step fails the build with one message that starts with <code>[")
                 .append(s.name()).append("]</code>:</p>\n<ul>\n");
         for (String f : failures(s)) {
