@@ -143,14 +143,13 @@ public final class RolloutSimulator implements AutoCloseable {
                 client.pods().inNamespace(namespace).resource(p).withGracePeriod(0).delete();
             }
             scaleDownOthers(d, hash);
-            writeStatus(d, generation, revision, new DeploymentStatusBuilder()
+            Instant reported = writeStatus(d, generation, revision, new DeploymentStatusBuilder()
                     .withObservedGeneration(generation).withReplicas(replicas).withUpdatedReplicas(replicas)
                     .withReadyReplicas(replicas).withAvailableReplicas(replicas)
                     .withConditions(condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
                             condition("Progressing", "True", "NewReplicaSetAvailable",
                                     "ReplicaSet \"" + rs.getMetadata().getName() + "\" has successfully progressed."))
                     .build());
-            Instant reported = Instant.now();
             completionListeners.forEach(l -> l.accept(reported));
             return;
         }
@@ -186,7 +185,8 @@ public final class RolloutSimulator implements AutoCloseable {
         client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
     }
 
-    private void writeStatus(Deployment d, long generation, int revision, DeploymentStatus status) {
+    /** Returns the instant just before the status was sent: the API reports it no earlier than that. */
+    private Instant writeStatus(Deployment d, long generation, int revision, DeploymentStatus status) {
         Deployment latest = client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).get();
         Map<String, String> annotations = new LinkedHashMap<>(latest.getMetadata().getAnnotations() == null ? Map.of() : latest.getMetadata().getAnnotations());
         if (!String.valueOf(revision).equals(annotations.get("deployment.kubernetes.io/revision"))) {
@@ -195,7 +195,9 @@ public final class RolloutSimulator implements AutoCloseable {
             latest = client.apps().deployments().inNamespace(namespace).resource(latest).update();
         }
         latest.setStatus(status);
+        Instant sent = Instant.now();
         client.apps().deployments().inNamespace(namespace).resource(latest).updateStatus();
+        return sent;
     }
 
     private int nextRevision(Deployment d, String hash) {
