@@ -38,6 +38,8 @@ public final class ManifestRenderer {
     static final String PORT_NAME = "http";
     public static final String CERTIFICATE_API_VERSION = "cert-manager.io/v1";
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+    /** On the pod template: a changed ConfigMap changes the template, so pods restart and read the new env. */
+    public static final String CONFIG_HASH = "mlship.io/config-hash";
 
     public List<HasMetadata> render(ReleaseSpec spec, String environment, ImageTarget image) {
         return render(spec, environment, image, ReleaseIdentity.NONE);
@@ -221,7 +223,9 @@ public final class ManifestRenderer {
                 .withMaxUnavailable(intOrPercent(deploy.rollout().maxUnavailable()))
                 .endRollingUpdate().endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(new LinkedHashMap<>(podLabels)).endMetadata()
+                .withNewMetadata().withLabels(new LinkedHashMap<>(podLabels))
+                .withAnnotations(deploy.env().isEmpty() ? null : Map.of(CONFIG_HASH, configHash(deploy.env())))
+                .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(serviceAccountName(spec))
                 .withNewSecurityContext()
@@ -332,5 +336,15 @@ public final class ManifestRenderer {
         String[] parts = user.split(":");
         long uid = Long.parseLong(parts[0]);
         return new long[] {uid, parts.length > 1 ? Long.parseLong(parts[1]) : uid};
+    }
+
+    private static String configHash(Map<String, String> env) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            new java.util.TreeMap<>(env).forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -60,6 +60,7 @@ public final class RolloutSimulator implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Map<String, Long> handledGeneration = new ConcurrentHashMap<>();
     private final List<Consumer<Instant>> completionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Behaviour> overrides = new ConcurrentHashMap<>();
     private volatile boolean certificatesReady = true;
     private volatile String certificateFailure = "Issuing certificate as Secret does not exist";
 
@@ -85,6 +86,16 @@ public final class RolloutSimulator implements AutoCloseable {
     /** Called with the instant a rollout's completion was written to the API (for measuring how fast it is noticed). */
     public void onRolloutComplete(Consumer<Instant> listener) {
         completionListeners.add(listener);
+    }
+
+    /** From now on pods of images containing {@code fragment} behave like this, including pods that already run. */
+    public void changeBehaviour(String fragment, Behaviour behaviour) {
+        overrides.put(fragment, behaviour);
+    }
+
+    private Behaviour behaviourOf(String image) {
+        return overrides.entrySet().stream().filter(e -> image.contains(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElseGet(() -> behaviourOfImage.apply(image));
     }
 
     /** Makes cert-manager fail to issue, with this reason (as an ACME challenge would report it). */
@@ -130,7 +141,7 @@ public final class RolloutSimulator implements AutoCloseable {
         currentTemplate.put(name, key);
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-        Behaviour behaviour = behaviourOfImage.apply(image);
+        Behaviour behaviour = behaviourOf(image);
         int revision = nextRevision(d, hash);
         ReplicaSet rs = replicaSet(d, hash, replicas, revision);
         List<Pod> oldPods = pods(d, hash, false);
@@ -249,9 +260,6 @@ public final class RolloutSimulator implements AutoCloseable {
 
     private void createPod(Deployment d, ReplicaSet rs, String hash, int index, Behaviour behaviour) {
         String podName = rs.getMetadata().getName() + "-" + index;
-        if (client.pods().inNamespace(namespace).withName(podName).get() != null) {
-            return;
-        }
         String container = d.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
         String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
         Pod pod = new PodBuilder()
@@ -262,7 +270,8 @@ public final class RolloutSimulator implements AutoCloseable {
                 .endMetadata()
                 .withSpec(d.getSpec().getTemplate().getSpec())
                 .build();
-        Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+        Pod existing = client.pods().inNamespace(namespace).withName(podName).get();
+        Pod created = existing != null ? existing : client.pods().inNamespace(namespace).resource(pod).create();
         ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container).withImage(image).withRestartCount(0);
         String phase = "Running";
         boolean ready = false;
@@ -301,8 +310,12 @@ public final class RolloutSimulator implements AutoCloseable {
     }
 
     private void event(String podName, String reason, String message, int count) {
+        String name = podName + "." + reason.toLowerCase(java.util.Locale.ROOT);
+        if (client.v1().events().inNamespace(namespace).withName(name).get() != null) {
+            return; // the kubelet would bump its count; the first report is all a deploy needs
+        }
         client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                .withNewMetadata().withName(podName + "." + reason.toLowerCase(java.util.Locale.ROOT)).withNamespace(namespace).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewInvolvedObject().withKind("Pod").withName(podName).withNamespace(namespace).endInvolvedObject()
                 .withType("Warning").withReason(reason).withMessage(message).withCount(count)
                 .withLastTimestamp(Instant.now().toString())

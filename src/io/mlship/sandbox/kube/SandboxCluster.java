@@ -28,7 +28,7 @@ public final class SandboxCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     /** Held so the level sticks: the mock logs every request at INFO through java.util.logging. */
-    private final java.util.logging.Logger mockLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
     private SandboxCluster(KubernetesMockServer server) {
         this.server = server;
@@ -36,7 +36,7 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     public static SandboxCluster start() {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of(CERTIFICATE)), false);
         server.init(InetAddress.getLoopbackAddress(), 0);

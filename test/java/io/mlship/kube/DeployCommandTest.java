@@ -175,6 +175,35 @@ class DeployCommandTest {
     }
 
     @Test
+    void whenThePreviousReleaseCannotComeBackEitherTheExitCodeSaysAPersonMustLook() {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+        simulator.changeBehaviour(GOOD, Behaviour.CRASH_LOOP); // say, a dependency of the old release went away
+
+        CliRun run = deploy(spec, "--image-digest", CRASHES);
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(4);
+        JsonNode error = run.result("deploy").path("errorDetails");
+        assertThat(error.path("category").asText()).isEqualTo("rollbackFailed");
+        assertThat(error.path("message").asText()).contains("the restored Deployment/reco-service did not become healthy")
+                .contains("exited 1");
+        assertThat(image(deployment())).endsWith("@" + GOOD);
+    }
+
+    @Test
+    void aChangedEnvRestartsThePods() {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+        String hash = deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("mlship.io/config-hash");
+        SpecFixtures.write(spec.getParent(), "mlship.yaml", SpecFixtures.read(spec).replace("MODEL_DIR: /opt/model", "MODEL_DIR: /opt/model-v2"));
+
+        CliRun run = deploy(spec, "--image-digest", GOOD);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("data.MODEL_DIR: \"/opt/model\" → \"/opt/model-v2\"");
+        assertThat(deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("mlship.io/config-hash")).isNotEqualTo(hash);
+        assertThat(run.result("deploy").path("revision").asText()).isEqualTo("2");
+    }
+
+    @Test
     void aFailedFirstDeployRemovesWhatItCreated() {
         CliRun run = deploy(spec, "--image-digest", CRASHES);
 
