@@ -79,22 +79,27 @@ public final class Applier {
         GenericKubernetesResource live = r.get();
         GenericKubernetesResource next = clean(target);
         if ("Deployment".equals(key.kind())) {
-            keepReplicas(next, live);
+            keep(next, live, "replicas");
+        }
+        if ("Service".equals(key.kind())) {
+            keep(next, live, "clusterIP");
+            keep(next, live, "clusterIPs");
         }
         next.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
         cluster.item(key, next).update();
     }
 
     /**
-     * An update replaces the object; when the autoscaler owns the replica count the rendered Deployment leaves it
-     * out, and sending it without one would reset the count to 1.
+     * An update replaces the object, so fields mlship leaves to others are carried over from the live object:
+     * the replica count when the autoscaler owns it (else it would reset to 1), and a Service's cluster IPs
+     * (immutable once assigned).
      */
     @SuppressWarnings("unchecked")
-    private static void keepReplicas(GenericKubernetesResource next, GenericKubernetesResource live) {
+    private static void keep(GenericKubernetesResource next, GenericKubernetesResource live, String field) {
         Object spec = next.getAdditionalProperties().get("spec");
         Object liveSpec = live == null ? null : live.getAdditionalProperties().get("spec");
-        if (spec instanceof Map<?, ?> s && liveSpec instanceof Map<?, ?> l && s.get("replicas") == null && l.get("replicas") != null) {
-            ((Map<String, Object>) s).put("replicas", l.get("replicas"));
+        if (spec instanceof Map<?, ?> s && liveSpec instanceof Map<?, ?> l && s.get(field) == null && l.get(field) != null) {
+            ((Map<String, Object>) s).put(field, l.get(field));
         }
     }
 
