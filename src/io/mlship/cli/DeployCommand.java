@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
         description = {"Apply the service's Kubernetes objects to one environment's GKE cluster and watch the rollout.",
-                "Prints what changes against what runs now. A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff,",
-                "ImagePullBackOff, failing readiness, or the deadline) is rolled back to the exact previous objects (exit 1);",
-                "exit 4 if that restore fails. --dry-run changes nothing."})
+                "Prints what changes against what runs now, then applies by image digest.",
+                "A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullBackOff, failing readiness",
+                "or the deadline) is rolled back to the exact previous objects: exit 1; exit 4 if that restore fails.",
+                "--dry-run changes nothing."})
 final class DeployCommand extends StepCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,40}");

@@ -62,6 +62,7 @@ public final class RolloutSimulator implements AutoCloseable {
     private final List<Consumer<Instant>> completionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Behaviour> overrides = new ConcurrentHashMap<>();
     private volatile boolean certificatesReady = true;
+    private volatile boolean ingressController = true;
     private volatile String certificateFailure = "Issuing certificate as Secret does not exist";
 
     private RolloutSimulator(Builder b) {
@@ -96,6 +97,11 @@ public final class RolloutSimulator implements AutoCloseable {
     private Behaviour behaviourOf(String image) {
         return overrides.entrySet().stream().filter(e -> image.contains(e.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElseGet(() -> behaviourOfImage.apply(image));
+    }
+
+    /** Stops playing the ingress controller: Ingresses get no address. */
+    public void withoutIngressController() {
+        ingressController = false;
     }
 
     /** Makes cert-manager fail to issue, with this reason (as an ACME challenge would report it). */
@@ -324,7 +330,7 @@ public final class RolloutSimulator implements AutoCloseable {
 
     private void admitIngress(String name) {
         Ingress ing = client.network().v1().ingresses().inNamespace(namespace).withName(name).get();
-        if (ing == null || ing.getStatus() != null && ing.getStatus().getLoadBalancer() != null
+        if (!ingressController || ing == null || ing.getStatus() != null && ing.getStatus().getLoadBalancer() != null
                 && ing.getStatus().getLoadBalancer().getIngress() != null && !ing.getStatus().getLoadBalancer().getIngress().isEmpty()) {
             return;
         }

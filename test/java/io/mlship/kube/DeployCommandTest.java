@@ -295,6 +295,16 @@ class DeployCommandTest {
         assertThat(run.err()).contains("Certificate/reco-service was not Ready within 1s").contains("order reco/reco-service-1");
     }
 
+    @Test
+    void anIngressWithoutAddressIsReportedAfterTheRollout() {
+        simulator.withoutIngressController();
+        CliRun run = deploy(spec, "--image-digest", GOOD, "--certificate-timeout", "10s", "--ingress-timeout", "1s");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("the service is rolled out, but Ingress/reco-service got no address within 1s")
+                .contains("ingress controller");
+        assertThat(image(deployment())).endsWith(GOOD);
+    }
+
     private List<String> writes() throws InterruptedException {
         List<String> paths = new ArrayList<>();
         int n = cluster.server().getRequestCount();
