@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -15,6 +16,11 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.mlship.spec.DeploySpec;
 import io.mlship.spec.EnvironmentSpec;
 import io.mlship.spec.ReleaseSpec;
@@ -30,14 +36,23 @@ import java.util.Map;
 public final class ManifestRenderer {
     static final String CONTAINER = "server";
     static final String PORT_NAME = "http";
+    public static final String CERTIFICATE_API_VERSION = "cert-manager.io/v1";
+    private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+    /** On the pod template: a changed ConfigMap changes the template, so pods restart and read the new env. */
+    public static final String CONFIG_HASH = "mlship.io/config-hash";
 
     public List<HasMetadata> render(ReleaseSpec spec, String environment, ImageTarget image) {
+        return render(spec, environment, image, ReleaseIdentity.NONE);
+    }
+
+    public List<HasMetadata> render(ReleaseSpec spec, String environment, ImageTarget image, ReleaseIdentity release) {
         if (spec.deploy() == null) {
             return List.of();
         }
         EnvironmentSpec env = spec.environments().get(environment);
         DeploySpec deploy = spec.deploy();
-        Map<String, String> labels = ReleaseLabels.all(spec, environment);
+        Map<String, String> podLabels = ReleaseLabels.all(spec, environment);
+        Map<String, String> labels = ReleaseLabels.withRelease(podLabels, release);
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(new ServiceAccountBuilder()
                 .withMetadata(meta(serviceAccountName(spec), env, labels, workloadIdentity(deploy)))
@@ -48,7 +63,11 @@ public final class ManifestRenderer {
                     .withData(new LinkedHashMap<>(deploy.env()))
                     .build());
         }
-        objects.add(deployment(spec, env, labels, image));
+        // Before the pods exist, so they never run unprotected.
+        if (deploy.networkPolicy() != null && deploy.networkPolicy().enabled()) {
+            objects.add(networkPolicy(spec, env, labels));
+        }
+        objects.add(deployment(spec, env, labels, podLabels, image));
         objects.add(new ServiceBuilder()
                 .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
                 .withNewSpec()
@@ -58,12 +77,138 @@ public final class ManifestRenderer {
                 .withTargetPort(new IntOrString(PORT_NAME)).withProtocol("TCP").endPort()
                 .endSpec()
                 .build());
+        if (deploy.disruptionBudget() != null) {
+            objects.add(disruptionBudget(spec, env, labels));
+        }
+        if (autoscaled(deploy)) {
+            objects.add(autoscaler(spec, env, labels));
+        }
+        DeploySpec.Ingress ingress = deploy.ingress();
+        if (ingress != null && ingress.enabled()) {
+            boolean tls = ingress.tls() != null && ingress.tls().enabled();
+            if (tls) {
+                objects.add(certificate(spec, env, labels));
+            }
+            objects.add(ingress(spec, env, labels, tls));
+        }
         return objects;
     }
 
-    private HasMetadata deployment(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels, ImageTarget image) {
+    private static boolean autoscaled(DeploySpec deploy) {
+        return deploy.autoscaling() != null && deploy.autoscaling().enabled();
+    }
+
+    /** Traffic only from the ingress controller's namespace and the namespaces the spec lists, to the server port. */
+    private HasMetadata networkPolicy(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels) {
+        DeploySpec.NetworkPolicy np = spec.deploy().networkPolicy();
+        List<String> namespaces = new ArrayList<>();
+        namespaces.add(np.ingressControllerNamespace());
+        for (String ns : np.allowFromNamespaces()) {
+            if (!namespaces.contains(ns)) {
+                namespaces.add(ns);
+            }
+        }
+        NetworkPolicyIngressRuleBuilder rule = new NetworkPolicyIngressRuleBuilder();
+        for (String ns : namespaces) {
+            // kubernetes.io/metadata.name is set on every namespace by the API server itself (1.21+).
+            rule.addNewFrom().withNewNamespaceSelector().addToMatchLabels(NAMESPACE_NAME_LABEL, ns).endNamespaceSelector().endFrom();
+        }
+        rule.addNewPort().withProtocol("TCP").withPort(new IntOrString(containerPort(spec))).endPort();
+        return new NetworkPolicyBuilder()
+                .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
+                .withNewSpec()
+                .withNewPodSelector().withMatchLabels(ReleaseLabels.selector(spec)).endPodSelector()
+                .withPolicyTypes("Ingress")
+                .withIngress(rule.build())
+                .endSpec()
+                .build();
+    }
+
+    private HasMetadata disruptionBudget(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels) {
+        DeploySpec.DisruptionBudget pdb = spec.deploy().disruptionBudget();
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
+                .withNewSpec()
+                .withMinAvailable(intOrPercent(pdb.minAvailable()))
+                .withMaxUnavailable(intOrPercent(pdb.maxUnavailable()))
+                .withNewSelector().withMatchLabels(ReleaseLabels.selector(spec)).endSelector()
+                .endSpec()
+                .build();
+    }
+
+    private HasMetadata autoscaler(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels) {
         DeploySpec deploy = spec.deploy();
-        boolean autoscaled = deploy.autoscaling() != null && deploy.autoscaling().enabled();
+        DeploySpec.Autoscaling hpa = deploy.autoscaling();
+        int min = hpa.minReplicas() != null ? hpa.minReplicas() : deploy.replicas();
+        return new HorizontalPodAutoscalerBuilder()
+                .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
+                .withNewSpec()
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(spec.service().name()).endScaleTargetRef()
+                .withMinReplicas(Math.max(1, min))
+                .withMaxReplicas(hpa.maxReplicas())
+                .addNewMetric().withType("Resource").withNewResource().withName("cpu")
+                .withNewTarget().withType("Utilization").withAverageUtilization(hpa.targetCPUUtilizationPercentage()).endTarget()
+                .endResource().endMetric()
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * An explicit cert-manager Certificate rather than the ingress-shim annotation: mlship owns and labels it
+     * (so pruning and rollback cover it), and its Ready condition is what the deploy waits on and explains.
+     */
+    private HasMetadata certificate(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels) {
+        DeploySpec.Tls tls = spec.deploy().ingress().tls();
+        Map<String, Object> issuerRef = new LinkedHashMap<>();
+        issuerRef.put("name", tls.issuer());
+        issuerRef.put("kind", "ClusterIssuer");
+        issuerRef.put("group", "cert-manager.io");
+        Map<String, Object> certSpec = new LinkedHashMap<>();
+        certSpec.put("secretName", tlsSecretName(spec));
+        certSpec.put("dnsNames", List.of(env.host()));
+        certSpec.put("issuerRef", issuerRef);
+        certSpec.put("usages", List.of("digital signature", "key encipherment", "server auth"));
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(CERTIFICATE_API_VERSION)
+                .withKind("Certificate")
+                .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
+                .addToAdditionalProperties("spec", certSpec)
+                .build();
+    }
+
+    private HasMetadata ingress(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels, boolean tls) {
+        DeploySpec.Ingress ingress = spec.deploy().ingress();
+        IngressBuilder b = new IngressBuilder()
+                .withMetadata(meta(spec.service().name(), env, labels, ingress.annotations()))
+                .withNewSpec()
+                .withIngressClassName(ingress.className())
+                .addNewRule().withHost(env.host()).withNewHttp()
+                .addNewPath().withPath(ingress.path()).withPathType("Prefix")
+                .withNewBackend().withNewService().withName(spec.service().name())
+                .withNewPort().withName(PORT_NAME).endPort().endService().endBackend()
+                .endPath()
+                .endHttp().endRule()
+                .endSpec();
+        if (tls) {
+            b.editSpec().addNewTl().withHosts(env.host()).withSecretName(tlsSecretName(spec)).endTl().endSpec();
+        }
+        return b.build();
+    }
+
+    public static String tlsSecretName(ReleaseSpec spec) {
+        DeploySpec.Tls tls = spec.deploy().ingress().tls();
+        return tls != null && tls.secretName() != null ? tls.secretName() : spec.service().name() + "-tls";
+    }
+
+    private static int containerPort(ReleaseSpec spec) {
+        DeploySpec deploy = spec.deploy();
+        return deploy.port() != null ? deploy.port() : spec.image().port();
+    }
+
+    private HasMetadata deployment(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels,
+                                   Map<String, String> podLabels, ImageTarget image) {
+        DeploySpec deploy = spec.deploy();
+        boolean autoscaled = autoscaled(deploy);
         long[] user = uidGid(spec);
         return new DeploymentBuilder()
                 .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
@@ -78,7 +223,9 @@ public final class ManifestRenderer {
                 .withMaxUnavailable(intOrPercent(deploy.rollout().maxUnavailable()))
                 .endRollingUpdate().endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewMetadata().withLabels(new LinkedHashMap<>(podLabels))
+                .withAnnotations(deploy.env().isEmpty() ? null : Map.of(CONFIG_HASH, configHash(deploy.env())))
+                .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(serviceAccountName(spec))
                 .withNewSecurityContext()
@@ -100,7 +247,7 @@ public final class ManifestRenderer {
 
     private Container container(ReleaseSpec spec, ImageTarget image) {
         DeploySpec deploy = spec.deploy();
-        int port = deploy.port() != null ? deploy.port() : spec.image().port();
+        int port = containerPort(spec);
         ContainerBuilder c = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image.reference())
@@ -189,5 +336,15 @@ public final class ManifestRenderer {
         String[] parts = user.split(":");
         long uid = Long.parseLong(parts[0]);
         return new long[] {uid, parts.length > 1 ? Long.parseLong(parts[1]) : uid};
+    }
+
+    private static String configHash(Map<String, String> env) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            new java.util.TreeMap<>(env).forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

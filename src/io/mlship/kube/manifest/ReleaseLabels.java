@@ -8,6 +8,10 @@ import java.util.Map;
 public final class ReleaseLabels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGER = "mlship";
+    public static final String INSTANCE = "app.kubernetes.io/instance";
+    public static final String ENVIRONMENT = "mlship.io/environment";
+    public static final String RELEASE = "mlship.io/release";
+    public static final String GIT_SHA = "mlship.io/git-sha";
 
     private ReleaseLabels() {
     }
@@ -16,7 +20,7 @@ public final class ReleaseLabels {
     public static Map<String, String> selector(ReleaseSpec spec) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", spec.service().name());
-        labels.put("app.kubernetes.io/instance", spec.service().name());
+        labels.put(INSTANCE, spec.service().name());
         return labels;
     }
 
@@ -27,10 +31,27 @@ public final class ReleaseLabels {
         if (spec.service().team() != null) {
             labels.put("app.kubernetes.io/part-of", spec.service().team());
         }
-        labels.put("mlship.io/environment", environment);
+        labels.put(ENVIRONMENT, environment);
         if (spec.deploy() != null) {
             labels.putAll(spec.deploy().labels());
         }
         return labels;
+    }
+
+    /** The pod template's labels plus which release and commit the object came from (object metadata only). */
+    public static Map<String, String> withRelease(Map<String, String> labels, ReleaseIdentity release) {
+        Map<String, String> out = new LinkedHashMap<>(labels);
+        if (release.releaseId() != null) {
+            out.put(RELEASE, release.releaseId());
+        }
+        if (release.gitSha() != null) {
+            out.put(GIT_SHA, release.gitSha());
+        }
+        return out;
+    }
+
+    /** Selects every object mlship manages for this service: what pruning may delete. */
+    public static Map<String, String> owned(String service) {
+        return Map.of(MANAGED_BY, MANAGER, INSTANCE, service);
     }
 }

@@ -32,12 +32,13 @@ class RenderCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<HasMetadata> objects = parse(run.out());
-        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("ServiceAccount", "Deployment", "Service");
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("ServiceAccount", "NetworkPolicy", "Deployment",
+                "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Certificate", "Ingress");
         assertThat(objects).allSatisfy(o -> {
             assertThat(o.getMetadata().getNamespace()).isEqualTo("reco");
             assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "mlship");
         });
-        Deployment deployment = (Deployment) objects.get(1);
+        Deployment deployment = (Deployment) objects.get(2);
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage())
                 .isEqualTo("europe-west4-docker.pkg.dev/ds-artifacts/ds-images/reco-service@" + DIGEST);
@@ -46,7 +47,7 @@ class RenderCommandTest {
         // The autoscaler owns the replica count, so a release must not reset it.
         assertThat(deployment.getSpec().getReplicas()).isNull();
         assertThat(Files.readString(tmp.resolve("m.yaml"))).isEqualTo(run.out());
-        assertThat(run.result("render").path("objects")).hasSize(3);
+        assertThat(run.result("render").path("objects")).hasSize(8);
         assertThat(run.result("render").path("image").asText()).endsWith(DIGEST);
     }
 

@@ -1,0 +1,109 @@
+package io.mlship.kube.apply;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.mlship.kube.manifest.ReleaseLabels;
+import io.mlship.result.MlshipException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Compares the rendered objects with what runs now and records the previous objects. Reads only: a plan that
+ * finds objects mlship does not own fails here, before anything is written.
+ */
+public final class Planner {
+    private final ClusterObjects cluster;
+
+    public Planner(KubernetesClient client) {
+        this.cluster = new ClusterObjects(client);
+    }
+
+    public Plan plan(String namespace, String service, List<HasMetadata> rendered) {
+        checkNamespace(namespace);
+        Map<ObjectKey, GenericKubernetesResource> desired = new TreeMap<>();
+        Map<ObjectKey, GenericKubernetesResource> previous = new LinkedHashMap<>();
+        List<Change> changes = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        for (HasMetadata object : rendered) {
+            desired.put(ObjectKey.of(object), cluster.generic(object));
+        }
+        for (Map.Entry<ObjectKey, GenericKubernetesResource> e : desired.entrySet()) {
+            ObjectKey key = e.getKey();
+            GenericKubernetesResource live = cluster.resource(key).get();
+            if (live == null) {
+                changes.add(new Change(key, Change.Action.CREATE, List.of()));
+                continue;
+            }
+            if (!ownedBy(live, service)) {
+                foreign.add(key + " (" + ReleaseLabels.MANAGED_BY + "=" + label(live, ReleaseLabels.MANAGED_BY)
+                        + ", " + ReleaseLabels.INSTANCE + "=" + label(live, ReleaseLabels.INSTANCE) + ")");
+                continue;
+            }
+            previous.put(key, live);
+            List<String> fields = ObjectDiff.changes(cluster.tree(e.getValue()), cluster.tree(live));
+            changes.add(new Change(key, fields.isEmpty() ? Change.Action.UNCHANGED : Change.Action.UPDATE, fields));
+        }
+        if (!foreign.isEmpty()) {
+            throw MlshipException.badInput("namespace " + namespace + " already has objects that mlship does not manage for "
+                            + service + ": " + String.join(", ", foreign) + "; nothing was applied",
+                    "deploy to a namespace where these names are free, rename the service, or (if mlship should take them over) "
+                            + "label them " + ReleaseLabels.MANAGED_BY + "=" + ReleaseLabels.MANAGER + " and "
+                            + ReleaseLabels.INSTANCE + "=" + service);
+        }
+        // Pruning: objects of ours (by label) that the spec no longer renders.
+        for (ResourceDefinitionContext kind : KindTable.all()) {
+            for (GenericKubernetesResource live : list(kind, namespace, service)) {
+                ObjectKey key = new ObjectKey(KindTable.apiVersion(kind), kind.getKind(), namespace, live.getMetadata().getName());
+                if (!desired.containsKey(key) && ownedBy(live, service)) {
+                    previous.put(key, live);
+                    changes.add(new Change(key, Change.Action.PRUNE, List.of()));
+                }
+            }
+        }
+        changes.sort((a, b) -> a.key().compareTo(b.key()));
+        return new Plan(namespace, changes, desired, previous);
+    }
+
+    private List<GenericKubernetesResource> list(ResourceDefinitionContext kind, String namespace, String service) {
+        try {
+            return cluster.client().genericKubernetesResources(kind).inNamespace(namespace)
+                    .withLabels(ReleaseLabels.owned(service)).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 && "Certificate".equals(kind.getKind())) {
+                return List.of(); // cert-manager not installed: nothing of that kind can be ours
+            }
+            throw e;
+        }
+    }
+
+    private void checkNamespace(String namespace) {
+        try {
+            if (cluster.client().namespaces().withName(namespace).get() == null) {
+                throw MlshipException.badInput("namespace " + namespace + " does not exist on the cluster; nothing was applied",
+                        "mlship does not create namespaces: ask the platform team for it, or fix the environment's namespace");
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            // A namespaced deploy account may not read namespaces; the writes will tell if it is missing.
+        }
+    }
+
+    static boolean ownedBy(HasMetadata live, String service) {
+        return ReleaseLabels.MANAGER.equals(label(live, ReleaseLabels.MANAGED_BY))
+                && Objects.equals(service, label(live, ReleaseLabels.INSTANCE));
+    }
+
+    private static String label(HasMetadata o, String key) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return labels == null ? null : labels.get(key);
+    }
+}

@@ -1,0 +1,95 @@
+package io.mlship.kube.connect;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.mlship.result.MlshipException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Builds the fabric8 client for a cluster: from a kubeconfig context (GKE's context name by default, or
+ * {@code --context}), or the in-cluster service account when mlship runs in a pod and no kubeconfig exists.
+ * Missing credentials are bad input, reported before any request.
+ */
+public final class ClusterConnector {
+    private final Map<String, String> environment;
+    private final Duration requestTimeout;
+
+    public ClusterConnector(Map<String, String> environment, Duration requestTimeout) {
+        this.environment = environment;
+        this.requestTimeout = requestTimeout;
+    }
+
+    public KubernetesClient connect(ClusterTarget target) {
+        Config config = config(target);
+        config.setRequestTimeout((int) requestTimeout.toMillis());
+        config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 10_000));
+        config.setRequestRetryBackoffLimit(2);
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager()))
+                .build();
+    }
+
+    Config config(ClusterTarget target) {
+        Path kubeconfig = kubeconfigPath(target);
+        String context = target.effectiveContext();
+        if (kubeconfig != null && Files.isRegularFile(kubeconfig)) {
+            String text;
+            try {
+                text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw MlshipException.badInput("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(),
+                        "check the file's permissions, or pass --kubeconfig");
+            }
+            io.fabric8.kubernetes.api.model.Config parsed;
+            try {
+                parsed = KubeConfigUtils.parseConfigFromString(text);
+            } catch (RuntimeException e) {
+                throw MlshipException.badInput("kubeconfig " + kubeconfig + " is not a valid kubeconfig: " + e.getMessage(),
+                        "regenerate it with: " + target.getCredentialsCommand());
+            }
+            boolean known = parsed.getContexts() != null && parsed.getContexts().stream().anyMatch(c -> context.equals(c.getName()));
+            if (!known) {
+                throw MlshipException.badInput("kubeconfig " + kubeconfig + " has no context '" + context + "'",
+                        "get credentials for the cluster with: " + target.getCredentialsCommand()
+                                + (target.context() == null ? " (or name another context with --context)" : ""));
+            }
+            try {
+                return Config.fromKubeconfig(context, text, kubeconfig.toString());
+            } catch (KubernetesClientException e) {
+                throw MlshipException.badInput("kubeconfig context '" + context + "' cannot be used: " + e.getMessage(),
+                        "regenerate it with: " + target.getCredentialsCommand());
+            }
+        }
+        if (target.kubeconfig() != null) {
+            throw MlshipException.badInput("kubeconfig " + target.kubeconfig() + " does not exist",
+                    "pass the kubeconfig written by: " + target.getCredentialsCommand());
+        }
+        if (environment.get("KUBERNETES_SERVICE_HOST") != null
+                && Files.isRegularFile(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH))) {
+            return Config.autoConfigure(null); // no kubeconfig here, so this is the pod's service account
+        }
+        throw MlshipException.badInput("no cluster credentials: no kubeconfig at " + (kubeconfig == null ? "~/.kube/config" : kubeconfig)
+                        + " and not running inside a cluster",
+                "on the agent run: " + target.getCredentialsCommand() + " (or bind a kubeconfig credential as KUBECONFIG, or pass --kubeconfig)");
+    }
+
+    private Path kubeconfigPath(ClusterTarget target) {
+        if (target.kubeconfig() != null) {
+            return Path.of(target.kubeconfig());
+        }
+        String env = environment.get("KUBECONFIG");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env.split(java.io.File.pathSeparator)[0]);
+        }
+        String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+        return home == null ? null : Path.of(home, ".kube", "config");
+    }
+}

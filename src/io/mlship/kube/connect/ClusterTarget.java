@@ -1,0 +1,20 @@
+package io.mlship.kube.connect;
+
+/**
+ * Which cluster to talk to and with which credentials. The kubeconfig context defaults to the name
+ * {@code gcloud container clusters get-credentials} gives it: {@code gke_<project>_<location>_<cluster>}.
+ */
+public record ClusterTarget(String project, String location, String cluster, String kubeconfig, String context) {
+
+    public String effectiveContext() {
+        return context != null ? context : gkeContext(project, location, cluster);
+    }
+
+    public static String gkeContext(String project, String location, String cluster) {
+        return "gke_" + project + "_" + location + "_" + cluster;
+    }
+
+    public String getCredentialsCommand() {
+        return "gcloud container clusters get-credentials " + cluster + " --location " + location + " --project " + project;
+    }
+}

@@ -1,0 +1,25 @@
+package io.mlship.kube.deploy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Everything one deploy needs, worked out and checked before the cluster is contacted. */
+public record DeployRequest(
+        String namespace,
+        String service,
+        List<HasMetadata> objects,
+        String image,
+        Map<String, String> selector,
+        Duration rolloutTimeout,
+        int readinessFailureThreshold,
+        Duration certificateTimeout,
+        Duration ingressTimeout,
+        boolean dryRun) {
+
+    public DeployRequest {
+        objects = List.copyOf(objects);
+        selector = Map.copyOf(selector);
+    }
+}

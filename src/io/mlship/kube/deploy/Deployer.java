@@ -1,0 +1,247 @@
+package io.mlship.kube.deploy;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.mlship.kube.apply.Applier;
+import io.mlship.kube.apply.Change;
+import io.mlship.kube.apply.KindTable;
+import io.mlship.kube.apply.ObjectKey;
+import io.mlship.kube.apply.Plan;
+import io.mlship.kube.apply.Planner;
+import io.mlship.kube.rollout.RolloutOutcome;
+import io.mlship.kube.rollout.RolloutWatcher;
+import io.mlship.result.ErrorCategory;
+import io.mlship.result.MlshipException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One deploy: plan (read only; records the previous objects), apply, watch the rollout, and on failure restore
+ * the previous objects and wait for them to be healthy again. Then the TLS certificate and the Ingress address,
+ * each with its own timeout.
+ */
+public final class Deployer {
+    private static final ResourceDefinitionContext CHALLENGES = new ResourceDefinitionContext.Builder()
+            .withGroup("acme.cert-manager.io").withVersion("v1").withKind("Challenge").withPlural("challenges").withNamespaced(true).build();
+
+    private final KubernetesClient client;
+    private final PrintStream log;
+
+    public Deployer(KubernetesClient client, PrintStream log) {
+        this.client = client;
+        this.log = log;
+    }
+
+    public Plan plan(DeployRequest request) {
+        return new Planner(client).plan(request.namespace(), request.service(), request.objects());
+    }
+
+    public DeployReport deploy(DeployRequest request, Plan plan) {
+        ObjectKey deploymentKey = plan.desired().keySet().stream().filter(k -> k.kind().equals("Deployment")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("nothing to deploy: no Deployment rendered"));
+        String previousRevision = revision(plan.previous().get(deploymentKey));
+        if (request.dryRun()) {
+            return new DeployReport(plan, true, serverDryRun(request, plan), null, previousRevision, null, null);
+        }
+        Optional<String> previousImage = image(plan.previous().get(deploymentKey));
+        // Watches open before the first write, so no update is missed; closed once, after the last wait.
+        try (RolloutWatcher watcher = new RolloutWatcher(client, request.namespace(), deploymentKey.name(), request.selector(), log)) {
+            RolloutOutcome outcome;
+            try {
+                new Applier(client, log).apply(plan);
+                outcome = watcher.await(request.image(), request.rolloutTimeout(), request.readinessFailureThreshold());
+            } catch (KubernetesClientException e) {
+                outcome = new RolloutOutcome(false, "the API server refused a write: " + apiMessage(e), null, Duration.ZERO, Instant.now());
+            }
+            if (!outcome.available()) {
+                log.println("[mlship deploy] rollout failed: " + outcome.reason());
+                rollBack(request, plan, deploymentKey, previousImage, outcome, watcher);
+            }
+            log.println("[mlship deploy] rollout complete in " + outcome.elapsed().toMillis() + " ms (revision " + outcome.revision() + ")");
+            checkCertificate(request, plan);
+            String address = checkIngress(request, plan);
+            return new DeployReport(plan, false, null, outcome.revision(), previousRevision, outcome.elapsed(), address);
+        }
+    }
+
+    private void rollBack(DeployRequest request, Plan plan, ObjectKey deploymentKey, Optional<String> previousImage,
+                          RolloutOutcome failed, RolloutWatcher watcher) {
+        log.println("[mlship deploy] restoring the previous objects");
+        try {
+            new Applier(client, log).restore(plan);
+            if (previousImage.isPresent()) {
+                RolloutOutcome restored = watcher.await(previousImage.get(), request.rolloutTimeout(), request.readinessFailureThreshold());
+                if (!restored.available()) {
+                    throw new MlshipException(ErrorCategory.ROLLBACK_FAILED,
+                            "rollout failed (" + failed.reason() + ") and the restored Deployment/" + deploymentKey.name()
+                                    + " did not become healthy: " + restored.reason(),
+                            "a person must look: kubectl -n " + request.namespace() + " describe deployment " + deploymentKey.name());
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw new MlshipException(ErrorCategory.ROLLBACK_FAILED,
+                    "rollout failed (" + failed.reason() + ") and restoring the previous objects failed: " + apiMessage(e),
+                    "a person must look: kubectl -n " + request.namespace() + " get all -l app.kubernetes.io/instance=" + request.service(), e);
+        }
+        String restoredWhat = previousImage.isPresent() ? "the previous Deployment is running again" : "the objects this deploy created were removed";
+        throw new MlshipException(ErrorCategory.ROLLOUT_FAILED, "rollout of " + request.service() + " failed: " + failed.reason()
+                + " (rolled back: " + restoredWhat + ")",
+                "fix the cause above and release again; kubectl -n " + request.namespace() + " get events shows the cluster's view");
+    }
+
+    /**
+     * Server-side dry run when the API server honours it. An API that ignores {@code dryRun} (the sandbox's)
+     * would store the objects, so a throwaway ConfigMap is sent first and looked for: only if it was not stored
+     * are the real objects sent. Either way the plan above is the diff against what runs now.
+     */
+    private String serverDryRun(DeployRequest request, Plan plan) {
+        String probeName = "mlship-dry-run-probe-" + UUID.randomUUID().toString().substring(0, 8);
+        var configMaps = client.configMaps().inNamespace(request.namespace());
+        configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName(probeName).endMetadata().build()).dryRun().create();
+        if (configMaps.withName(probeName).get() != null) {
+            configMaps.withName(probeName).delete();
+            log.println("[mlship deploy] this API server ignores server-side dry run; the diff is computed by mlship only");
+            return "local";
+        }
+        for (Change c : plan.changed()) {
+            if (c.action() == Change.Action.PRUNE) {
+                continue;
+            }
+            GenericKubernetesResource o = plan.desired().get(c.key());
+            var ops = client.genericKubernetesResources(KindTable.of(c.key().apiVersion(), c.key().kind()).orElseThrow())
+                    .inNamespace(request.namespace());
+            try {
+                if (c.action() == Change.Action.CREATE) {
+                    ops.resource(o).dryRun().create();
+                } else {
+                    GenericKubernetesResource live = ops.withName(c.key().name()).get();
+                    o.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+                    ops.resource(o).dryRun().update();
+                }
+            } catch (KubernetesClientException e) {
+                throw MlshipException.badInput("the API server rejects " + c.key() + " (server-side dry run): " + apiMessage(e),
+                        "fix the spec so the object is valid for this cluster; nothing was applied");
+            }
+        }
+        return "server";
+    }
+
+    @SuppressWarnings("unchecked")
+    private void checkCertificate(DeployRequest request, Plan plan) {
+        Optional<ObjectKey> key = plan.desired().keySet().stream().filter(k -> k.kind().equals("Certificate")).findFirst();
+        if (key.isEmpty()) {
+            return;
+        }
+        log.println("[mlship deploy] waiting for Certificate/" + key.get().name() + " to be Ready (timeout "
+                + request.certificateTimeout().toSeconds() + "s)");
+        var cert = client.genericKubernetesResources(KindTable.of(key.get().apiVersion(), "Certificate").orElseThrow())
+                .inNamespace(request.namespace()).withName(key.get().name());
+        try {
+            cert.waitUntilCondition(c -> c != null && "True".equals(readyCondition(c).get("status")),
+                    request.certificateTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            GenericKubernetesResource now = cert.get();
+            Map<String, Object> ready = now == null ? Map.of() : readyCondition(now);
+            String why = ready.isEmpty() ? "no Ready condition yet" : ready.get("reason") + ": " + ready.get("message");
+            throw MlshipException.infrastructure("the service is rolled out, but Certificate/" + key.get().name()
+                            + " was not Ready within " + request.certificateTimeout().toSeconds() + "s: " + why + challengeReasons(request),
+                    "check the ClusterIssuer and cert-manager: kubectl -n " + request.namespace() + " describe certificate "
+                            + key.get().name(), e);
+        }
+    }
+
+    private String challengeReasons(DeployRequest request) {
+        try {
+            List<String> reasons = client.genericKubernetesResources(CHALLENGES).inNamespace(request.namespace()).list().getItems().stream()
+                    .map(ch -> ch.getAdditionalProperties().get("status"))
+                    .filter(s -> s instanceof Map<?, ?> m && m.get("reason") != null)
+                    .map(s -> String.valueOf(((Map<?, ?>) s).get("reason"))).toList();
+            return reasons.isEmpty() ? "" : "; challenge: " + String.join("; ", reasons);
+        } catch (KubernetesClientException e) {
+            return ""; // no ACME issuer in use
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readyCondition(GenericKubernetesResource c) {
+        Object status = c.getAdditionalProperties().get("status");
+        if (status instanceof Map<?, ?> s && s.get("conditions") instanceof List<?> conditions) {
+            for (Object o : conditions) {
+                if (o instanceof Map<?, ?> m && "Ready".equals(m.get("type"))) {
+                    return (Map<String, Object>) m;
+                }
+            }
+        }
+        return Map.of();
+    }
+
+    private String checkIngress(DeployRequest request, Plan plan) {
+        Optional<ObjectKey> key = plan.desired().keySet().stream().filter(k -> k.kind().equals("Ingress")).findFirst();
+        if (key.isEmpty()) {
+            return null;
+        }
+        log.println("[mlship deploy] waiting for Ingress/" + key.get().name() + " to get an address (timeout "
+                + request.ingressTimeout().toSeconds() + "s)");
+        var ingress = client.network().v1().ingresses().inNamespace(request.namespace()).withName(key.get().name());
+        try {
+            Ingress ready = ingress.waitUntilCondition(i -> address(i) != null, request.ingressTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return address(ready);
+        } catch (KubernetesClientTimeoutException e) {
+            throw MlshipException.infrastructure("the service is rolled out, but Ingress/" + key.get().name()
+                            + " got no address within " + request.ingressTimeout().toSeconds() + "s",
+                    "check that the ingress controller for its class runs: kubectl -n " + request.namespace()
+                            + " describe ingress " + key.get().name(), e);
+        }
+    }
+
+    private static String address(Ingress i) {
+        if (i == null || i.getStatus() == null || i.getStatus().getLoadBalancer() == null
+                || i.getStatus().getLoadBalancer().getIngress() == null || i.getStatus().getLoadBalancer().getIngress().isEmpty()) {
+            return null;
+        }
+        IngressLoadBalancerIngress lb = i.getStatus().getLoadBalancer().getIngress().get(0);
+        return lb.getIp() != null ? lb.getIp() : lb.getHostname();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String revision(GenericKubernetesResource deployment) {
+        if (deployment == null || deployment.getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        return deployment.getMetadata().getAnnotations().get(RolloutWatcher.REVISION);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<String> image(GenericKubernetesResource deployment) {
+        if (deployment == null) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, Object> spec = (Map<String, Object>) deployment.getAdditionalProperties().get("spec");
+            Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+            List<Map<String, Object>> containers = (List<Map<String, Object>>) template.get("containers");
+            return Optional.ofNullable((String) containers.get(0).get("image"));
+        } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String apiMessage(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,248 @@
+package io.mlship.kube.rollout;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Watches one Deployment's rollouts through informers (the API pushes every change; nothing polls) until the
+ * expected image is available, or cannot be: ProgressDeadlineExceeded, a new pod crash-looping, failing to pull
+ * its image or failing readiness, or the deadline. The answer carries the reason a person needs.
+ *
+ * <p>One watcher serves a whole deploy (the rollout, and the rollback's after it): its watches are opened once
+ * and closed once, when the cluster is quiet. Closing watches while the API is still sending on them is what
+ * a deploy should avoid anyway, and fabric8's in-process API stalls when it happens.
+ */
+public final class RolloutWatcher implements AutoCloseable {
+    public static final String REVISION = "deployment.kubernetes.io/revision";
+
+    private final String name;
+    private final PrintStream log;
+    private final Tracker tracker;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    public RolloutWatcher(KubernetesClient client, String namespace, String name, Map<String, String> selector, PrintStream log) {
+        this.name = name;
+        this.log = log;
+        this.tracker = new Tracker(name);
+        informers.add(client.v1().events().inNamespace(namespace).inform(tracker.on(tracker::event)));
+        informers.add(client.pods().inNamespace(namespace).withLabels(selector).inform(tracker.on(tracker::pod)));
+        informers.add(client.apps().deployments().inNamespace(namespace).withName(name).inform(tracker.on(tracker::deployment)));
+    }
+
+    /**
+     * @param image the image the rollout should end up running: pods of other images are old ones
+     * @param readinessFailureThreshold how many failed readiness probes (one event, counted) mean "failing"
+     */
+    public RolloutOutcome await(String image, Duration deadline, int readinessFailureThreshold) {
+        Instant started = Instant.now();
+        log.println("[mlship deploy] watching the rollout of Deployment/" + name + " to " + image
+                + " (deadline " + deadline.toSeconds() + "s)");
+        CompletableFuture<RolloutOutcome> done = tracker.expect(image, started, readinessFailureThreshold);
+        try {
+            return done.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new RolloutOutcome(false, "the rollout did not finish within " + deadline.toSeconds() + "s: " + tracker.progress(),
+                    tracker.revision(), Duration.between(started, Instant.now()), Instant.now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while watching the rollout of " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("watching the rollout of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            tracker.stop();
+        }
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+    }
+
+    /** State seen so far; informer callbacks arrive on one thread per informer, so access is synchronised. */
+    private static final class Tracker {
+        private final String name;
+        private String image;
+        private Instant started;
+        private int readinessThreshold;
+        private CompletableFuture<RolloutOutcome> done;
+        private final Map<String, Pod> pods = new java.util.HashMap<>();
+        private final Map<String, Event> events = new java.util.LinkedHashMap<>();
+        private Deployment deployment;
+
+        Tracker(String name) {
+            this.name = name;
+        }
+
+        /** Starts waiting for {@code image}; what the informers already hold is judged at once. */
+        synchronized CompletableFuture<RolloutOutcome> expect(String image, Instant started, int readinessThreshold) {
+            this.image = image;
+            this.started = started;
+            this.readinessThreshold = readinessThreshold;
+            this.done = new CompletableFuture<>();
+            evaluate();
+            return done;
+        }
+
+        synchronized void stop() {
+            done = null;
+        }
+
+        <T> ResourceEventHandler<T> on(java.util.function.BiConsumer<T, Boolean> sink) {
+            return new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(T obj) {
+                    sink.accept(obj, false);
+                }
+
+                @Override
+                public void onUpdate(T oldObj, T newObj) {
+                    sink.accept(newObj, false);
+                }
+
+                @Override
+                public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                    sink.accept(obj, true);
+                }
+            };
+        }
+
+        synchronized void deployment(Deployment d, boolean deleted) {
+            deployment = deleted ? null : d;
+            evaluate();
+        }
+
+        synchronized void pod(Pod p, boolean deleted) {
+            if (deleted) {
+                pods.remove(p.getMetadata().getName());
+            } else {
+                pods.put(p.getMetadata().getName(), p);
+            }
+            evaluate();
+        }
+
+        synchronized void event(Event e, boolean deleted) {
+            if (!deleted && e.getInvolvedObject() != null) {
+                events.put(e.getMetadata().getName(), e);
+                evaluate();
+            }
+        }
+
+        private void evaluate() {
+            if (done == null || done.isDone() || deployment == null) {
+                return;
+            }
+            if (!runs(deployment, image)) {
+                return; // the update has not reached the object this informer sees yet
+            }
+            DeploymentStatus st = deployment.getStatus();
+            Optional<DeploymentCondition> progressing = condition("Progressing");
+            if (progressing.isPresent() && "ProgressDeadlineExceeded".equals(progressing.get().getReason())) {
+                finish(false, "ProgressDeadlineExceeded: " + nonNull(progressing.get().getMessage()) + podHint());
+                return;
+            }
+            for (Pod p : newPods()) {
+                Optional<String> failure = PodFailures.failure(p, events.values(), readinessThreshold);
+                if (failure.isPresent()) {
+                    finish(false, failure.get());
+                    return;
+                }
+            }
+            if (complete(deployment)) {
+                finish(true, "Deployment/" + name + " available: " + st.getAvailableReplicas() + " of "
+                        + st.getUpdatedReplicas() + " updated replicas");
+            }
+        }
+
+        /** The same test kubectl rollout status makes. */
+        private static boolean complete(Deployment d) {
+            DeploymentStatus st = d.getStatus();
+            if (st == null || st.getObservedGeneration() == null || d.getMetadata().getGeneration() == null
+                    || st.getObservedGeneration() < d.getMetadata().getGeneration()) {
+                return false;
+            }
+            int updated = n(st.getUpdatedReplicas());
+            Integer wanted = d.getSpec().getReplicas();
+            if (wanted != null && updated < wanted) {
+                return false;
+            }
+            if (n(st.getReplicas()) > updated) {
+                return false; // old replicas still terminating
+            }
+            return n(st.getAvailableReplicas()) >= updated && updated > 0 || wanted != null && wanted == 0;
+        }
+
+        private List<Pod> newPods() {
+            return pods.values().stream().filter(p -> p.getSpec().getContainers().stream().anyMatch(c -> image.equals(c.getImage())))
+                    .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        }
+
+        private String podHint() {
+            for (Pod p : newPods()) {
+                Optional<String> f = PodFailures.failure(p, events.values(), 1);
+                if (f.isPresent()) {
+                    return "; " + f.get();
+                }
+            }
+            return "";
+        }
+
+        synchronized String progress() {
+            if (deployment == null) {
+                return "Deployment/" + name + " not seen";
+            }
+            DeploymentStatus st = deployment.getStatus();
+            String counts = st == null ? "no status yet" : n(st.getUpdatedReplicas()) + " updated, "
+                    + n(st.getAvailableReplicas()) + " available, " + n(st.getReplicas()) + " total replicas";
+            return counts + podHint();
+        }
+
+        synchronized String revision() {
+            return deployment == null || deployment.getMetadata().getAnnotations() == null ? null
+                    : deployment.getMetadata().getAnnotations().get(REVISION);
+        }
+
+        private void finish(boolean ok, String reason) {
+            Instant now = Instant.now();
+            done.complete(new RolloutOutcome(ok, reason, revision(), Duration.between(started, now), now));
+        }
+
+        private Optional<DeploymentCondition> condition(String type) {
+            DeploymentStatus st = deployment.getStatus();
+            if (st == null || st.getConditions() == null) {
+                return Optional.empty();
+            }
+            return st.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        }
+
+        private static boolean runs(Deployment d, String image) {
+            List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+            return image == null || containers.stream().anyMatch(c -> image.equals(c.getImage()));
+        }
+
+        private static int n(Integer i) {
+            return i == null ? 0 : i;
+        }
+
+        private static String nonNull(String s) {
+            return s == null ? "" : s;
+        }
+    }
+}

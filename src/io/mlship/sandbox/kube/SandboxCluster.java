@@ -1,0 +1,82 @@
+package io.mlship.sandbox.kube;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * An in-process Kubernetes API (fabric8's mock server in CRUD mode: it stores what is written and serves
+ * watches) on loopback, with the cert-manager Certificate kind registered. mlship reaches it through the real
+ * fabric8 client and a kubeconfig like any cluster's; {@link RolloutSimulator} plays the controllers.
+ */
+public final class SandboxCluster implements AutoCloseable {
+    private static final CustomResourceDefinitionContext CERTIFICATE = new CustomResourceDefinitionContext.Builder()
+            .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates")
+            .withScope("Namespaced").withStatusSubresource(true).build();
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    /** Held so the level sticks: the mock logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+    private SandboxCluster(KubernetesMockServer server) {
+        this.server = server;
+        this.client = server.createClient();
+    }
+
+    public static SandboxCluster start() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of(CERTIFICATE)), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        return new SandboxCluster(server);
+    }
+
+    /** An admin client (the controllers' view), separate from the one mlship builds from the kubeconfig. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public SandboxCluster withNamespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .addToLabels("kubernetes.io/metadata.name", name).endMetadata().build()).create();
+        return this;
+    }
+
+    public String url() {
+        return "http://" + server.getHostName() + ":" + server.getPort();
+    }
+
+    /** Writes a kubeconfig whose one context, {@code contextName}, points at this API. */
+    public Path writeKubeconfig(Path file, String contextName) throws IOException {
+        String yaml = "apiVersion: v1\nkind: Config\n"
+                + "clusters:\n- name: sandbox\n  cluster:\n    server: " + url() + "\n"
+                + "users:\n- name: sandbox\n  user:\n    token: sandbox\n"
+                + "contexts:\n- name: " + contextName + "\n  context:\n    cluster: sandbox\n    user: sandbox\n"
+                + "current-context: " + contextName + "\n";
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
