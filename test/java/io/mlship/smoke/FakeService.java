@@ -128,6 +128,11 @@ final class FakeService implements AutoCloseable {
         private final Thread acceptor;
 
         Hanging() throws IOException {
+            this(false);
+        }
+
+        /** With {@code startAnswer}, each request gets its status line, headers and the first byte of a body that never ends. */
+        Hanging(boolean startAnswer) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             acceptor = new Thread(() -> {
                 try {
@@ -135,6 +140,21 @@ final class FakeService implements AutoCloseable {
                         Socket s = socket.accept();
                         synchronized (accepted) {
                             accepted.add(s);
+                        }
+                        if (startAnswer) {
+                            Thread t = new Thread(() -> {
+                                try {
+                                    if (OneWrite.readHead(new java.io.BufferedInputStream(s.getInputStream())) != null) {
+                                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                        s.getOutputStream().flush();
+                                    }
+                                } catch (IOException e) {
+                                    // closed
+                                }
+                            });
+                            t.setDaemon(true);
+                            t.start();
                         }
                     }
                 } catch (IOException e) {
@@ -229,7 +249,7 @@ final class FakeService implements AutoCloseable {
         }
 
         /** The request line and headers, or null when the connection closed between requests. */
-        private static String readHead(java.io.InputStream in) throws IOException {
+        static String readHead(java.io.InputStream in) throws IOException {
             java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
             int matched = 0;
             while (matched < 4) {

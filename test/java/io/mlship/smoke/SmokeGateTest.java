@@ -187,6 +187,20 @@ class SmokeGateTest {
     }
 
     @Test
+    @Timeout(30)
+    void aBodyThatNeverEndsIsCutOffAtTheTimeoutToo() throws Exception {
+        try (FakeService.Hanging service = new FakeService.Hanging(true)) {
+            GatePlan plan = new GatePlan(cases(), Duration.ofMillis(300), null, null, null, null);
+            long start = System.nanoTime();
+            GateResult g = run(service.uri(), plan);
+
+            assertThat(g.cases()).allSatisfy(c -> assertThat(c.mismatches().get(0).actual())
+                    .isEqualTo("no answer: no answer within 300 ms"));
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 10_000L);
+        }
+    }
+
+    @Test
     void refusedConnectionIsAFailedCaseNotAnException() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
