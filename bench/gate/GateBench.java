@@ -69,21 +69,31 @@ public class GateBench {
                 ? java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim() : "unknown";
         System.out.printf(Locale.ROOT, "mlship gate benchmark: %d requests per run against a no-op server on 127.0.0.1, %d cores, %s, load average before: %s%n",
                 requests, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), load);
-        System.out.println("concurrency | gate req/s | gate p50 / p99 ms | raw req/s | raw p50 / p99 ms | added p50 / p99 ms | errors");
+        System.out.println("concurrency | gate req/s | gate p50 / p99 ms | raw req/s | raw p50 / p99 ms | added p50 / p99 ms | CPU µs/req gate / raw | errors");
         // Warm the JIT on both paths before anything is measured.
         new LoadRunner(quiet).run(target, cases, new LoadPlan(5_000, null, 4, 0), Duration.ofSeconds(10));
         raw(port, 5_000, 4);
         for (int c : levels) {
-            LoadResult gate = new LoadRunner(quiet).run(target, cases, new LoadPlan(requests, null, c, 500), Duration.ofSeconds(10));
+            long cpu0 = cpu();
+            LoadResult gate = new LoadRunner(quiet).run(target, cases, new LoadPlan(requests, null, c, 0), Duration.ofSeconds(10));
+            double gateCpu = (cpu() - cpu0) / 1000.0 / requests;
             LatencySummary g = LatencySummary.of(gate.histogram());
+            long cpu1 = cpu();
             Raw r = raw(port, requests, c);
+            double rawCpu = (cpu() - cpu1) / 1000.0 / requests;
             LatencySummary rl = LatencySummary.of(r.histogram);
-            System.out.printf(Locale.ROOT, "%11d | %10.0f | %7.3f / %7.3f | %9.0f | %6.3f / %7.3f | %7.3f / %7.3f | %d%n",
+            System.out.printf(Locale.ROOT, "%11d | %10.0f | %7.3f / %7.3f | %9.0f | %6.3f / %7.3f | %7.3f / %7.3f | %9.0f / %5.0f | %d%n",
                     c, gate.throughput(), g.p50Ms(), g.p99Ms(), r.throughput, rl.p50Ms(), rl.p99Ms(),
-                    g.p50Ms() - rl.p50Ms(), g.p99Ms() - rl.p99Ms(), gate.errors());
+                    g.p50Ms() - rl.p50Ms(), g.p99Ms() - rl.p99Ms(), gateCpu, rawCpu, gate.errors());
         }
         server.stop(0);
         System.exit(0);
+    }
+
+    /** CPU time of this process in ns (all threads: the server's and the client's). */
+    static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     record Raw(Histogram histogram, double throughput) {

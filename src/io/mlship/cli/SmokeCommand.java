@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "smoke", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Gate a release: send the smoke cases to the service or Vertex AI endpoint, check every answer,",
-                "run the load part and the golden comparison, and decide. Exit 0 when the gate passed, 1 when it",
-                "failed (the release flow rolls back), 2 for bad input (nothing was sent)."})
+        description = {"Gate a release: send the smoke cases to the service or the Vertex AI endpoint,",
+                "check every answer, run the load part and the golden comparison, and decide.",
+                "Exit 0 when the gate passed, 1 when it failed (the release flow rolls back),",
+                "2 for bad input (nothing was sent)."})
 final class SmokeCommand extends StepCommand {
 
     @Mixin

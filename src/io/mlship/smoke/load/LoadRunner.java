@@ -71,7 +71,7 @@ public final class LoadRunner {
                             break;
                         }
                         SmokeCase c = cases.get((int) (i % cases.size()));
-                        Response r = target.send(c.request());
+                        Response r = target.measure(c.request());
                         mine.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
                         if (!r.answered() || r.status() != c.expectedStatus()) {
                             errors.increment();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +24,20 @@ public final class HttpTarget implements Target {
     private final Duration timeout;
     private final ObjectMapper json;
     private final HttpClient client;
+    private final Map<Key, HttpRequest> prepared = new ConcurrentHashMap<>();
+
+    /** Cases are few and live as long as the target; their requests are told apart by identity. */
+    private record Key(SmokeRequest request) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.request == request;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(request);
+        }
+    }
 
     public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json) {
         String text = base.toString();
@@ -44,9 +59,19 @@ public final class HttpTarget implements Target {
 
     @Override
     public Response send(SmokeRequest request) {
+        return exchange(request, true);
+    }
+
+    @Override
+    public Response measure(SmokeRequest request) {
+        return exchange(request, false);
+    }
+
+    private Response exchange(SmokeRequest request, boolean parse) {
         HttpRequest http;
         try {
-            http = build(request);
+            // Requests are immutable: build each case's once, not once per load request.
+            http = prepared.computeIfAbsent(new Key(request), k -> build(k.request()));
         } catch (IllegalArgumentException e) {
             return Response.failed("cannot build the request: " + e.getMessage(), 0);
         }
@@ -57,7 +82,7 @@ public final class HttpTarget implements Target {
             HttpResponse<String> answer = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             long nanos = System.nanoTime() - start;
             String body = answer.body();
-            return new Response(answer.statusCode(), body, parse(body), nanos, null, null);
+            return new Response(answer.statusCode(), body, parse ? parse(body) : null, nanos, null, null);
         } catch (TimeoutException e) {
             future.cancel(true);
             return Response.failed("no answer within " + timeout.toMillis() + " ms", System.nanoTime() - start);

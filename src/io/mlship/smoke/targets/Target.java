@@ -14,6 +14,11 @@ public interface Target extends AutoCloseable {
 
     Response send(SmokeRequest request);
 
+    /** Like {@link #send} for the load run, where only status and latency count: the body need not be parsed. */
+    default Response measure(SmokeRequest request) {
+        return send(request);
+    }
+
     @Override
     default void close() {
     }

@@ -37,7 +37,7 @@ final class FakeService implements AutoCloseable {
     static {
         // The JDK server writes headers and body apart; with Nagle's algorithm on, each answer would wait ~40 ms
         // for the client's delayed ACK, hiding the delays the tests inject. Read once, when the server first starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // best effort: only if no server started before
     }
 
     private final HttpServer server;
@@ -64,9 +64,12 @@ final class FakeService implements AutoCloseable {
         return start((n, m, p, b) -> new Answer(200, FACE_WASH, 0));
     }
 
-    /** Nine of ten requests take {@code fastMs}, every tenth {@code slowMs}. */
-    static FakeService slow(long fastMs, long slowMs) throws IOException {
-        return start((n, m, p, b) -> new Answer(200, LIPSTICKS, n % 10 == 9 ? slowMs : fastMs));
+    /**
+     * Nine of ten requests take {@code fastMs}, every tenth {@code slowMs}. Served by {@link OneWrite}, so the
+     * measured latency is the injected delay and not a TCP artefact, whatever other tests did to the JDK server.
+     */
+    static OneWrite slow(long fastMs, long slowMs) throws IOException {
+        return new OneWrite((n, m, p, b) -> new Answer(200, LIPSTICKS, n % 10 == 9 ? slowMs : fastMs));
     }
 
     /** Every {@code every}-th request gets a 503. */
@@ -125,6 +128,11 @@ final class FakeService implements AutoCloseable {
         private final Thread acceptor;
 
         Hanging() throws IOException {
+            this(false);
+        }
+
+        /** With {@code startAnswer}, each request gets its status line, headers and the first byte of a body that never ends. */
+        Hanging(boolean startAnswer) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             acceptor = new Thread(() -> {
                 try {
@@ -132,6 +140,21 @@ final class FakeService implements AutoCloseable {
                         Socket s = socket.accept();
                         synchronized (accepted) {
                             accepted.add(s);
+                        }
+                        if (startAnswer) {
+                            Thread t = new Thread(() -> {
+                                try {
+                                    if (OneWrite.readHead(new java.io.BufferedInputStream(s.getInputStream())) != null) {
+                                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                        s.getOutputStream().flush();
+                                    }
+                                } catch (IOException e) {
+                                    // closed
+                                }
+                            });
+                            t.setDaemon(true);
+                            t.start();
                         }
                     }
                 } catch (IOException e) {
@@ -160,6 +183,98 @@ final class FakeService implements AutoCloseable {
                     s.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A keep-alive HTTP/1.1 server on plain sockets that writes each answer in one piece with TCP_NODELAY. The JDK
+     * server writes headers and body apart; unless its nodelay property was read in time, every answer on a
+     * kept-alive connection then waits ~40 ms for the client's delayed ACK.
+     */
+    static final class OneWrite implements AutoCloseable {
+        private final ServerSocket socket;
+        private final ExecutorService pool = Executors.newCachedThreadPool();
+        private final AtomicInteger requests = new AtomicInteger();
+
+        OneWrite(Behaviour behaviour) throws IOException {
+            socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+            pool.execute(() -> {
+                try {
+                    while (true) {
+                        Socket s = socket.accept();
+                        pool.execute(() -> serve(s, behaviour));
+                    }
+                } catch (IOException e) {
+                    // closed: the test is over
+                }
+            });
+        }
+
+        private void serve(Socket s, Behaviour behaviour) {
+            try (s) {
+                s.setTcpNoDelay(true);
+                var in = new java.io.BufferedInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                while (true) {
+                    String head = readHead(in);
+                    if (head == null) {
+                        return;
+                    }
+                    int length = 0;
+                    for (String line : head.split("\r\n")) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                            length = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                    String[] first = head.split(" ", 3);
+                    Answer a = behaviour.answer(requests.getAndIncrement(), first[0], first[1], body);
+                    if (a.delayMillis() > 0) {
+                        Thread.sleep(a.delayMillis()); // the injected latency under test
+                    }
+                    byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+                    String headers = "HTTP/1.1 " + a.status() + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                            + bytes.length + "\r\n\r\n";
+                    byte[] h = headers.getBytes(StandardCharsets.US_ASCII);
+                    byte[] all = java.util.Arrays.copyOf(h, h.length + bytes.length);
+                    System.arraycopy(bytes, 0, all, h.length, bytes.length);
+                    out.write(all);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the client went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The request line and headers, or null when the connection closed between requests. */
+        static String readHead(java.io.InputStream in) throws IOException {
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    return null;
+                }
+                head.write(b);
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            return head.toString(StandardCharsets.US_ASCII);
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            pool.shutdownNow();
         }
     }
 }
