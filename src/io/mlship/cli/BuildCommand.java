@@ -85,6 +85,10 @@ final class BuildCommand extends StepCommand {
             description = "Jib's layer cache and pip's output (default: .mlship/cache next to the spec).")
     Path cacheDir;
 
+    @Option(names = "--python", paramLabel = "PYTHON", defaultValue = "python3",
+            description = "Interpreter whose pip installs image.python.requirements. Default: ${DEFAULT-VALUE}.")
+    String python;
+
     @Override
     String name() {
         return "build";
@@ -132,7 +136,7 @@ final class BuildCommand extends StepCommand {
         }
         warnings.forEach(w -> context().err().println("[mlship build] warning: " + w));
 
-        Optional<Path> deps = new PythonDependencies(repoRoot, cache.resolve("python"), "python3", context().err()).resolve(image);
+        Optional<Path> deps = new PythonDependencies(repoRoot, cache.resolve("python"), python, context().err()).resolve(image);
         List<PlannedLayer> layers = new LayerPlanner(repoRoot).plan(image, deps);
 
         Map<String, String> envVars = new TreeMap<>(image.env());
