@@ -20,7 +20,12 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
         String b = branch != null ? branch : git(repo, "rev-parse", "--abbrev-ref", "HEAD")
                 .filter(name -> !"HEAD".equals(name)).orElse(null);
         String r = sourceRepo != null ? sourceRepo : git(repo, "config", "--get", "remote.origin.url").orElse(null);
-        return new GitInfo(s, b, r);
+        return new GitInfo(s, b, withoutCredentials(r));
+    }
+
+    /** A remote URL may carry a token (https://user:token@host/…); the image label must not. */
+    static String withoutCredentials(String url) {
+        return url == null ? null : url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     private static Optional<String> git(Path repo, String... args) {

@@ -56,7 +56,21 @@ public final class PythonDependencies {
                     : py.requirements() + " lists no packages") + "); no dependency layer");
             return Optional.empty();
         }
-        return Optional.of(install(py, requirements, wheels));
+        return Optional.of(install(image, requirements, wheels));
+    }
+
+    /**
+     * pip installs for the machine it runs on; when the image is for another architecture it must fetch that
+     * platform's wheels instead (binary only: a source build would compile for the agent).
+     */
+    static Optional<String> foreignPlatform(List<String> platforms) {
+        if (platforms.size() != 1) {
+            return Optional.empty();
+        }
+        String arch = platforms.get(0).endsWith("/arm64") ? "aarch64" : "x86_64";
+        String agent = System.getProperty("os.arch");
+        boolean same = arch.equals("x86_64") ? agent.equals("amd64") || agent.equals("x86_64") : agent.equals("aarch64");
+        return same ? Optional.empty() : Optional.of("manylinux2014_" + arch);
     }
 
     /** Lines that name something to install: not blank, not a comment. */
@@ -82,8 +96,9 @@ public final class PythonDependencies {
         }
     }
 
-    private Path install(ImageSpec.Python py, List<String> requirements, Path wheels) {
-        String key = inputHash(requirements, wheels);
+    private Path install(ImageSpec image, List<String> requirements, Path wheels) {
+        ImageSpec.Python py = image.python();
+        String key = inputHash(requirements, wheels) + foreignPlatform(image.platforms()).map(p -> "-" + p).orElse("");
         Path target = workDir.resolve("python-" + key);
         if (Files.isDirectory(target.resolve(".mlship-complete"))) {
             log.println("[build] python: dependencies unchanged, reusing the earlier install");
@@ -94,6 +109,7 @@ public final class PythonDependencies {
         if (wheels != null) {
             command.addAll(List.of("--no-index", "--find-links", wheels.toString()));
         }
+        foreignPlatform(image.platforms()).ifPresent(tag -> command.addAll(List.of("--platform", tag, "--only-binary=:all:")));
         if (py.requirements() != null) {
             command.addAll(List.of("-r", repoRoot.resolve(py.requirements()).normalize().toString()));
         } else {

@@ -153,6 +153,22 @@ class ImageRegistryTest {
         assertThat(result.path("pushed").asBoolean()).isFalse();
     }
 
+    @Test
+    void aRegistryThatRefusesTheAgentIsAnInfrastructureError() throws Exception {
+        Path repo = checkout("refused", "ds/refused");
+        try (LocalRegistry locked = LocalRegistry.start(Files.createDirectories(tmp.resolve("locked")), true)) {
+            CliRun run = CliRun.of(repo.resolve("out"), "build", "--spec", repo.resolve("mlship.yaml").toString(),
+                    "--registry", locked.address(), "--allow-insecure-registry", "--git-sha", TestImages.SHA,
+                    "--base-image", "scratch", "--cache-dir", repo.resolve(".cache").toString(),
+                    "--result-dir", repo.resolve("out").toString());
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).contains("the registry refused the credentials");
+            assertThat(run.result("build").has("digest")).isFalse();
+            assertThat(locked.storedBlobs()).isEmpty();
+        }
+    }
+
     private String configDigest(String image) throws Exception {
         // skopeo --raw gives the manifest, whose config descriptor names the config blob.
         Process p = new ProcessBuilder(Tools.require("skopeo", "skopeo"), "inspect", "--raw", "--tls-verify=false",

@@ -36,6 +36,14 @@ class ImageTagsTest {
     }
 
     @Test
+    void remoteUrlsLoseTheirCredentialsBeforeTheyBecomeALabel() {
+        assertThat(GitInfo.withoutCredentials("https://jenkins:ghp_secret@github.example.com/ds/reco.git"))
+                .isEqualTo("https://github.example.com/ds/reco.git");
+        assertThat(GitInfo.withoutCredentials("git@github.example.com:ds/reco.git")).isEqualTo("git@github.example.com:ds/reco.git");
+        assertThat(PythonDependencies.foreignPlatform(List.of("linux/amd64", "linux/arm64"))).isEmpty();
+    }
+
+    @Test
     void gitInfoComesFromTheCheckoutUnlessGiven(@TempDir Path repo) throws Exception {
         git(repo, "init", "-q", "-b", "feature/x");
         Files.writeString(repo.resolve("a.txt"), "a");

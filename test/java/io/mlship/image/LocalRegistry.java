@@ -38,6 +38,14 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     static LocalRegistry start(Path dir) throws IOException, InterruptedException {
+        return start(dir, false);
+    }
+
+    /**
+     * @param requireAuth use distribution's "silly" access control: every request without credentials gets a
+     *                    401 with a token realm that grants nothing, as a registry that refuses the agent does
+     */
+    static LocalRegistry start(Path dir, boolean requireAuth) throws IOException, InterruptedException {
         String binary = Tools.require("docker-registry", "docker-registry");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -58,6 +66,7 @@ final class LocalRegistry implements AutoCloseable {
                 "    enabled: true",
                 "http:",
                 "  addr: 127.0.0.1:" + port,
+                requireAuth ? "auth:\n  silly:\n    realm: http://127.0.0.1:" + port + "/no-token-service\n    service: test\n" : "",
                 ""));
         Process process = new ProcessBuilder(binary, "serve", config.toString()).redirectErrorStream(true).start();
         LocalRegistry registry = new LocalRegistry(process, storage, port);
