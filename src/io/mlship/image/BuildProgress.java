@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class BuildProgress {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final String PUSHING_BLOB = "pushing blob ";
     private static final String CONFIG_PUSH = "pushing container configuration";
     private static final Pattern BUILDING_LAYER = Pattern.compile("building (.+) layer");
@@ -32,13 +33,15 @@ final class BuildProgress {
     private final Map<String, Long> layerBlobs = new LinkedHashMap<>();
     private final Set<String> configBlobs = new LinkedHashSet<>();
     private final Set<String> finished = new LinkedHashSet<>();
+    private final Set<String> retriesLogged = new LinkedHashSet<>();
 
     BuildProgress(PrintStream log) {
         this.log = log;
     }
 
     synchronized void onLog(LogEvent event) {
-        String message = event.getMessage();
+        // Jib colours some messages for terminals; a Jenkins console shows the codes as text.
+        String message = ANSI.matcher(event.getMessage()).replaceAll("");
         if (message.startsWith("Skipping push; BLOB already exists")) {
             Matcher m = DIGEST.matcher(message);
             if (m.find()) {
@@ -46,8 +49,13 @@ final class BuildProgress {
             }
             return;
         }
-        if (event.getLevel() == LogEvent.Level.WARN || event.getLevel() == LogEvent.Level.ERROR) {
-            log.println("[build] jib: " + message);
+        if (message.startsWith("Base image '") && message.contains("does not use a specific image digest")) {
+            return; // mlship warns about unpinned bases itself, with the fix
+        }
+        boolean retry = message.endsWith("will be retried");
+        if ((event.getLevel() == LogEvent.Level.WARN || event.getLevel() == LogEvent.Level.ERROR)
+                && (!retry || retriesLogged.add(message))) {
+            log.println("[build] jib: " + message + (retry ? " (further retries of this call are not logged)" : ""));
         }
     }
 

@@ -42,9 +42,12 @@ final class JibFailures {
         }
         if (e instanceof UnknownHostException || e instanceof ConnectException || e instanceof NoRouteToHostException
                 || e instanceof SocketTimeoutException || lower.contains("connect to") || lower.contains("connection refused")) {
-            return MlshipException.infrastructure("cannot reach the registry: " + message,
+            boolean base = request.base().kind() == BaseImage.Kind.REGISTRY && message.contains(baseHost(request));
+            return MlshipException.infrastructure("cannot reach " + (base ? "the base image's registry" : "the registry")
+                            + ": " + message,
                     "check the registry address and the agent's network (every registry call times out after "
-                            + "jib.httpTimeout ms, 20 s by default); nothing was pushed under the new tags", e);
+                            + "jib.httpTimeout ms, 20 s by default)"
+                            + (request.pushes() ? "; the new tags were not pushed" : ""), e);
         }
         if (e instanceof CacheDirectoryCreationException) {
             return MlshipException.infrastructure("cannot create Jib's cache folder: " + message,
@@ -60,6 +63,13 @@ final class JibFailures {
         }
         return MlshipException.infrastructure("image build failed: " + e.getClass().getSimpleName() + ": " + message,
                 "run again with --debug for the stack trace", e);
+    }
+
+    private static String baseHost(BuildRequest request) {
+        String ref = request.base().reference();
+        int slash = ref.indexOf('/');
+        return slash > 0 && (ref.substring(0, slash).contains(".") || ref.substring(0, slash).contains(":"))
+                ? ref.substring(0, slash).replaceFirst(":.*$", "") : "\u0000"; // Docker Hub short names: unknown host text
     }
 
     private static boolean isBaseNotFound(Throwable e, String lower, BuildRequest request) {
