@@ -14,6 +14,7 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {
             ValidateCommand.class,
             RenderCommand.class,
+            BuildCommand.class,
             DeployCommand.class,
             SmokeCommand.class,
             picocli.CommandLine.HelpCommand.class,

@@ -1,0 +1,264 @@
+package io.mlship.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
+import com.google.cloud.tools.jib.api.buildplan.Port;
+import com.google.cloud.tools.jib.cache.Cache;
+import com.google.cloud.tools.jib.cache.CachedLayer;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import com.google.common.collect.ImmutableList;
+import io.mlship.result.MlshipException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Builds an image with Jib, without a Docker daemon: base, then mlship's layers, pushed to a registry (only
+ * the layers it does not have yet) or written to a tar file. The adapter for both the cloud (Artifact Registry
+ * with Application Default Credentials or docker credential helpers) and local registries or tars.
+ */
+public final class ImageBuilder {
+    /** Tool name and version go into the image history; pinned so the digest does not drift. */
+    static final String TOOL_NAME = "mlship";
+    /** Image creation time: fixed, so the checkout time never changes the digest. */
+    static final Instant CREATION_TIME = Instant.EPOCH;
+
+    private final PrintStream log;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ImageBuilder(PrintStream log) {
+        this.log = log;
+    }
+
+    public BuildOutcome build(BuildRequest request) {
+        checkBase(request.base());
+        if (!request.pushes() && request.platforms().size() > 1) {
+            throw MlshipException.badInput("a tar holds one platform, but image.platforms lists "
+                    + request.platforms(), "build the tar for one platform (set image.platforms), or push to a registry");
+        }
+        List<PlannedLayer> layers = request.layers().stream().filter(l -> !l.entries().isEmpty()).toList();
+        BuildProgress progress = new BuildProgress(log);
+        ImageReference target = reference(request.primaryReference(), "image.registry/image.repository");
+        try {
+            JibContainerBuilder builder = startFrom(request.base(), progress);
+            for (PlannedLayer layer : layers) {
+                builder.addFileEntriesLayer(layer.toJib());
+            }
+            builder.setEntrypoint(request.entrypoint().isEmpty() ? null : request.entrypoint())
+                    .setProgramArguments(request.cmd().isEmpty() ? null : request.cmd())
+                    .setEnvironment(request.env())
+                    .setLabels(request.labels())
+                    .setUser(request.user())
+                    .setCreationTime(CREATION_TIME)
+                    .setFormat(ImageFormat.OCI)
+                    .setPlatforms(platforms(request.platforms()));
+            if (request.port() > 0) {
+                builder.setExposedPorts(Set.of(Port.tcp(request.port())));
+            }
+            if (request.workdir() != null) {
+                builder.setWorkingDirectory(AbsoluteUnixPath.get(request.workdir()));
+            }
+            Containerizer containerizer = containerizer(request, target, progress);
+            log.println("[build] " + (request.pushes() ? "pushing " + target + (request.tags().size() > 1 ? " (+ tags " + request.tags().subList(1, request.tags().size()) + ")" : "")
+                    : "writing " + request.tarOutput() + " (no push)") + "; base " + request.base().reference()
+                    + "; layers " + layers.stream().map(PlannedLayer::name).toList());
+            JibContainer container = builder.containerize(containerizer);
+            List<LayerResult> results = layerResults(request, layers, progress);
+            long uploaded = request.pushes() ? progress.bytesUploaded(progress.configBlobSizes()) : 0;
+            return new BuildOutcome(container.getDigest().toString(), container.getImageId().toString(),
+                    request.repository(), request.tags(), results, uploaded,
+                    request.pushes() ? null : request.tarOutput().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw MlshipException.infrastructure("interrupted while building the image", "run the build again", e);
+        } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
+            throw JibFailures.explain(e, request);
+        }
+    }
+
+    private JibContainerBuilder startFrom(BaseImage base, BuildProgress progress) {
+        switch (base.kind()) {
+            case SCRATCH:
+                return Jib.fromScratch();
+            case TAR:
+                return Jib.from(TarImage.at(base.tar()));
+            default:
+                ImageReference ref = reference(base.reference(), "image.base");
+                RegistryImage image = RegistryImage.named(ref);
+                credentials(ref, progress).forEach(image::addCredentialRetriever);
+                return Jib.from(image);
+        }
+    }
+
+    private Containerizer containerizer(BuildRequest request, ImageReference target, BuildProgress progress) {
+        Containerizer containerizer;
+        if (request.pushes()) {
+            RegistryImage image = RegistryImage.named(target);
+            credentials(target, progress).forEach(image::addCredentialRetriever);
+            containerizer = Containerizer.to(image);
+        } else {
+            containerizer = Containerizer.to(TarImage.at(request.tarOutput()).named(target));
+        }
+        for (String tag : request.tags().subList(1, request.tags().size())) {
+            containerizer.withAdditionalTag(tag);
+        }
+        if (request.cacheDir() != null) {
+            containerizer.setBaseImageLayersCache(request.cacheDir().resolve("base-layers"))
+                    .setApplicationLayersCache(request.cacheDir().resolve("app-layers"));
+        }
+        return containerizer.setAllowInsecureRegistries(request.allowInsecureRegistry())
+                .setToolName(TOOL_NAME)
+                .setToolVersion(request.toolVersion())
+                .addEventHandler(LogEvent.class, progress::onLog)
+                .addEventHandler(ProgressEvent.class, progress::onProgress);
+    }
+
+    /** Application Default Credentials (Artifact Registry on GCP), docker credential helpers and config. */
+    private static List<com.google.cloud.tools.jib.api.CredentialRetriever> credentials(ImageReference ref,
+                                                                                       BuildProgress progress) {
+        Consumer<LogEvent> logger = progress::onLog;
+        CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(ref, logger);
+        return List.of(factory.dockerConfig(), factory.wellKnownCredentialHelpers(),
+                factory.googleApplicationDefaultCredentials());
+    }
+
+    private static Set<Platform> platforms(List<String> platforms) {
+        Set<Platform> out = new LinkedHashSet<>();
+        for (String p : platforms) {
+            String[] parts = p.split("/");
+            out.add(new Platform(parts[1], parts[0]));
+        }
+        return out;
+    }
+
+    private static ImageReference reference(String value, String field) {
+        try {
+            return ImageReference.parse(value);
+        } catch (InvalidImageReferenceException e) {
+            throw MlshipException.badInput(field + ": '" + value + "' is not a valid image reference",
+                    "use registry/repository[:tag][@sha256:…]");
+        }
+    }
+
+    /** Jib reads docker-archive tars only (manifest.json at the top); say so before anything else runs. */
+    private static void checkBase(BaseImage base) {
+        if (base.kind() != BaseImage.Kind.TAR) {
+            return;
+        }
+        if (!Files.isRegularFile(base.tar()) || !Files.isReadable(base.tar())) {
+            throw MlshipException.badInput("base image tar " + base.tar() + " does not exist or is not readable",
+                    "give a docker-archive tar (docker save / skopeo copy … docker-archive:FILE), or 'scratch'");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(base.tar()))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                names.add(e.getName().replaceFirst("^\\./", ""));
+            }
+        } catch (IOException e) {
+            throw MlshipException.badInput("base image " + base.tar() + " is not a readable tar: " + e.getMessage(),
+                    "give a docker-archive tar");
+        }
+        if (!names.contains("manifest.json")) {
+            String kind = names.contains("index.json") ? "an OCI layout" : "not an image archive";
+            throw MlshipException.badInput("base image " + base.tar() + " is " + kind + "; Jib reads docker-archive tars only",
+                    "convert it: skopeo copy oci-archive:" + base.tar().getFileName() + " docker-archive:base.tar");
+        }
+    }
+
+    /** Base layers first, then mlship's, each with digest, compressed size and whether it was uploaded. */
+    private List<LayerResult> layerResults(BuildRequest request, List<PlannedLayer> layers, BuildProgress progress)
+            throws IOException, CacheDirectoryCreationException {
+        List<LayerResult> own = new ArrayList<>();
+        Set<String> ownDigests = new LinkedHashSet<>();
+        Optional<Cache> cache = request.cacheDir() == null ? Optional.empty()
+                : Optional.of(Cache.withDirectory(request.cacheDir().resolve("app-layers")));
+        for (PlannedLayer layer : layers) {
+            Optional<CachedLayer> cached;
+            try {
+                cached = cache.isPresent() ? cache.get().retrieve(ImmutableList.copyOf(layer.entries())) : Optional.empty();
+            } catch (com.google.cloud.tools.jib.cache.CacheCorruptedException e) {
+                throw MlshipException.infrastructure("Jib's layer cache in " + request.cacheDir() + " is corrupted: "
+                        + e.getMessage(), "delete that folder and build again", e);
+            }
+            String digest = cached.map(c -> c.getDigest().toString()).orElse("unknown");
+            long size = cached.map(CachedLayer::getSize).orElse(-1L);
+            ownDigests.add(digest);
+            own.add(new LayerResult(layer.name(), digest, size, request.pushes() && progress.uploaded(digest)));
+        }
+        List<LayerResult> all = new ArrayList<>();
+        if (request.pushes()) {
+            for (Map.Entry<String, Long> blob : progress.layerBlobs().entrySet()) {
+                if (!ownDigests.contains(blob.getKey())) {
+                    all.add(new LayerResult("base", blob.getKey(), blob.getValue(), progress.uploaded(blob.getKey())));
+                }
+            }
+        } else {
+            for (Map.Entry<String, Long> blob : tarLayers(request.tarOutput()).entrySet()) {
+                if (!ownDigests.contains(blob.getKey())) {
+                    all.add(new LayerResult("base", blob.getKey(), blob.getValue(), false));
+                }
+            }
+        }
+        all.addAll(own);
+        return all;
+    }
+
+    /** The layers listed by the manifest of an OCI tar Jib wrote, in image order. */
+    private Map<String, Long> tarLayers(Path tarFile) throws IOException {
+        Map<String, byte[]> small = new HashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(tarFile))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                if (e.getSize() < (1 << 20) && !e.isDirectory()) {
+                    small.put(e.getName(), readAll(tar));
+                }
+            }
+        }
+        Map<String, Long> layers = new java.util.LinkedHashMap<>();
+        byte[] index = small.get("index.json");
+        if (index == null) {
+            return layers;
+        }
+        String manifestDigest = json.readTree(index).path("manifests").path(0).path("digest").asText();
+        byte[] manifest = small.get("blobs/sha256/" + manifestDigest.replace("sha256:", ""));
+        if (manifest == null) {
+            return layers;
+        }
+        for (JsonNode layer : json.readTree(manifest).path("layers")) {
+            layers.put(layer.path("digest").asText(), layer.path("size").asLong());
+        }
+        return layers;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}

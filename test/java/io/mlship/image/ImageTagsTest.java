@@ -1,0 +1,71 @@
+package io.mlship.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlship.result.ErrorCategory;
+import io.mlship.result.MlshipException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageTagsTest {
+
+    @Test
+    void branchNamesBecomeValidReadableTags() {
+        assertThat(ImageTags.branchTag("main")).isEqualTo("branch-main");
+        assertThat(ImageTags.branchTag("feature/Ranker v2")).isEqualTo("branch-feature-ranker-v2");
+        assertThat(ImageTags.branchTag("--weird//name..")).isEqualTo("branch-weird-name");
+        assertThat(ImageTags.branchTag("x".repeat(300))).hasSize(128).matches("[a-z0-9_.-]+");
+    }
+
+    @Test
+    void tagsAreShaBranchAndVersionInThatOrder() {
+        assertThat(ImageTags.of("ABCDEF1", "release/1.4", "1.4.0+build.7"))
+                .containsExactly("abcdef1", "branch-release-1.4", "1.4.0_build.7");
+        assertThat(ImageTags.of(null, null, null)).isEmpty();
+    }
+
+    @Test
+    void aBadShaOrVersionIsBadInput() {
+        assertThatThrownBy(() -> ImageTags.of("not-a-sha", null, null))
+                .isInstanceOfSatisfying(MlshipException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.BAD_INPUT));
+        assertThatThrownBy(() -> ImageTags.of(null, null, "1.4")).hasMessageContaining("not a semantic version");
+    }
+
+    @Test
+    void remoteUrlsLoseTheirCredentialsBeforeTheyBecomeALabel() {
+        assertThat(GitInfo.withoutCredentials("https://jenkins:ghp_secret@github.example.com/ds/reco.git"))
+                .isEqualTo("https://github.example.com/ds/reco.git");
+        assertThat(GitInfo.withoutCredentials("git@github.example.com:ds/reco.git")).isEqualTo("git@github.example.com:ds/reco.git");
+        assertThat(PythonDependencies.foreignPlatform(List.of("linux/amd64", "linux/arm64"))).isEmpty();
+    }
+
+    @Test
+    void gitInfoComesFromTheCheckoutUnlessGiven(@TempDir Path repo) throws Exception {
+        git(repo, "init", "-q", "-b", "feature/x");
+        Files.writeString(repo.resolve("a.txt"), "a");
+        git(repo, "add", "a.txt");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
+        git(repo, "remote", "add", "origin", "https://git.example.com/ds/a.git");
+
+        GitInfo read = GitInfo.resolve(repo, null, null, null);
+        assertThat(read.sha()).matches("[0-9a-f]{40}");
+        assertThat(read.branch()).isEqualTo("feature/x");
+        assertThat(read.sourceRepo()).isEqualTo("https://git.example.com/ds/a.git");
+
+        GitInfo given = GitInfo.resolve(repo, "abc1234", "main", "https://other.example.com/r.git");
+        assertThat(List.of(given.sha(), given.branch(), given.sourceRepo()))
+                .containsExactly("abc1234", "main", "https://other.example.com/r.git");
+        assertThat(GitInfo.resolve(repo.resolve("no-such-dir"), null, null, null).sha()).isNull();
+    }
+
+    private static void git(Path repo, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+    }
+}
