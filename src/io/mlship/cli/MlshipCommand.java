@@ -11,7 +11,8 @@ import picocli.CommandLine.IVersionProvider;
                 "Exit codes: 0 done, 1 gate or rollout failed (rolled back), 2 bad input,",
                 "3 infrastructure error, 4 rollback failed (a person must look).",
                 "Every command writes <result-dir>/<command>.json (default: .mlship/out next to the spec)."},
-        subcommands = {ValidateCommand.class, RenderCommand.class, picocli.CommandLine.HelpCommand.class})
+        subcommands = {ValidateCommand.class, RenderCommand.class, PromoteCommand.class, SandboxCommand.class,
+                picocli.CommandLine.HelpCommand.class})
 public final class MlshipCommand implements Runnable {
     private final CliContext context;
 
