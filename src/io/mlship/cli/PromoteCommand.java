@@ -76,6 +76,11 @@ final class PromoteCommand extends StepCommand {
     @Option(names = "--build-url", paramLabel = "URL", description = "The build doing the release (default: $BUILD_URL).")
     String buildUrl;
 
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Where the promotion record (what to shift or roll back to, the operation being waited for) is kept "
+                    + "between runs (default: .mlship/promote-<env>.json next to the spec).")
+    Path record;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "Longest wait for one long-running operation (e.g. 90s, 30m). Default: ${DEFAULT-VALUE}.")
     String timeout;
@@ -137,6 +142,7 @@ final class PromoteCommand extends StepCommand {
             result.put("aliases", done.aliases());
             result.put("artifactDigest", done.artifactDigest());
             result.put("promotion", done);
+            saveRecord(done);
             context().err().println("[mlship promote] " + done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
         }
@@ -145,6 +151,7 @@ final class PromoteCommand extends StepCommand {
     /** Saves the record while an operation runs, so that a killed build leaves its operation's name behind. */
     private void checkpoint(Map<String, Object> result, PromotionRecord rec, Instant started) {
         result.put("promotion", rec);
+        saveRecord(rec);
         if (rec.pendingOperation() == null) {
             return;
         }
@@ -155,7 +162,27 @@ final class PromoteCommand extends StepCommand {
                 Duration.between(started, Instant.now()).toMillis(), ExitCode.INFRASTRUCTURE, fields, ErrorDetails.of(running));
     }
 
+    private Path recordFile() {
+        return record != null ? record : besideSpec(specOptions.spec).getParent().resolve("promote-" + env + ".json");
+    }
+
+    private void saveRecord(PromotionRecord rec) {
+        Path file = recordFile().toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".promote", ".tmp");
+            context().json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), rec);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the promotion record " + file, e);
+        }
+    }
+
+    /** The record of the last run: the record file, else the promotion in the result file of the same result dir. */
     private PromotionRecord readPrior() throws IOException {
+        if (Files.isRegularFile(recordFile())) {
+            return context().json().readValue(recordFile().toFile(), PromotionRecord.class);
+        }
         Path file = resultDirectory().resolve("promote.json");
         if (!Files.isRegularFile(file)) {
             return null;

@@ -19,7 +19,7 @@ class StepDocsTest {
     static final List<String> TYPES = ['string', 'boolean', 'integer', 'list']
 
     @ParameterizedTest
-    @ValueSource(strings = ['mlValidate', 'mlRender'])
+    @ValueSource(strings = ['mlValidate', 'mlRender', 'mlPromoteModel'])
     void metadataIsWellFormed(String step) {
         Map meta = metadata(step)
 
@@ -46,7 +46,7 @@ class StepDocsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = ['mlValidate', 'mlRender'])
+    @ValueSource(strings = ['mlValidate', 'mlRender', 'mlPromoteModel'])
     void varsScriptRunsItsOwnMetadata(String step) {
         String script = new File(ROOT, "vars/${step}.groovy").getText('UTF-8')
 
@@ -54,7 +54,7 @@ class StepDocsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = ['mlValidate', 'mlRender'])
+    @ValueSource(strings = ['mlValidate', 'mlRender', 'mlPromoteModel'])
     void helpTextDocumentsWhatTheMetadataSays(String step) {
         Map meta = metadata(step)
         String help = new File(ROOT, "vars/${step}.txt").getText('UTF-8').replaceAll(/\s+/, ' ')

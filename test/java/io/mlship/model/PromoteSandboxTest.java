@@ -72,6 +72,7 @@ class PromoteSandboxTest {
     CliRun promote(Path resultDir, String env, String... extra) {
         List<String> args = new ArrayList<>(List.of("promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(),
                 "--env", env, "--sandbox", state.toString(), "--result-dir", resultDir.toString(),
+                "--record", resultDir.resolve("record.json").toString(),
                 "--git-sha", "0123456789abcdef0123456789abcdef01234567", "--build-url", "https://ci.example.com/job/reco/42/"));
         args.addAll(List.of(extra));
         return CliRun.of(resultDir, args.toArray(String[]::new));

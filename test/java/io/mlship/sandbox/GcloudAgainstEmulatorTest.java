@@ -39,7 +39,8 @@ class GcloudAgainstEmulatorTest {
         Assumptions.assumeTrue(gcloud != null, "gcloud is not on PATH: this test did NOT run");
         Path storage = tmp.resolve("storage");
         copy(EXAMPLE.resolve("training-output/reco-ranker/v1"), storage.resolve("ds-training-output/reco-ranker/v1"));
-        try (VertexEmulator emulator = VertexEmulator.builder(storage, tmp.resolve("work")).mount("/app", EXAMPLE).start()) {
+        try (VertexEmulator emulator = VertexEmulator.builder(storage, tmp.resolve("work")).mount("/app", EXAMPLE)
+                .operationDelay(java.time.Duration.ZERO).start()) {
             Path config = tmp.resolve("gcloud-config");
             Files.createDirectories(config);
             run(config, "config", "set", "api_endpoint_overrides/aiplatform", emulator.restUrl());
