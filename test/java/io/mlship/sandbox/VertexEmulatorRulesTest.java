@@ -83,7 +83,9 @@ class VertexEmulatorRulesTest {
     void trafficMustSumTo100OverDeployedModelsAndUndeployNeedsNoTraffic() throws Exception {
         upload("m", true);
         upload("m", false);
-        Endpoint e = vertex.endpoints().createEndpointAsync(LOC, Endpoint.newBuilder().setDisplayName("e").build()).get();
+        Endpoint e = done(vertex.endpoints().createEndpointCallable().call(com.google.cloud.aiplatform.v1.CreateEndpointRequest
+                .newBuilder().setParent(LOC).setEndpoint(Endpoint.newBuilder().setDisplayName("e")).build()))
+                .getResponse().unpack(Endpoint.class);
         String first = deploy(e.getName(), "m@1", Map.of("0", 100));
         assertCode(() -> deploy(e.getName(), "m@2", Map.of("0", 10, first, 80)), StatusCode.Code.INVALID_ARGUMENT, "add up to 90");
         assertCode(() -> deploy(e.getName(), "m@2", Map.of("0", 10, "999", 90)), StatusCode.Code.INVALID_ARGUMENT, "not on endpoint");
@@ -95,7 +97,9 @@ class VertexEmulatorRulesTest {
                 .setUpdateMask(FieldMask.newBuilder().addPaths("traffic_split")).build()), StatusCode.Code.INVALID_ARGUMENT, "outside 0-100");
         assertCode(() -> undeploy(e.getName(), first, Map.of()), StatusCode.Code.FAILED_PRECONDITION, "still receives 90%");
         assertCode(() -> undeploy(e.getName(), "0", Map.of()), StatusCode.Code.NOT_FOUND, "no deployed model '0'");
-        assertCode(() -> vertex.models().deleteModelVersionAsync(LOC + "/models/m@2").get(), StatusCode.Code.FAILED_PRECONDITION,
+        assertCode(() -> vertex.models().deleteModelVersionCallable().call(
+                com.google.cloud.aiplatform.v1.DeleteModelVersionRequest.newBuilder().setName(LOC + "/models/m@2").build()),
+                StatusCode.Code.FAILED_PRECONDITION,
                 "is deployed");
 
         undeploy(e.getName(), first, Map.of(second, 100));
@@ -119,8 +123,8 @@ class VertexEmulatorRulesTest {
         } else {
             req.setParentModel(LOC + "/models/" + id);
         }
-        UploadModelResponse r = vertex.models().uploadModelAsync(req.build()).get();
-        return r.getModelVersionId();
+        return done(vertex.models().uploadModelCallable().call(req.build())).getResponse()
+                .unpack(UploadModelResponse.class).getModelVersionId();
     }
 
     private Model model(String ref) {
@@ -133,17 +137,29 @@ class VertexEmulatorRulesTest {
     }
 
     private String deploy(String endpoint, String ref, Map<String, Integer> split) throws Exception {
-        DeployModelResponse r = vertex.endpoints().deployModelAsync(DeployModelRequest.newBuilder().setEndpoint(endpoint)
+        DeployModelResponse r = done(vertex.endpoints().deployModelCallable().call(DeployModelRequest.newBuilder().setEndpoint(endpoint)
                 .setDeployedModel(DeployedModel.newBuilder().setModel(LOC + "/models/" + ref)
                         .setDedicatedResources(DedicatedResources.newBuilder().setMinReplicaCount(1)
                                 .setMachineSpec(MachineSpec.newBuilder().setMachineType("n1-standard-2"))))
-                .putAllTrafficSplit(split).build()).get();
+                .putAllTrafficSplit(split).build())).getResponse().unpack(DeployModelResponse.class);
         return r.getDeployedModel().getId();
     }
 
     private Object undeploy(String endpoint, String id, Map<String, Integer> split) throws Exception {
-        return vertex.endpoints().undeployModelAsync(UndeployModelRequest.newBuilder().setEndpoint(endpoint)
-                .setDeployedModelId(id).putAllTrafficSplit(split).build()).get();
+        return done(vertex.endpoints().undeployModelCallable().call(UndeployModelRequest.newBuilder().setEndpoint(endpoint)
+                .setDeployedModelId(id).putAllTrafficSplit(split).build()));
+    }
+
+    /** Polls the operation by name, as the API's contract says (the client's own futures poll every 5s). */
+    private com.google.longrunning.Operation done(com.google.longrunning.Operation op) throws Exception {
+        for (int i = 0; i < 500 && !op.getDone(); i++) {
+            Thread.sleep(10);
+            op = vertex.operations().getOperation(op.getName());
+        }
+        if (op.hasError()) {
+            throw new IllegalStateException(op.getError().getMessage());
+        }
+        return op;
     }
 
     interface Call {
