@@ -129,9 +129,17 @@ final class PromoteCommand extends StepCommand {
         try (VertexClients vertex = new VertexClients(target, Duration.ofSeconds(60))) {
             OperationWaiter waiter = new OperationWaiter(vertex.operations(), wait, poll, Duration.ofSeconds(30), context().err());
             Promoter promoter = new Promoter(vertex, store, waiter, context().err(), rec -> checkpoint(result, rec, started));
-            promoter.resume(prior);
-            PromotionRecord done = rollback ? promoter.rollback(plan, prior)
-                    : shift ? promoter.shift(plan, prior) : promoter.promote(plan, prior);
+            PromotionRecord done;
+            try {
+                promoter.resume(prior);
+                done = rollback ? promoter.rollback(plan, prior)
+                        : shift ? promoter.shift(plan, prior) : promoter.promote(plan, prior);
+            } catch (com.google.api.gax.rpc.ApiException e) {
+                throw apiError(e);
+            } catch (com.google.cloud.BaseServiceException e) {
+                throw MlshipException.infrastructure("Cloud Storage: " + e.getMessage(),
+                        "check that the artifacts bucket exists and the agent may read it (roles/storage.objectViewer)", e);
+            }
             result.put("action", done.action());
             result.put("model", done.model());
             result.put("modelVersionId", done.modelVersionId());
@@ -146,6 +154,20 @@ final class PromoteCommand extends StepCommand {
             context().err().println("[mlship promote] " + done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
         }
+    }
+
+    /** An error the Vertex AI API answered with, said plainly, with what to do about it. */
+    private static MlshipException apiError(com.google.api.gax.rpc.ApiException e) {
+        String code = e.getStatusCode().getCode().name();
+        String hint = switch (e.getStatusCode().getCode()) {
+            case PERMISSION_DENIED, UNAUTHENTICATED -> "the agent's credentials may not do this: grant its service account "
+                    + "roles/aiplatform.user on the Vertex AI project (and storage read on the artifacts)";
+            case NOT_FOUND -> "check the environment's Vertex AI project and region, and that the Vertex AI API is enabled";
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS -> "Vertex AI refused the request; the message says why";
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> "Vertex AI did not answer in time; run the same command again";
+            default -> "run the same command again; it resumes where it stopped";
+        };
+        return MlshipException.infrastructure("Vertex AI answered " + code + ": " + e.getMessage(), hint, e);
     }
 
     /** Saves the record while an operation runs, so that a killed build leaves its operation's name behind. */

@@ -39,6 +39,8 @@ public final class OperationWaiter {
             Operation op;
             try {
                 op = operations.getOperation(pending.name());
+            } catch (com.google.api.gax.rpc.NotFoundException e) {
+                throw e; // the caller decides: a resumed operation that is gone is no reason to stop
             } catch (RuntimeException e) {
                 throw MlshipException.infrastructure("cannot read operation " + pending.name() + " (" + pending.what() + "): "
                         + e.getMessage(), "check the connection to Vertex AI and run the same command again to resume", e);

@@ -58,7 +58,14 @@ public final class Promoter {
     public void resume(PromotionRecord prior) {
         if (prior != null && prior.pendingOperation() != null) {
             log.println("[mlship promote] resuming: the previous run was waiting for " + prior.pendingOperation().what());
-            waiter.await(prior.pendingOperation(), op -> checkpoint.accept(prior.withPending(op)));
+            try {
+                waiter.await(prior.pendingOperation(), op -> checkpoint.accept(prior.withPending(op)));
+            } catch (NotFoundException e) {
+                // Operations are kept for a while only; whatever it did, the steps below look at what is there.
+                log.println("[mlship promote] operation " + prior.pendingOperation().name()
+                        + " is no longer known to Vertex AI; carrying on from the current state");
+                checkpoint.accept(prior.withPending(null));
+            }
         }
     }
 

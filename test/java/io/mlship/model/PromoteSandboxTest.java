@@ -213,6 +213,11 @@ class PromoteSandboxTest {
                 "--sandbox", tmp.resolve("no-sandbox").toString(), "--result-dir", out.toString(), "--canary", "150");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--canary: 150 is outside 0-100").contains("model.artifacts: no value for {version}");
+
+        CliRun missing = promote(out, "staging", "--artifacts", "gs://ds-training-output/reco-ranker/v9/");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no model files under gs://ds-training-output/reco-ranker/v9/");
+        assertThat(versions()).as("nothing was uploaded").hasSize(2);
     }
 
     PredictResponse predict(String endpoint, String query) {
