@@ -135,8 +135,12 @@ public final class Promoter {
         vertex.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder()
                 .setEndpoint(Endpoint.newBuilder().setName(endpoint.getName()).putTrafficSplit(id, 100))
                 .setUpdateMask(FieldMask.newBuilder().addPaths("traffic_split")).build());
+        String previousProd = versions(modelName).stream()
+                .filter(v -> v.getVersionAliasesList().contains(plan.prodAlias())).map(Model::getVersionId)
+                .findFirst().orElse("none");
         vertex.models().mergeVersionAliases(MergeVersionAliasesRequest.newBuilder()
                 .setName(modelName + "@" + prior.modelVersionId()).addVersionAliases(plan.prodAlias()).build());
+        recordProdHistory(modelName, prior.modelVersionId(), previousProd);
         log.println("[mlship promote] alias '" + plan.prodAlias() + "' now on version " + prior.modelVersionId());
         List<String> undeployed = new ArrayList<>();
         PromotionRecord rec = new PromotionRecord("shift", modelName, prior.modelVersionId(), prior.artifacts(),
@@ -200,6 +204,17 @@ public final class Promoter {
         return new PromotionRecord("rollback", modelName, prior.modelVersionId(), prior.artifacts(), prior.artifactDigest(),
                 prior.reused(), after.getName(), prior.deployedModelId(), new TreeMap<>(after.getTrafficSplitMap()),
                 aliases(versions(modelName)), target, undeployed, null);
+    }
+
+    /** The version that had prod before, and when prod moved, kept on the version itself for audits. */
+    private void recordProdHistory(String modelName, String versionId, String previousProd) {
+        Model v = vertex.models().getModel(modelName + "@" + versionId);
+        Map<String, String> labels = new TreeMap<>(v.getLabelsMap());
+        labels.put("mlship-prod-previous", previousProd);
+        labels.put("mlship-prod-since", Long.toString(java.time.Instant.now().getEpochSecond()));
+        vertex.models().updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                .setModel(Model.newBuilder().setName(modelName + "@" + versionId).putAllLabels(labels))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("labels")).build());
     }
 
     private void restoreAliases(String modelName, Map<String, List<String>> wanted) {

@@ -50,6 +50,11 @@ final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
     }
 
     @Override
+    public void updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest request, StreamObserver<Model> observer) {
+        GrpcCalls.answer(observer, () -> state.updateModel(request));
+    }
+
+    @Override
     public void deleteModel(DeleteModelRequest request, StreamObserver<Operation> observer) {
         GrpcCalls.answer(observer, () -> state.deleteModel(request.getName()));
     }

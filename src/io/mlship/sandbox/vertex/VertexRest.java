@@ -160,6 +160,12 @@ final class VertexRest implements AutoCloseable {
                     parser.merge(body, b);
                     return state.mergeAliases(b.setName(name).build());
                 }
+                case "PATCH ": {
+                    com.google.cloud.aiplatform.v1.Model.Builder b = com.google.cloud.aiplatform.v1.Model.newBuilder();
+                    parser.merge(body, b);
+                    return state.updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                            .setModel(b.setName(name)).setUpdateMask(mask(q)).build());
+                }
                 case "DELETE ":
                     return name.contains("@") ? state.deleteVersion(name) : state.deleteModel(name);
                 default:
@@ -177,14 +183,8 @@ final class VertexRest implements AutoCloseable {
                 case "PATCH ": {
                     Endpoint.Builder b = Endpoint.newBuilder();
                     parser.merge(body, b);
-                    FieldMask.Builder mask = FieldMask.newBuilder();
-                    for (String p : q.getOrDefault("updateMask", "").split(",")) {
-                        if (!p.isBlank()) {
-                            mask.addPaths(p.trim());
-                        }
-                    }
                     return state.updateEndpoint(UpdateEndpointRequest.newBuilder().setEndpoint(b.setName(name))
-                            .setUpdateMask(mask).build());
+                            .setUpdateMask(mask(q)).build());
                 }
                 case "POST deployModel": {
                     DeployModelRequest.Builder b = DeployModelRequest.newBuilder();
@@ -206,6 +206,16 @@ final class VertexRest implements AutoCloseable {
             }
         }
         throw new ApiError(io.grpc.Status.Code.UNIMPLEMENTED, method + " " + path + " is not emulated");
+    }
+
+    private static FieldMask mask(Map<String, String> q) {
+        FieldMask.Builder mask = FieldMask.newBuilder();
+        for (String p : q.getOrDefault("updateMask", "").split(",")) {
+            if (!p.isBlank()) {
+                mask.addPaths(p.trim());
+            }
+        }
+        return mask.build();
     }
 
     private static Map<String, String> query(HttpExchange ex) {

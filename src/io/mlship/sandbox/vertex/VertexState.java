@@ -240,6 +240,31 @@ final class VertexState {
         return withDeployments(updated);
     }
 
+    /** UpdateModel: labels, descriptions and display name of one version (name with @version) or the default one. */
+    synchronized Model updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest req) {
+        Model current = getModel(req.getModel().getName());
+        if (req.getUpdateMask().getPathsCount() == 0) {
+            throw ApiError.invalid("update_mask is required");
+        }
+        Model.Builder b = current.toBuilder();
+        for (String path : req.getUpdateMask().getPathsList()) {
+            switch (path) {
+                case "labels" -> {
+                    checkLabels(req.getModel().getLabelsMap());
+                    b.clearLabels().putAllLabels(req.getModel().getLabelsMap());
+                }
+                case "display_name", "displayName" -> b.setDisplayName(req.getModel().getDisplayName());
+                case "description" -> b.setDescription(req.getModel().getDescription());
+                case "version_description", "versionDescription" -> b.setVersionDescription(req.getModel().getVersionDescription());
+                default -> throw ApiError.invalid("update_mask path '" + path + "' cannot be updated");
+            }
+        }
+        List<Model> versions = models.get(current.getName());
+        Model updated = b.clearDeployedModels().setVersionUpdateTime(now()).build();
+        versions.set(indexOf(versions, current.getVersionId()), updated);
+        return withDeployments(updated);
+    }
+
     synchronized Operation deleteVersion(String name) {
         Model v = getModel(name);
         if (v.getDeployedModelsCount() > 0) {

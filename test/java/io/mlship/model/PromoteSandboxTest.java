@@ -164,6 +164,8 @@ class PromoteSandboxTest {
         assertThat(e.getDeployedModelsList()).extracting(d -> d.getModelVersionId()).containsExactly("2");
         assertThat(aliases()).isEqualTo(Map.of("1", List.of("default"), "2", List.of("candidate", "prod")));
         assertThat(shift.result("promote").get("promotion").get("undeployed")).hasSize(1);
+        assertThat(vertex.models().getModel(MODEL + "@2").getLabelsMap()).containsEntry("mlship-prod-previous", "none")
+                .containsKey("mlship-prod-since");
 
         CliRun back = promote(results, "staging", "--rollback");
         assertThat(back.exitCode()).as(back.err()).isZero();
