@@ -54,6 +54,9 @@ class GcloudAgainstEmulatorTest {
                     "--container-predict-route=/predict", "--container-health-route=/health", "--container-ports=8080");
             String models = run(config, "ai", "models", "list", REGION, "--format=value(name,displayName)");
             assertThat(models).contains("reco-ranker");
+            String described = run(config, "ai", "models", "describe", "reco-ranker", REGION, "--format=json");
+            assertThat(described).contains("\"artifactUri\": \"gs://ds-training-output/reco-ranker/v1/\"")
+                    .contains("\"versionId\": \"1\"");
 
             String created = run(config, "ai", "endpoints", "create", REGION, "--display-name=reco-gcloud");
             Matcher id = Pattern.compile("endpoints/([0-9]+)").matcher(created);
