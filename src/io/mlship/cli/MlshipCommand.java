@@ -17,6 +17,8 @@ import picocli.CommandLine.IVersionProvider;
             BuildCommand.class,
             DeployCommand.class,
             SmokeCommand.class,
+            PromoteCommand.class,
+            SandboxCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class MlshipCommand implements Runnable {

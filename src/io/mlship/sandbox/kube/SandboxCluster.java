@@ -77,6 +77,12 @@ public final class SandboxCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException slowShutdown) {
+            // The mock API waits a fixed time for open connections to drain; on a busy machine that can run out.
+            // Its threads are daemons and its port is released with the process, so say so and go on.
+            System.err.println("[sandbox] the in-process Kubernetes API did not shut down in time: " + slowShutdown.getMessage());
+        }
     }
 }

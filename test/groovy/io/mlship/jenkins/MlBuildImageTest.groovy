@@ -81,12 +81,4 @@ class MlBuildImageTest extends PipelineTest {
         assertTrue(message.contains("parameter 'push' must be a boolean, not String"), message)
         assertTrue(agent.shCalls.isEmpty())
     }
-
-    @Test
-    void metadataAndHelpAgree() {
-        StepDocsTest docs = new StepDocsTest()
-        docs.metadataIsWellFormed('mlBuildImage')
-        docs.varsScriptRunsItsOwnMetadata('mlBuildImage')
-        docs.helpTextDocumentsWhatTheMetadataSays('mlBuildImage')
-    }
 }

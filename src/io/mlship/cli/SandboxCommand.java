@@ -1,0 +1,152 @@
+package io.mlship.cli;
+
+import io.mlship.sandbox.SandboxInfo;
+import io.mlship.sandbox.SandboxMain;
+import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.result.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
+        description = {"The embedded sandbox: Cloud Storage as a local folder and a Vertex AI emulator (gRPC and REST)",
+                "on loopback, so releases run without a cloud account."},
+        subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
+final class SandboxCommand implements Runnable {
+    @ParentCommand
+    MlshipCommand parent;
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(parent.context().err());
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        SandboxCommand sandbox;
+
+        @Option(names = "--state", paramLabel = "DIR", required = true,
+                description = "The sandbox's state folder (buckets, logs, sandbox.json).")
+        Path state;
+
+        CliContext context() {
+            return sandbox.parent.context();
+        }
+
+        static boolean alive(SandboxInfo info) {
+            return info.pid() != null && ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = {"Start the sandbox in the background and print how to reach it as one JSON object:",
+                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"kubeconfig\"}. Already running: prints the same."})
+    static final class Up extends Sub {
+        @Option(names = "--mount", paramLabel = "PATH=DIR",
+                description = "Serve models with container path PATH mapped to host folder DIR (default: /app=current folder).")
+        Map<String, Path> mounts;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "How long to wait for the sandbox to be ready. Default: ${DEFAULT-VALUE}.")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            SandboxStateDir dir = new SandboxStateDir(state);
+            Optional<SandboxInfo> running = dir.read().filter(Sub::alive);
+            if (running.isPresent()) {
+                context().out().println(SandboxStateDir.toJson(running.get()));
+                return ExitCode.OK.code();
+            }
+            dir.clear();
+            Files.createDirectories(dir.dir());
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(SandboxMain.class.getName());
+            cmd.add(dir.dir().toString());
+            Map<String, Path> m = mounts == null || mounts.isEmpty() ? Map.of("/app", Path.of("")) : mounts;
+            m.forEach((k, v) -> cmd.add(k + "=" + v.toAbsolutePath().normalize()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile())).start();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
+            context().err().println("[mlship sandbox] starting (pid " + p.pid() + "), waiting for " + dir.infoFile());
+            while (true) {
+                Optional<SandboxInfo> info = readQuietly(dir);
+                if (info.isPresent() && info.get().pid() != null && info.get().pid() == p.pid()) {
+                    context().out().println(SandboxStateDir.toJson(info.get()));
+                    return ExitCode.OK.code();
+                }
+                if (!p.isAlive()) {
+                    context().err().println("[mlship sandbox] the sandbox process exited with " + p.exitValue()
+                            + "; see " + dir.logFile());
+                    return ExitCode.INFRASTRUCTURE.code();
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    p.destroy();
+                    context().err().println("[mlship sandbox] not ready after " + timeoutSeconds + "s; see " + dir.logFile());
+                    return ExitCode.INFRASTRUCTURE.code();
+                }
+                Thread.sleep(100); // the ready signal is a file appearing
+            }
+        }
+
+        private static Optional<SandboxInfo> readQuietly(SandboxStateDir dir) {
+            try {
+                return dir.read();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the sandbox started with the same --state.")
+    static final class Down extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            SandboxStateDir dir = new SandboxStateDir(state);
+            Optional<SandboxInfo> info = dir.read();
+            if (info.isEmpty() || !alive(info.get())) {
+                dir.clear();
+                context().err().println("[mlship sandbox] not running in " + dir.dir());
+                return ExitCode.OK.code();
+            }
+            ProcessHandle handle = ProcessHandle.of(info.get().pid()).orElseThrow();
+            handle.destroy();
+            try {
+                handle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                handle.destroyForcibly();
+            }
+            dir.clear();
+            context().err().println("[mlship sandbox] stopped (pid " + info.get().pid() + ")");
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Print the running sandbox's JSON object; exit 3 when it is not running.")
+    static final class Status extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            Optional<SandboxInfo> info = new SandboxStateDir(state).read().filter(Sub::alive);
+            if (info.isEmpty()) {
+                context().err().println("[mlship sandbox] not running in " + state);
+                return ExitCode.INFRASTRUCTURE.code();
+            }
+            context().out().println(SandboxStateDir.toJson(info.get()));
+            return ExitCode.OK.code();
+        }
+    }
+}

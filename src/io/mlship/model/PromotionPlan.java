@@ -1,0 +1,36 @@
+package io.mlship.model;
+
+import com.google.cloud.aiplatform.v1.ModelContainerSpec;
+import java.util.Map;
+
+/**
+ * Everything a promotion needs, resolved from the spec, the environment and the build's parameters and
+ * checked before the first remote call.
+ */
+public record PromotionPlan(
+        String project,
+        String region,
+        String modelId,
+        String displayName,
+        String description,
+        GcsUri artifacts,
+        GcsUri copyTo,
+        ModelContainerSpec container,
+        String machineType,
+        int minReplicas,
+        int maxReplicas,
+        String endpointDisplayName,
+        int canaryPercent,
+        String candidateAlias,
+        String prodAlias,
+        Map<String, String> labels,
+        String buildUrl) {
+
+    public String location() {
+        return "projects/" + project + "/locations/" + region;
+    }
+
+    public String modelName() {
+        return location() + "/models/" + modelId;
+    }
+}

@@ -1,0 +1,33 @@
+package io.mlship.sandbox;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The detached sandbox process {@code mlship sandbox up} starts: runs the services until it is terminated.
+ * Arguments: state folder, then {@code containerPath=hostDir} mounts.
+ */
+public final class SandboxMain {
+    private SandboxMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SandboxStateDir state = new SandboxStateDir(Path.of(args[0]));
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            mounts.put(kv[0], Path.of(kv[1]));
+        }
+        Sandbox sandbox = Sandbox.start(state, mounts);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.close();
+            stopped.countDown();
+        }, "sandbox-stop"));
+        SandboxInfo info = sandbox.publish();
+        System.err.println("[mlship sandbox] up: " + SandboxStateDir.toJson(info));
+        stopped.await();
+    }
+}

@@ -1,0 +1,59 @@
+package io.mlship.sandbox.vertex;
+
+import com.google.cloud.aiplatform.v1.CreateEndpointRequest;
+import com.google.cloud.aiplatform.v1.DeleteEndpointRequest;
+import com.google.cloud.aiplatform.v1.DeployModelRequest;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.EndpointServiceGrpc;
+import com.google.cloud.aiplatform.v1.GetEndpointRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsRequest;
+import com.google.cloud.aiplatform.v1.ListEndpointsResponse;
+import com.google.cloud.aiplatform.v1.UndeployModelRequest;
+import com.google.cloud.aiplatform.v1.UpdateEndpointRequest;
+import com.google.longrunning.Operation;
+import io.grpc.stub.StreamObserver;
+
+/** {@code google.cloud.aiplatform.v1.EndpointService}: endpoints, deployments and traffic. */
+final class EndpointServiceImpl extends EndpointServiceGrpc.EndpointServiceImplBase {
+    private final VertexState state;
+
+    EndpointServiceImpl(VertexState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void createEndpoint(CreateEndpointRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.createEndpoint(request));
+    }
+
+    @Override
+    public void getEndpoint(GetEndpointRequest request, StreamObserver<Endpoint> observer) {
+        GrpcCalls.answer(observer, () -> state.getEndpoint(request.getName()));
+    }
+
+    @Override
+    public void listEndpoints(ListEndpointsRequest request, StreamObserver<ListEndpointsResponse> observer) {
+        GrpcCalls.answer(observer, () -> ListEndpointsResponse.newBuilder()
+                .addAllEndpoints(state.listEndpoints(request.getParent(), request.getFilter())).build());
+    }
+
+    @Override
+    public void updateEndpoint(UpdateEndpointRequest request, StreamObserver<Endpoint> observer) {
+        GrpcCalls.answer(observer, () -> state.updateEndpoint(request));
+    }
+
+    @Override
+    public void deleteEndpoint(DeleteEndpointRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.deleteEndpoint(request.getName()));
+    }
+
+    @Override
+    public void deployModel(DeployModelRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.deploy(request));
+    }
+
+    @Override
+    public void undeployModel(UndeployModelRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.undeploy(request));
+    }
+}

@@ -1,0 +1,66 @@
+package io.mlship.sandbox.vertex;
+
+import com.google.cloud.aiplatform.v1.DeleteModelRequest;
+import com.google.cloud.aiplatform.v1.DeleteModelVersionRequest;
+import com.google.cloud.aiplatform.v1.GetModelRequest;
+import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
+import com.google.cloud.aiplatform.v1.ListModelVersionsResponse;
+import com.google.cloud.aiplatform.v1.ListModelsRequest;
+import com.google.cloud.aiplatform.v1.ListModelsResponse;
+import com.google.cloud.aiplatform.v1.MergeVersionAliasesRequest;
+import com.google.cloud.aiplatform.v1.Model;
+import com.google.cloud.aiplatform.v1.ModelServiceGrpc;
+import com.google.cloud.aiplatform.v1.UploadModelRequest;
+import com.google.longrunning.Operation;
+import io.grpc.stub.StreamObserver;
+
+/** {@code google.cloud.aiplatform.v1.ModelService}: the calls mlship and gcloud use. */
+final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
+    private final VertexState state;
+
+    ModelServiceImpl(VertexState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void uploadModel(UploadModelRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.upload(request));
+    }
+
+    @Override
+    public void getModel(GetModelRequest request, StreamObserver<Model> observer) {
+        GrpcCalls.answer(observer, () -> state.getModel(request.getName()));
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
+        GrpcCalls.answer(observer, () -> ListModelsResponse.newBuilder()
+                .addAllModels(state.listModels(request.getParent(), request.getFilter())).build());
+    }
+
+    @Override
+    public void listModelVersions(ListModelVersionsRequest request, StreamObserver<ListModelVersionsResponse> observer) {
+        GrpcCalls.answer(observer, () -> ListModelVersionsResponse.newBuilder()
+                .addAllModels(state.listVersions(request.getName(), request.getFilter())).build());
+    }
+
+    @Override
+    public void mergeVersionAliases(MergeVersionAliasesRequest request, StreamObserver<Model> observer) {
+        GrpcCalls.answer(observer, () -> state.mergeAliases(request));
+    }
+
+    @Override
+    public void updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest request, StreamObserver<Model> observer) {
+        GrpcCalls.answer(observer, () -> state.updateModel(request));
+    }
+
+    @Override
+    public void deleteModel(DeleteModelRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.deleteModel(request.getName()));
+    }
+
+    @Override
+    public void deleteModelVersion(DeleteModelVersionRequest request, StreamObserver<Operation> observer) {
+        GrpcCalls.answer(observer, () -> state.deleteVersion(request.getName()));
+    }
+}

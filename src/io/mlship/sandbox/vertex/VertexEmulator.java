@@ -1,0 +1,139 @@
+package io.mlship.sandbox.vertex;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.mlship.sandbox.storage.LocalBuckets;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Vertex AI emulator: a gRPC server on loopback speaking {@code google.cloud.aiplatform.v1} (ModelService,
+ * EndpointService, PredictionService) and {@code google.longrunning.Operations}, with real state and rules.
+ */
+public final class VertexEmulator implements AutoCloseable {
+    private final Server grpc;
+    private final VertexState state;
+    private final FaultHooks hooks;
+    private final ScheduledExecutorService scheduler;
+    private final VertexRest rest;
+
+    private VertexEmulator(Builder b) throws IOException {
+        this.hooks = new FaultHooks();
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "vertex-emulator-ops");
+            t.setDaemon(true);
+            return t;
+        });
+        OperationRegistry operations = new OperationRegistry(scheduler, b.operationDelay, hooks);
+        ServingRuntime runtime = b.runtime != null ? b.runtime
+                : new LocalProcessRuntime(b.mounts, b.workDir.resolve("logs"));
+        this.state = new VertexState(operations, runtime, new LocalBuckets(b.storageRoot), b.workDir, b.healthTimeout);
+        Predictor predictor = new Predictor(state);
+        this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", b.grpcPort))
+                .addService(new ModelServiceImpl(state))
+                .addService(new EndpointServiceImpl(state))
+                .addService(new PredictionServiceImpl(predictor))
+                .addService(new OperationsImpl(operations))
+                .build().start();
+        this.rest = b.restPort < 0 ? null : VertexRest.start(state, predictor, b.restPort);
+    }
+
+    public static Builder builder(Path storageRoot, Path workDir) {
+        return new Builder(storageRoot, workDir);
+    }
+
+    /** {@code 127.0.0.1:PORT}, what a gRPC client's endpoint setting takes. */
+    public String grpcAddress() {
+        return "127.0.0.1:" + grpc.getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT/}, what gcloud's {@code api_endpoint_overrides/aiplatform} takes; null without REST. */
+    public String restUrl() {
+        return rest == null ? null : "http://127.0.0.1:" + rest.port() + "/";
+    }
+
+    public FaultHooks faults() {
+        return hooks;
+    }
+
+    @Override
+    public void close() {
+        if (rest != null) {
+            rest.close();
+        }
+        grpc.shutdownNow();
+        try {
+            grpc.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler.shutdownNow();
+        state.stopServers();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    public static final class Builder {
+        private final Path storageRoot;
+        private final Path workDir;
+        private int grpcPort;
+        private int restPort;
+        private Duration operationDelay = Duration.ofMillis(200);
+        private Duration healthTimeout = Duration.ofSeconds(30);
+        private final Map<String, Path> mounts = new HashMap<>();
+        private ServingRuntime runtime;
+
+        private Builder(Path storageRoot, Path workDir) {
+            this.storageRoot = Objects.requireNonNull(storageRoot);
+            this.workDir = Objects.requireNonNull(workDir);
+        }
+
+        /** 0 (default) picks a free port. */
+        public Builder grpcPort(int port) {
+            this.grpcPort = port;
+            return this;
+        }
+
+        /** 0 (default) picks a free port; -1 serves no REST. */
+        public Builder restPort(int port) {
+            this.restPort = port;
+            return this;
+        }
+
+        /** How long every long-running operation takes. */
+        public Builder operationDelay(Duration delay) {
+            this.operationDelay = delay;
+            return this;
+        }
+
+        public Builder healthTimeout(Duration timeout) {
+            this.healthTimeout = timeout;
+            return this;
+        }
+
+        /** Container path prefix → host folder, for the local-process serving runtime. */
+        public Builder mount(String containerPath, Path hostDir) {
+            mounts.put(containerPath, hostDir);
+            return this;
+        }
+
+        public Builder runtime(ServingRuntime runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        public VertexEmulator start() throws IOException {
+            return new VertexEmulator(this);
+        }
+    }
+}

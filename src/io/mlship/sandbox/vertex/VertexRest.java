@@ -1,0 +1,247 @@
+package io.mlship.sandbox.vertex;
+
+import com.google.cloud.aiplatform.v1.CreateEndpointOperationMetadata;
+import com.google.cloud.aiplatform.v1.CreateEndpointRequest;
+import com.google.cloud.aiplatform.v1.DeleteOperationMetadata;
+import com.google.cloud.aiplatform.v1.DeployModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.DeployModelRequest;
+import com.google.cloud.aiplatform.v1.DeployModelResponse;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.ListEndpointsResponse;
+import com.google.cloud.aiplatform.v1.ListModelVersionsResponse;
+import com.google.cloud.aiplatform.v1.ListModelsResponse;
+import com.google.cloud.aiplatform.v1.MergeVersionAliasesRequest;
+import com.google.cloud.aiplatform.v1.PredictRequest;
+import com.google.cloud.aiplatform.v1.UndeployModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.UndeployModelRequest;
+import com.google.cloud.aiplatform.v1.UndeployModelResponse;
+import com.google.cloud.aiplatform.v1.UpdateEndpointRequest;
+import com.google.cloud.aiplatform.v1.UploadModelOperationMetadata;
+import com.google.cloud.aiplatform.v1.UploadModelRequest;
+import com.google.cloud.aiplatform.v1.UploadModelResponse;
+import com.google.protobuf.Empty;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The v1 REST mapping of the emulator (JSON through protobuf's JsonFormat), at the paths the Google Cloud CLI
+ * uses when {@code api_endpoint_overrides/aiplatform} points here: {@code /v1/projects/P/locations/L/models},
+ * {@code …/models:upload}, {@code …/endpoints/E:deployModel}, {@code …/endpoints/E:predict}, operations by name.
+ */
+final class VertexRest implements AutoCloseable {
+    private static final Pattern LOC = Pattern.compile("/v1(?:beta1)?/(projects/[^/]+/locations/[^/]+)(.*)");
+    private static final Pattern MODEL = Pattern.compile("/models/([^/:]+)(?::(\\w+))?");
+    private static final Pattern ENDPOINT = Pattern.compile("/endpoints/([^/:]+)(?::(\\w+))?");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final VertexState state;
+    private final Predictor predictor;
+    private final JsonFormat.Printer printer;
+    private final JsonFormat.Parser parser;
+
+    private VertexRest(VertexState state, Predictor predictor, int port) throws IOException {
+        this.state = state;
+        this.predictor = predictor;
+        JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
+                .add(UploadModelOperationMetadata.getDescriptor()).add(UploadModelResponse.getDescriptor())
+                .add(CreateEndpointOperationMetadata.getDescriptor()).add(Endpoint.getDescriptor())
+                .add(DeployModelOperationMetadata.getDescriptor()).add(DeployModelResponse.getDescriptor())
+                .add(UndeployModelOperationMetadata.getDescriptor()).add(UndeployModelResponse.getDescriptor())
+                .add(DeleteOperationMetadata.getDescriptor()).add(Empty.getDescriptor()).build();
+        this.printer = JsonFormat.printer().usingTypeRegistry(types);
+        this.parser = JsonFormat.parser().usingTypeRegistry(types).ignoringUnknownFields();
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "vertex-emulator-rest");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    static VertexRest start(VertexState state, Predictor predictor, int port) throws IOException {
+        return new VertexRest(state, predictor, port);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            Message answer;
+            try {
+                answer = route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), query(ex),
+                        new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (ApiError e) {
+                send(ex, e.httpStatus(), error(e.httpStatus(), e.code().name(), e.getMessage()));
+                return;
+            } catch (InvalidProtocolBufferException e) {
+                send(ex, 400, error(400, "INVALID_ARGUMENT", "invalid JSON payload: " + e.getMessage()));
+                return;
+            } catch (RuntimeException e) {
+                send(ex, 500, error(500, "INTERNAL", String.valueOf(e.getMessage())));
+                return;
+            }
+            send(ex, 200, printer.print(answer));
+        }
+    }
+
+    private Message route(String method, String rawPath, Map<String, String> q, String body)
+            throws InvalidProtocolBufferException {
+        String path = URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+        Matcher loc = LOC.matcher(path);
+        if (!loc.matches()) {
+            throw ApiError.notFound("no such path: " + path);
+        }
+        String parent = loc.group(1);
+        String rest = loc.group(2);
+        if (rest.contains("/operations/")) {
+            return state.operations().get(parent + rest);
+        }
+        Matcher m = MODEL.matcher(rest);
+        Matcher e = ENDPOINT.matcher(rest);
+        switch (method + " " + (rest.isEmpty() ? "/" : rest.replaceAll("/(models|endpoints)/[^/:]+", "/$1/*"))) {
+            case "GET /models":
+                return ListModelsResponse.newBuilder().addAllModels(state.listModels(parent, q.get("filter"))).build();
+            case "POST /models:upload": {
+                UploadModelRequest.Builder b = UploadModelRequest.newBuilder();
+                parser.merge(body, b);
+                return state.upload(b.setParent(parent).build());
+            }
+            case "GET /endpoints":
+                return ListEndpointsResponse.newBuilder().addAllEndpoints(state.listEndpoints(parent, q.get("filter"))).build();
+            case "POST /endpoints": {
+                Endpoint.Builder b = Endpoint.newBuilder();
+                parser.merge(body, b);
+                CreateEndpointRequest.Builder req = CreateEndpointRequest.newBuilder().setParent(parent).setEndpoint(b);
+                if (q.containsKey("endpointId")) {
+                    req.setEndpointId(q.get("endpointId"));
+                }
+                return state.createEndpoint(req.build());
+            }
+            default:
+                break;
+        }
+        if (m.matches()) {
+            String name = parent + "/models/" + m.group(1);
+            String verb = m.group(2) == null ? "" : m.group(2);
+            switch (method + " " + verb) {
+                case "GET ":
+                    return state.getModel(name);
+                case "GET listVersions":
+                    return ListModelVersionsResponse.newBuilder().addAllModels(state.listVersions(name, q.get("filter"))).build();
+                case "POST mergeVersionAliases": {
+                    MergeVersionAliasesRequest.Builder b = MergeVersionAliasesRequest.newBuilder();
+                    parser.merge(body, b);
+                    return state.mergeAliases(b.setName(name).build());
+                }
+                case "PATCH ": {
+                    com.google.cloud.aiplatform.v1.Model.Builder b = com.google.cloud.aiplatform.v1.Model.newBuilder();
+                    parser.merge(body, b);
+                    return state.updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                            .setModel(b.setName(name)).setUpdateMask(mask(q)).build());
+                }
+                case "DELETE ":
+                    return name.contains("@") ? state.deleteVersion(name) : state.deleteModel(name);
+                default:
+                    break;
+            }
+        }
+        if (e.matches()) {
+            String name = parent + "/endpoints/" + e.group(1);
+            String verb = e.group(2) == null ? "" : e.group(2);
+            switch (method + " " + verb) {
+                case "GET ":
+                    return state.getEndpoint(name);
+                case "DELETE ":
+                    return state.deleteEndpoint(name);
+                case "PATCH ": {
+                    Endpoint.Builder b = Endpoint.newBuilder();
+                    parser.merge(body, b);
+                    return state.updateEndpoint(UpdateEndpointRequest.newBuilder().setEndpoint(b.setName(name))
+                            .setUpdateMask(mask(q)).build());
+                }
+                case "POST deployModel": {
+                    DeployModelRequest.Builder b = DeployModelRequest.newBuilder();
+                    parser.merge(body, b);
+                    return state.deploy(b.setEndpoint(name).build());
+                }
+                case "POST undeployModel": {
+                    UndeployModelRequest.Builder b = UndeployModelRequest.newBuilder();
+                    parser.merge(body, b);
+                    return state.undeploy(b.setEndpoint(name).build());
+                }
+                case "POST predict": {
+                    PredictRequest.Builder b = PredictRequest.newBuilder();
+                    parser.merge(body, b);
+                    return predictor.predict(b.setEndpoint(name).build());
+                }
+                default:
+                    break;
+            }
+        }
+        throw new ApiError(io.grpc.Status.Code.UNIMPLEMENTED, method + " " + path + " is not emulated");
+    }
+
+    private static FieldMask mask(Map<String, String> q) {
+        FieldMask.Builder mask = FieldMask.newBuilder();
+        for (String p : q.getOrDefault("updateMask", "").split(",")) {
+            if (!p.isBlank()) {
+                mask.addPaths(p.trim());
+            }
+        }
+        return mask.build();
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> out = new HashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String kv : raw.split("&")) {
+                String[] p = kv.split("=", 2);
+                out.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+                        p.length == 2 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return out;
+    }
+
+    private static String error(int http, String status, String message) {
+        String quoted = message.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return "{\"error\": {\"code\": " + http + ", \"message\": \"" + quoted + "\", \"status\": \"" + status + "\"}}";
+    }
+
+    private static void send(HttpExchange ex, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
