@@ -55,10 +55,10 @@ public final class Container implements AutoCloseable {
         return r.ok() ? r.stdout() : "(no logs: " + r.describe() + ")";
     }
 
-    /** "running", "exited" … and the exit code, as podman reports them. */
+    /** The status podman reports ("running", "exited", "stopped" …) and the exit code, e.g. "exited, exit code 1". */
     public String state() {
         Exec.Result r = podman.podman(QUICK, "read the state of " + name, "container", "inspect", "--format",
-                "{{.State.Status}} {{.State.ExitCode}}", name);
+                "{{.State.Status}}, exit code {{.State.ExitCode}}", name);
         return r.ok() ? r.stdout().strip() : "unknown (" + r.describe() + ")";
     }
 

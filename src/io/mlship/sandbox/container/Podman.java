@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -33,6 +34,7 @@ public final class Podman {
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static final Duration LOAD = Duration.ofMinutes(3);
     private static final long DEFAULT_LIMIT = 4096;
+    private static final int MAX_RUNROOT = 40;
     private static final Pattern LOADED = Pattern.compile("Loaded image(?:\\(s\\))?: *(\\S+)");
 
     private final Path stateDir;
@@ -62,8 +64,9 @@ public final class Podman {
     static Podman inStateDir(Path stateDir, PrintStream log, String executable) {
         Path dir = stateDir.toAbsolutePath().normalize();
         Podman podman = new Podman(dir, log, executable);
+        podman.requireInstalled();
         podman.writeConfiguration();
-        podman.requireUsable();
+        podman.requireWorking();
         return podman;
     }
 
@@ -160,15 +163,18 @@ public final class Podman {
         }
     }
 
-    private void requireUsable() {
+    private void requireInstalled() {
         try {
-            Exec.run(List.of(executable, "--version"), env, QUICK, "check podman");
+            Exec.run(List.of(executable, "--version"), Map.of(), QUICK, "check podman");
         } catch (MlshipException e) {
             throw missing("podman is not installed");
         }
         if (!onPath("runc")) {
             throw missing("runc is not installed (podman runs containers here only with runc)");
         }
+    }
+
+    private void requireWorking() {
         Exec.Result info = podman(QUICK, "check that podman works", "info", "--format", "{{.Host.OCIRuntime.Name}}");
         if (!info.ok()) {
             throw MlshipException.infrastructure("podman is installed but does not work here: " + info.describe(),
@@ -220,19 +226,36 @@ public final class Podman {
         return DEFAULT_LIMIT;
     }
 
+    /**
+     * Where podman keeps its transient runtime files. Podman 4.3 with conmon 2.1 waits 20 s for every container to
+     * exit ("Exceeded conmon timeout") when this path is longer than about 45 characters, and it resolves symbolic
+     * links, so a deep state directory gets a short one in /tmp, named after it (and recorded in it).
+     */
+    public Path runRoot() {
+        Path inside = stateDir.resolve("run");
+        if (inside.toString().length() <= MAX_RUNROOT) {
+            return inside;
+        }
+        String hash = HexFormat.of().formatHex(LayerBuilder.sha256().digest(
+                stateDir.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        return Path.of("/tmp", "mlship-podman-" + hash);
+    }
+
     private void writeConfiguration() {
         String dir = stateDir.toString();
         try {
-            for (String sub : List.of("storage", "run", "tmp", "volumes", "networks")) {
+            for (String sub : List.of("storage", "tmp", "volumes", "networks")) {
                 Files.createDirectories(stateDir.resolve(sub));
             }
+            Files.createDirectories(runRoot());
+            write("runroot.path", runRoot() + "\n");
             write("storage.conf", """
                     # Written by mlship: the sandbox's own podman storage.
                     [storage]
                     driver = "vfs"
                     graphroot = %s
                     runroot = %s
-                    """.formatted(toml(dir + "/storage"), toml(dir + "/run")));
+                    """.formatted(toml(dir + "/storage"), toml(runRoot().toString())));
             write("containers.conf", """
                     # Written by mlship: the sandbox's own podman engine settings.
                     [containers]

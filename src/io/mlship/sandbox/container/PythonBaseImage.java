@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 public final class PythonBaseImage {
     /** Bump when what goes into the image changes, so cached images made by older code are not reused. */
-    private static final int RECIPE = 1;
+    private static final int RECIPE = 2;
     public static final int NONROOT_UID = 65532;
     static final String PACKAGES_LABEL = "io.mlship.python-base.packages";
 
@@ -206,6 +206,7 @@ public final class PythonBaseImage {
             // The bundle update-ca-certificates made here; OpenSSL looks for it through /usr/lib/ssl/certs.
             layer.file("/etc/ssl/certs/ca-certificates.crt", Path.of("/etc/ssl/certs/ca-certificates.crt"), 0644);
             layer.symlink("/usr/lib/ssl/certs", "/etc/ssl/certs");
+            layer.symlink("/usr/lib/ssl/cert.pem", "/etc/ssl/certs/ca-certificates.crt");
         }
     }
 
