@@ -4,9 +4,7 @@ import io.mlship.result.MlshipException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,6 +22,7 @@ public final class Container implements AutoCloseable {
     private final PrintStream log;
     private Duration readyAfter;
     private boolean closed;
+    private Integer exitCode;
 
     Container(Podman podman, String name, String id, ContainerSpec spec, long startedNanos, PrintStream log) {
         this.podman = podman;
@@ -67,25 +66,20 @@ public final class Container implements AutoCloseable {
         URI url = spec.healthUrl();
         log.printf("[sandbox] waiting up to %ds for %s (container %s) to answer 200%n",
                 spec.readyTimeout().toSeconds(), url, name);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build();
         long deadline = startedNanos + spec.readyTimeout().toNanos();
         long nextStateCheck = System.nanoTime();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                int status = probe(url);
+                if (status == 200) {
                     readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
                     log.printf("[sandbox] container %s ready after %d ms%n", name, readyAfter.toMillis());
                     return;
                 }
-                last = "HTTP " + response.statusCode();
+                last = "HTTP " + status;
             } catch (IOException e) {
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw MlshipException.infrastructure("interrupted while waiting for " + url, "", e);
             }
             // A crashed server never answers: look at the container about once a second, not only at the end.
             if (System.nanoTime() >= nextStateCheck) {
@@ -99,6 +93,29 @@ public final class Container implements AutoCloseable {
         }
         throw failed("container " + name + " did not answer 200 on " + url + " within "
                 + spec.readyTimeout().toSeconds() + "s (last: " + last + ")");
+    }
+
+    /**
+     * One GET on a connection of its own that is closed afterwards: an idle keep-alive connection left open by a
+     * probe would hold up the server's graceful shutdown when the container is stopped.
+     */
+    private static int probe(URI url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
+        try {
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(2000);
+            c.setRequestProperty("Connection", "close");
+            c.setUseCaches(false);
+            int status = c.getResponseCode();
+            try (var body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                if (body != null) {
+                    body.readAllBytes();
+                }
+            }
+            return status;
+        } finally {
+            c.disconnect();
+        }
     }
 
     private MlshipException failed(String message) {
@@ -117,13 +134,32 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    /** Stops (SIGTERM, then SIGKILL after 5s) and removes the container; safe to call twice. */
+    /**
+     * Stops the container (SIGTERM, then SIGKILL after 5 s), notes how it exited, and removes it; safe to call twice.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Exec.Result stop = podman.podman(QUICK, "stop container " + name, "stop", "--time", "5", name);
+            if (stop.ok()) {
+                Exec.Result code = podman.podman(QUICK, "read the exit code of " + name, "container", "inspect",
+                        "--format", "{{.State.ExitCode}}", name);
+                exitCode = code.ok() ? Integer.valueOf(code.stdout().strip()) : null;
+            }
+        } catch (RuntimeException e) {
+            log.printf("[sandbox] could not stop container %s: %s%n", name, e.getMessage());
+        } finally {
             podman.remove(name);
         }
+    }
+
+    /** How the container exited when closed: 0 for a graceful stop, 137 when it had to be killed; null before. */
+    public Integer exitCode() {
+        return exitCode;
     }
 
     @Override

@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,15 +80,16 @@ class PodmanTest {
                 .env("PORT", String.valueOf(port))
                 .healthUrl(URI.create("http://127.0.0.1:" + port + "/readyz"), Duration.ofSeconds(60))
                 .build();
+        Container running;
         try (Container container = podman.start(spec)) {
             assertThat(container.readyAfter()).isNotNull();
             System.err.printf("[test] example service container ready after %d ms%n",
                     container.readyAfter().toMillis());
-            HttpResponse<String> ready = get("http://127.0.0.1:" + port + "/readyz");
+            Response ready = get("http://127.0.0.1:" + port + "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(json(ready.body()).path("model").path("version").asText()).isEqualTo("v2");
 
-            HttpResponse<String> reco = get("http://127.0.0.1:" + port + "/v1/recommendations?q=lipstick&k=5");
+            Response reco = get("http://127.0.0.1:" + port + "/v1/recommendations?q=lipstick&k=5");
             assertThat(reco.statusCode()).isEqualTo(200);
             JsonNode items = json(reco.body()).path("items");
             assertThat(items).hasSize(5);
@@ -96,7 +97,10 @@ class PodmanTest {
 
             assertThat(container.state()).startsWith("running");
             assertThat(container.logs(0)).contains("/v1/recommendations").doesNotContain("q=lipstick");
+            running = container;
         }
+        // The server is PID 1 in the container: SIGTERM reaching it means a graceful exit 0, not a kill.
+        assertThat(running.exitCode()).as("exit code after close").isZero();
         Exec.Result gone = podman.podman(Duration.ofSeconds(30), "look for the removed container", "container",
                 "exists", spec.name());
         assertThat(gone.exitCode()).as("container removed on close").isEqualTo(1);
@@ -149,10 +153,23 @@ class PodmanTest {
         return image;
     }
 
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+    /** A GET that closes its connection, like a client that is done (keep-alive would delay the graceful stop). */
+    private static Response get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        try {
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(10000);
+            c.setRequestProperty("Connection", "close");
+            int status = c.getResponseCode();
+            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private record Response(int statusCode, String body) {
     }
 
     private static JsonNode json(String s) {
