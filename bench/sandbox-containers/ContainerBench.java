@@ -65,6 +65,7 @@ public class ContainerBench {
 
         List<Long> ready = new ArrayList<>();
         List<Long> stop = new ArrayList<>();
+        List<Integer> exits = new ArrayList<>();
         for (int i = 0; i < starts; i++) {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -77,6 +78,7 @@ public class ContainerBench {
             long s0 = System.nanoTime();
             c.close();
             stop.add((System.nanoTime() - s0) / 1_000_000);
+            exits.add(c.exitCode());
         }
         Collections.sort(ready);
         Collections.sort(stop);
@@ -92,7 +94,8 @@ public class ContainerBench {
         out.append(String.format(Locale.ROOT, "podman load example image       %6.2f s%n", loadApp));
         out.append(String.format(Locale.ROOT, "start to ready (/readyz 200), %d starts: min %d ms, median %d ms, max %d ms%n",
                 starts, ready.get(0), ready.get(ready.size() / 2), ready.get(ready.size() - 1)));
-        out.append(String.format(Locale.ROOT, "stop and remove: median %d ms%n", stop.get(stop.size() / 2)));
+        out.append(String.format(Locale.ROOT, "stop (SIGTERM) and remove: median %d ms, exit codes %s%n",
+                stop.get(stop.size() / 2), exits));
         System.out.print(out);
         podman.pruneImages();
     }

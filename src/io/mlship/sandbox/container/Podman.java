@@ -137,6 +137,30 @@ public final class Podman {
         return podman(timeout, "run " + String.join(" ", command) + " in " + image, args.toArray(String[]::new));
     }
 
+    /**
+     * Removes every container and image of this state directory ({@code podman system reset}) and the short run
+     * root in /tmp when there is one. The configuration files stay, so the state directory can be deleted after.
+     */
+    public void reset() {
+        Exec.Result r = podman(LOAD, "remove all sandbox containers and images", "system", "reset", "--force");
+        if (!r.ok()) {
+            throw MlshipException.infrastructure("podman could not reset the sandbox's state under " + stateDir + ": "
+                    + r.describe(), "remove the directory by hand once no container of it runs", null);
+        }
+        Path run = runRoot();
+        if (!run.startsWith(stateDir)) {
+            try (var files = Files.walk(run)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // already gone
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove podman's run root " + run, e);
+            }
+        }
+    }
+
     /** Removes images not used by any container, to keep the state directory small. */
     public void pruneImages() {
         podman(LOAD, "remove unused images", "image", "prune", "--all", "--force");

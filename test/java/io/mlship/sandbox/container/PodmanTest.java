@@ -135,6 +135,27 @@ class PodmanTest {
                 .hasMessageContaining("podman is not installed");
     }
 
+    @Test
+    void resetRemovesEverythingOfItsStateDirectoryAndNothingElse() throws IOException {
+        Path state = tmp.resolve("a-state-directory-deep-enough-for-a-short-run-root");
+        Podman own = Podman.inStateDir(state, new PrintStream(PrintStream.nullOutputStream()));
+        assertThat(own.runRoot().toString()).startsWith("/tmp/mlship-podman-");
+        Layer layer = new LayerBuilder().file("/hello.txt", "hi\n".getBytes(StandardCharsets.UTF_8), 0644)
+                .writeTo(tmp.resolve("hello-layer.tar"));
+        DockerArchive.write(tmp.resolve("hello.tar"), "localhost/mlship-test/hello:1", "amd64", ImageConfig.empty(),
+                List.of(layer), "test");
+        own.load(tmp.resolve("hello.tar"));
+        assertThat(own.podman(Duration.ofSeconds(30), "list images", "images", "-q").stdout()).isNotBlank();
+
+        own.reset();
+        assertThat(own.runRoot()).doesNotExist();
+        assertThat(own.podman(Duration.ofSeconds(30), "list images", "images", "-q").stdout()).isBlank();
+        own.reset(); // listing made the run root again
+        // The shared test state is another directory: its base image is still there.
+        assertThat(podman.podman(Duration.ofSeconds(30), "list images", "images", "-q").stdout()).contains(
+                baseId.substring(0, 12));
+    }
+
     /** The example service as an image: its code and a trained model on top of the base, as a build would. */
     static Path exampleImage(Path dir) throws IOException {
         Layer layer = new LayerBuilder()
