@@ -70,6 +70,11 @@ public final class Podman {
         return podman;
     }
 
+    /** Whether podman and runc are installed, to choose between running images and running local processes. */
+    public static boolean installed() {
+        return onPath("podman") && onPath("runc");
+    }
+
     public Path stateDir() {
         return stateDir;
     }
@@ -107,6 +112,7 @@ public final class Podman {
         if (!spec.user().isEmpty()) {
             args.addAll(List.of("--user", spec.user()));
         }
+        spec.mounts().forEach((host, inside) -> args.addAll(List.of("--volume", host + ":" + inside + ":ro")));
         args.add(spec.image());
         args.addAll(spec.command());
         long started = System.nanoTime();

@@ -107,6 +107,23 @@ class PodmanTest {
     }
 
     @Test
+    void aModelFolderMountedReadOnlyIsServedAsVertexAiWouldPassIt() throws Exception {
+        assertThat(Podman.installed()).isTrue();
+        int port = freePort();
+        String appId = podman.load(exampleImage(tmp));
+        ContainerSpec spec = ContainerSpec.builder(appId, "mlship-test-mount-" + port)
+                .env("AIP_HTTP_PORT", String.valueOf(port))
+                .env("AIP_STORAGE_URI", "/mnt/models")
+                .mount(EXAMPLE.resolve("training-output/reco-ranker/v1"), "/mnt/models")
+                .healthUrl(URI.create("http://127.0.0.1:" + port + "/health"), Duration.ofSeconds(60))
+                .build();
+        try (Container container = podman.start(spec)) {
+            Response ready = get("http://127.0.0.1:" + port + "/readyz");
+            assertThat(json(ready.body()).path("model").path("version").asText()).isEqualTo("v1");
+        }
+    }
+
+    @Test
     void aContainerThatCrashesFailsFastWithItsOwnErrorMessage() throws Exception {
         int port = freePort();
         String appId = podman.load(exampleImage(tmp));
