@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
@@ -38,10 +37,7 @@ import picocli.CommandLine.Option;
         description = {"Build the service's container image with Jib (no Docker daemon): base, Python dependencies,",
                 "model and app code as separate layers, reproducible, pushed to the registry (only layers it lacks)",
                 "or written to a tar with --tar. The result gives the digest that deploys use."})
-final class BuildCommand extends StepCommand {
-
-    @Mixin
-    SpecOptions specOptions;
+final class BuildCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV",
             description = "Environment whose values fill the image settings (e.g. {registryProject}). Default: the first one in the spec.")
@@ -92,11 +88,6 @@ final class BuildCommand extends StepCommand {
     @Override
     String name() {
         return "build";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
@@ -39,12 +38,9 @@ import picocli.CommandLine.Option;
                 "A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullBackOff, failing readiness",
                 "or the deadline) is rolled back to the exact previous objects: exit 1; exit 4 if that restore fails.",
                 "--dry-run changes nothing."})
-final class DeployCommand extends StepCommand {
+final class DeployCommand extends SpecCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,40}");
-
-    @Mixin
-    SpecOptions specOptions;
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to deploy to.")
     String env;
@@ -86,11 +82,6 @@ final class DeployCommand extends StepCommand {
     @Override
     String name() {
         return "deploy";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
@@ -38,10 +37,7 @@ import picocli.CommandLine.Option;
                 "environment's endpoint with the canary share of traffic. Then --shift moves all traffic and the 'prod'",
                 "alias to it and undeploys the versions left without traffic, or --rollback restores the split and",
                 "aliases recorded before. An interrupted run resumes waiting for its operation when run again."})
-final class PromoteCommand extends StepCommand {
-
-    @Mixin
-    SpecOptions specOptions;
+final class PromoteCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")
     String env;
@@ -88,11 +84,6 @@ final class PromoteCommand extends StepCommand {
     @Override
     String name() {
         return "promote";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

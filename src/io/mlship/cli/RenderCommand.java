@@ -18,18 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
         description = {"Print the Kubernetes objects a deploy would apply to one environment, as multi-document YAML",
                 "(readable, and accepted by kubectl apply -f -). Nothing remote is contacted."})
-final class RenderCommand extends StepCommand {
+final class RenderCommand extends SpecCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-
-    @Mixin
-    SpecOptions specOptions;
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to render.")
     String env;
@@ -49,11 +45,6 @@ final class RenderCommand extends StepCommand {
     @Override
     String name() {
         return "render";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "smoke", mixinStandardHelpOptions = true,
@@ -35,10 +34,7 @@ import picocli.CommandLine.Option;
                 "check every answer, run the load part and the golden comparison, and decide.",
                 "Exit 0 when the gate passed, 1 when it failed (the release flow rolls back),",
                 "2 for bad input (nothing was sent)."})
-final class SmokeCommand extends StepCommand {
-
-    @Mixin
-    SpecOptions specOptions;
+final class SmokeCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment under test.")
     String env;
@@ -68,11 +64,6 @@ final class SmokeCommand extends StepCommand {
     @Override
     String name() {
         return "smoke";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

@@ -8,17 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
         description = {"Check a release spec and report every problem at once, with its path, line and a hint.",
                 "Nothing remote is contacted. Exit 0 when valid (warnings allowed), 2 when not."})
-final class ValidateCommand extends StepCommand {
-
-    @Mixin
-    SpecOptions specOptions;
+final class ValidateCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV",
             description = "Check only this environment (default: all of them).")
@@ -27,11 +23,6 @@ final class ValidateCommand extends StepCommand {
     @Override
     String name() {
         return "validate";
-    }
-
-    @Override
-    Path defaultResultDir() {
-        return specOptions.defaultResultDir();
     }
 
     @Override

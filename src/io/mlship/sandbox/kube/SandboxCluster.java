@@ -1,7 +1,10 @@
 package io.mlship.sandbox.kube;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -30,9 +33,18 @@ public final class SandboxCluster implements AutoCloseable {
     /** Held so the level sticks: the mock logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
+    static final int STALL_TOLERANT_TIMEOUT_MS = 60_000;
+
     private SandboxCluster(KubernetesMockServer server) {
         this.server = server;
-        this.client = server.createClient();
+        // The mock API can hold its event loop for a while when a watch closes mid-send; the controllers' client
+        // waits that out instead of failing a request after fabric8's default 10 s.
+        this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url("/"))
+                .withNamespace("default")
+                .withRequestTimeout(STALL_TOLERANT_TIMEOUT_MS)
+                .withConnectionTimeout(STALL_TOLERANT_TIMEOUT_MS)
+                .build()).build();
     }
 
     public static SandboxCluster start() {

@@ -55,7 +55,7 @@ class PromoteSandboxTest {
         results = tmp.resolve("out");
         SandboxStateDir stateDir = new SandboxStateDir(state);
         for (String v : List.of("v1", "v2")) {
-            copy(EXAMPLE.resolve("training-output/reco-ranker/" + v),
+            io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
         sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
@@ -245,13 +245,4 @@ class PromoteSandboxTest {
         return out;
     }
 
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                Files.createDirectories(t.getParent());
-                Files.copy(f, t);
-            }
-        }
-    }
 }

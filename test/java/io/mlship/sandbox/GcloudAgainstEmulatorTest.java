@@ -38,7 +38,7 @@ class GcloudAgainstEmulatorTest {
         }
         Assumptions.assumeTrue(gcloud != null, "gcloud is not on PATH: this test did NOT run");
         Path storage = tmp.resolve("storage");
-        copy(EXAMPLE.resolve("training-output/reco-ranker/v1"), storage.resolve("ds-training-output/reco-ranker/v1"));
+        io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v1"), storage.resolve("ds-training-output/reco-ranker/v1"));
         try (VertexEmulator emulator = VertexEmulator.builder(storage, tmp.resolve("work")).mount("/app", EXAMPLE)
                 .operationDelay(java.time.Duration.ZERO).start()) {
             Path config = tmp.resolve("gcloud-config");
@@ -105,13 +105,4 @@ class GcloudAgainstEmulatorTest {
         return null;
     }
 
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                Files.createDirectories(t.getParent());
-                Files.copy(f, t);
-            }
-        }
-    }
 }
