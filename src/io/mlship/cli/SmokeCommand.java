@@ -1,7 +1,9 @@
 package io.mlship.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
+import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.smoke.GatePlan;
 import io.mlship.smoke.GatePlanner;
 import io.mlship.smoke.GateResult;
@@ -20,6 +22,7 @@ import io.mlship.spec.EnvironmentSpec;
 import io.mlship.spec.ReleaseSpec;
 import io.mlship.spec.SmokeSpec;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,8 +61,14 @@ final class SmokeCommand extends SpecCommand {
     String baseline;
 
     @Option(names = "--model-version-id", paramLabel = "ID",
-            description = "Vertex AI model version under test: every answer's modelVersionId must be this one.")
+            description = "Vertex AI model version under test: every answer's modelVersionId must be this one. "
+                    + "Default with --target vertex: the version in promote.json of the result directory, "
+                    + "when mlship promote succeeded there for the same environment.")
     String modelVersionId;
+
+    @Option(names = "--sandbox", paramLabel = "DIR",
+            description = "With --target vertex: use the Vertex AI emulator of the sandbox started with mlship sandbox up --state DIR.")
+    Path sandbox;
 
     @Override
     String name() {
@@ -80,7 +89,11 @@ final class SmokeCommand extends SpecCommand {
         result.put("casesFile", casesFile.toString());
         boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
         URI baselineUri = baseline == null ? null : httpUrl(baseline, "--baseline");
-        GatePlan plan = new GatePlanner().plan(smoke, loaded, vertex, baselineUri != null, modelVersionId);
+        String version = vertex ? versionUnderTest() : modelVersionId;
+        if (version != null) {
+            result.put("modelVersionId", version);
+        }
+        GatePlan plan = new GatePlanner().plan(smoke, loaded, vertex, baselineUri != null, version);
         EnvironmentSpec environment = release.environments().get(env);
         String predictPath = release.model() == null ? "/predict" : release.model().serving().predictRoute();
 
@@ -150,10 +163,43 @@ final class SmokeCommand extends SpecCommand {
         VertexPredictorFactory factory = ServiceLoader.load(VertexPredictorFactory.class).findFirst()
                 .orElseThrow(() -> MlshipException.badInput("this mlship has no Vertex AI prediction adapter",
                         "run the gate against the service URL (--target http://…) or use an mlship build with Vertex AI support"));
+        String emulator = null;
+        if (sandbox != null) {
+            emulator = new SandboxStateDir(sandbox).read().orElseThrow(() -> MlshipException.infrastructure(
+                    "no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null)).vertexGrpc();
+        }
         VertexPredictor predictor = factory.open(environment.projects().vertex(), environment.region(),
-                environment.endpoint(), timeout);
+                environment.endpoint(), emulator, timeout);
         int workers = plan.load() == null ? 1 : plan.load().concurrency();
         return new VertexTarget(predictor, timeout, context().json(), workers);
+    }
+
+    /**
+     * The version whose answers count: --model-version-id, else the one the last successful mlship promote for this
+     * environment recorded in the same result directory (the release flow runs promote, then the gate). A rollback
+     * promotes nothing, so it sets no default. Without either, the answers' versions are reported but not checked.
+     */
+    private String versionUnderTest() throws java.io.IOException {
+        if (modelVersionId != null) {
+            return modelVersionId;
+        }
+        Path promoted = resultDirectory().resolve("promote.json");
+        if (!Files.isRegularFile(promoted)) {
+            context().err().println("[mlship smoke] no --model-version-id and no " + promoted
+                    + ": the answers' model versions are reported, not checked");
+            return null;
+        }
+        JsonNode r = context().json().readTree(promoted.toFile());
+        boolean usable = r.path("exitCode").asInt(-1) == 0 && env.equals(r.path("environment").asText())
+                && !"rollback".equals(r.path("action").asText()) && r.hasNonNull("modelVersionId");
+        if (!usable) {
+            context().err().println("[mlship smoke] " + promoted + " is not a successful promotion in '" + env
+                    + "': the answers' model versions are reported, not checked");
+            return null;
+        }
+        String v = r.get("modelVersionId").asText();
+        context().err().println("[mlship smoke] version under test: " + v + " (promoted, from " + promoted + ")");
+        return v;
     }
 
     private static String summary(GateResult g) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -48,6 +49,12 @@ public final class SmokeGate {
         }
         LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
         List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results);
+        ThresholdCheck versions = modelVersions(plan.expectedModelVersion(), target.modelVersions());
+        if (versions != null) {
+            checks.add(versions);
+            log.println("[mlship smoke] answers by model version: " + versions.actual()
+                    + (versions.passed() ? "" : " — expected " + versions.limit()));
+        }
         GoldenResult golden = null;
         if (plan.golden() != null && baseline != null) {
             log.println("[mlship smoke] golden: comparing " + plan.cases().size() + " answers with " + baseline.describe());
@@ -58,6 +65,19 @@ public final class SmokeGate {
         GateResult result = new GateResult(target.describe(), results, latency, load != null ? "load" : "cases", load, checks, golden);
         log.println("[mlship smoke] verdict: " + result.verdict());
         return result;
+    }
+
+    /** Whether every answer, cases and load run, came from the version under test; null when nothing to check. */
+    static ThresholdCheck modelVersions(String expected, Map<String, Long> served) {
+        if (expected == null || served.isEmpty()) {
+            return null;
+        }
+        long total = served.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder seen = new StringBuilder();
+        served.forEach((version, count) -> seen.append(seen.length() == 0 ? "" : ", ")
+                .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
+        return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen.toString(),
+                served.keySet().equals(java.util.Set.of(expected)));
     }
 
     static List<Mismatch> check(SmokeCase c, Response r, String expectedModelVersion) {

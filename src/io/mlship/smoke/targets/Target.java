@@ -1,6 +1,7 @@
 package io.mlship.smoke.targets;
 
 import io.mlship.smoke.cases.SmokeRequest;
+import java.util.Map;
 
 /**
  * Where the gate sends its requests. {@link #send} never throws and never blocks longer than the target's
@@ -17,6 +18,14 @@ public interface Target extends AutoCloseable {
     /** Like {@link #send} for the load run, where only status and latency count: the body need not be parsed. */
     default Response measure(SmokeRequest request) {
         return send(request);
+    }
+
+    /**
+     * How many answers each model version gave (a Vertex AI endpoint says which version served a request);
+     * empty when the target cannot tell.
+     */
+    default Map<String, Long> modelVersions() {
+        return Map.of();
     }
 
     @Override

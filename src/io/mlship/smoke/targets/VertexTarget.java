@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlship.smoke.cases.SmokeRequest;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A Vertex AI endpoint as a gate target. The answer's JSON is Predict's response as the REST API shows it,
@@ -21,6 +25,8 @@ public final class VertexTarget implements Target {
     private final Duration timeout;
     private final ObjectMapper json;
     private final ExecutorService calls;
+    // Every answer counts, cases and load run alike: a canary split shows up as more than one version.
+    private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
 
     public VertexTarget(VertexPredictor predictor, Duration timeout, ObjectMapper json, int parallelism) {
         this.predictor = predictor;
@@ -49,6 +55,7 @@ public final class VertexTarget implements Target {
         try {
             VertexPredictor.Prediction p = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             long nanos = System.nanoTime() - start;
+            served.computeIfAbsent(String.valueOf(p.modelVersionId()), v -> new LongAdder()).increment();
             ObjectNode body = json.createObjectNode();
             body.set("predictions", p.predictions());
             body.put("deployedModelId", p.deployedModelId());
@@ -67,6 +74,13 @@ public final class VertexTarget implements Target {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Response.failed("cannot write the prediction as JSON: " + e.getOriginalMessage(), System.nanoTime() - start);
         }
+    }
+
+    @Override
+    public Map<String, Long> modelVersions() {
+        Map<String, Long> out = new TreeMap<>();
+        served.forEach((version, count) -> out.put(version, count.sum()));
+        return out;
     }
 
     @Override

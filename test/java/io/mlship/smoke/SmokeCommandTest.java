@@ -203,9 +203,10 @@ class SmokeCommandTest {
                 - name: p
                   request: {instances: [{query: lipstick}]}
                 """);
-        CliRun noAdapter = smoke(predictOnly, "--target", "vertex");
-        assertThat(noAdapter.exitCode()).isEqualTo(2);
-        assertThat(noAdapter.err()).contains("no Vertex AI prediction adapter");
+        // Nothing is sent when the sandbox named is not running.
+        CliRun noSandbox = smoke(predictOnly, "--target", "vertex", "--sandbox", tmp.resolve("no-sandbox").toString());
+        assertThat(noSandbox.exitCode()).isEqualTo(3);
+        assertThat(noSandbox.err()).contains("no sandbox running in").contains("mlship sandbox up --state");
 
         CliRun missingCases = smoke(spec, "--cases", tmp.resolve("nope.yaml").toString(), "--target", "http://127.0.0.1:1");
         assertThat(missingCases.exitCode()).isEqualTo(2);

@@ -68,11 +68,19 @@ class VertexTargetTest {
         Response r = right.cases().get(0).response();
         assertThat(r.json().path("deployedModelId").asText()).isEqualTo("dm-1");
         assertThat(r.modelVersionId()).isEqualTo("7");
+        assertThat(right.thresholds()).containsExactly(
+                new ThresholdCheck("modelVersionId", "all answers from version 7", "version 7: 1 of 1", true));
 
         GateResult old = gate(lipsticks("6"), "7", Duration.ofSeconds(5));
         assertThat(old.passed()).isFalse();
         assertThat(old.cases().get(0).mismatches()).singleElement()
                 .satisfies(m -> assertThat(m).isEqualTo(new io.mlship.smoke.expect.Mismatch("modelVersionId", "7", "6")));
+        assertThat(old.thresholds()).containsExactly(
+                new ThresholdCheck("modelVersionId", "all answers from version 7", "version 6: 1 of 1", false));
+
+        GateResult unchecked = gate(lipsticks("6"), null, Duration.ofSeconds(5));
+        assertThat(unchecked.passed()).as("no version under test: versions are not checked").isTrue();
+        assertThat(unchecked.thresholds()).isEmpty();
     }
 
     @Test
