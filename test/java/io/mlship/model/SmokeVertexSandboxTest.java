@@ -43,7 +43,7 @@ class SmokeVertexSandboxTest {
         state = tmp.resolve("sandbox");
         SandboxStateDir stateDir = new SandboxStateDir(state);
         for (String v : List.of("v1", "v2", "broken")) {
-            PromoteSandboxTest.copy(EXAMPLE.resolve("training-output/reco-ranker/" + v),
+            io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
         predictionCases = predictionCases(tmp.resolve("vertex-cases.yaml"));
