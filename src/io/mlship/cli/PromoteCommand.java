@@ -30,7 +30,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "promote", mixinStandardHelpOptions = true,
+@Command(name = "promote",
         versionProvider = MlshipCommand.Version.class,
         description = {"Promote a trained model from Cloud Storage into the Vertex AI Model Registry (a new version of the",
                 "model, alias 'candidate'; the same artifacts again reuse their version) and deploy it to the",
@@ -38,6 +38,10 @@ import picocli.CommandLine.Option;
                 "alias to it and undeploys the versions left without traffic, or --rollback restores the split and",
                 "aliases recorded before. An interrupted run resumes waiting for its operation when run again."})
 final class PromoteCommand extends SpecCommand {
+
+    // --version names the model version here, which displaces picocli's standard help options: declare --help alone.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")
     String env;
