@@ -30,7 +30,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "promote",
+@Command(name = "promote", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
         description = {"Promote a trained model from Cloud Storage into the Vertex AI Model Registry (a new version of the",
                 "model, alias 'candidate'; the same artifacts again reuse their version) and deploy it to the",
@@ -39,10 +39,6 @@ import picocli.CommandLine.Option;
                 "aliases recorded before. An interrupted run resumes waiting for its operation when run again."})
 final class PromoteCommand extends SpecCommand {
 
-    // --version names the model version here, which displaces picocli's standard help options: declare --help alone.
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")
     String env;
 
@@ -50,7 +46,8 @@ final class PromoteCommand extends SpecCommand {
             description = "The trained model's folder; default: model.artifacts of the spec with {version} filled in.")
     String artifacts;
 
-    @Option(names = "--version", paramLabel = "VERSION",
+    // Not --version: that prints the CLI's version on every command.
+    @Option(names = "--model-version", paramLabel = "VERSION",
             description = "Fills {version} in model.artifacts (e.g. the training run's folder name).")
     String modelVersion;
 

@@ -15,7 +15,7 @@ class MlPromoteModelCpsTest extends CpsPipelineTest {
 
         Map results = agent.run('mlPromoteModel_manual') as Map
 
-        assertEquals(['v3', null], agent.runs*.params*.version)
+        assertEquals(['v3', null], agent.runs*.params*.modelVersion)
         assertEquals([false, true], agent.runs*.params*.shift)
         assertEquals(agent.resultOf(agent.runs[0]), results.promoted)
         assertEquals(results, helper.roundtripSerialization(results))

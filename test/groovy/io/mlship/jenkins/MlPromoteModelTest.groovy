@@ -23,7 +23,7 @@ class MlPromoteModelTest extends PipelineTest {
 
         Map results = agent.run('mlPromoteModel_manual') as Map
 
-        assertEquals([spec: 'mlship.yaml', env: 'prod', version: 'v3', canary: 10, shift: false, rollback: false,
+        assertEquals([spec: 'mlship.yaml', env: 'prod', modelVersion: 'v3', canary: 10, shift: false, rollback: false,
                       timeout: '30m', resultDir: '.mlship/steps/mlPromoteModel-1'], agent.runs[0].params)
         assertEquals([spec: 'mlship.yaml', env: 'prod', shift: true, rollback: false, timeout: '30m',
                       resultDir: '.mlship/steps/mlPromoteModel-2'], agent.runs[1].params)
@@ -50,7 +50,7 @@ class MlPromoteModelTest extends PipelineTest {
 
     @Test
     void timedOutOperationIsAnInfrastructureError() {
-        binding.setVariable('stepArgs', [env: 'prod', version: 'v3', timeout: '10m'])
+        binding.setVariable('stepArgs', [env: 'prod', modelVersion: 'v3', timeout: '10m'])
         agent.failNext('promote', 3, [category: 'INFRASTRUCTURE',
                                       message : 'timed out after 10m waiting for DeployModel of version 3 to reco-prod',
                                       hint    : 'run the same command again to resume waiting for it'])

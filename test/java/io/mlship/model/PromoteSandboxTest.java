@@ -48,16 +48,21 @@ class PromoteSandboxTest {
     Sandbox sandbox;
     VertexClients vertex;
 
+    /** Puts the example's trained versions where training leaves them: the sandbox bucket the spec names. */
+    static void seedTrainingOutput(SandboxStateDir stateDir, String... versions) {
+        for (String v : versions) {
+            io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
+                    stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
+        }
+    }
+
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
         tmp = dir;
         state = tmp.resolve("sandbox");
         results = tmp.resolve("out");
         SandboxStateDir stateDir = new SandboxStateDir(state);
-        for (String v : List.of("v1", "v2")) {
-            io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
-                    stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
-        }
+        seedTrainingOutput(stateDir, "v1", "v2");
         sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
         sandbox.publish();
         vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
@@ -81,7 +86,7 @@ class PromoteSandboxTest {
     @Test
     @Order(1)
     void firstPromotionCreatesModelEndpointAndServesAllTraffic() {
-        CliRun run = promote(results, "staging", "--version", "v1");
+        CliRun run = promote(results, "staging", "--model-version", "v1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode r = run.result("promote");
         assertThat(r.get("modelVersionId").asText()).isEqualTo("1");
@@ -119,11 +124,11 @@ class PromoteSandboxTest {
     @Test
     @Order(3)
     void canaryThenRollbackRestoresSplitAndAliasesExactly() {
-        Endpoint before = vertex.endpoints().getEndpoint(promote(results, "staging", "--version", "v1").result("promote")
+        Endpoint before = vertex.endpoints().getEndpoint(promote(results, "staging", "--model-version", "v1").result("promote")
                 .get("endpoint").asText());
         Map<String, List<String>> aliasesBefore = aliases();
 
-        CliRun canary = promote(results, "staging", "--version", "v2", "--canary", "10");
+        CliRun canary = promote(results, "staging", "--model-version", "v2", "--canary", "10");
         assertThat(canary.exitCode()).as(canary.err()).isZero();
         JsonNode r = canary.result("promote");
         assertThat(r.get("modelVersionId").asText()).isEqualTo("2");
@@ -150,7 +155,7 @@ class PromoteSandboxTest {
     @Test
     @Order(4)
     void canaryShiftMovesProdAliasAndUndeploysTheOldVersion() {
-        CliRun canary = promote(results, "staging", "--version", "v2", "--canary", "25");
+        CliRun canary = promote(results, "staging", "--model-version", "v2", "--canary", "25");
         assertThat(canary.exitCode()).as(canary.err()).isZero();
         JsonNode r = canary.result("promote");
         assertThat(r.get("reused").asBoolean()).as("v2 was uploaded before the rollback").isTrue();
@@ -180,13 +185,13 @@ class PromoteSandboxTest {
     void failedAndHungOperationsAreReportedAndAResumedRunFinishesTheWait() throws IOException {
         Path prodResults = tmp.resolve("prod-out");
         sandbox.vertex().faults().failNext("UploadModel");
-        CliRun failed = promote(prodResults, "prod", "--version", "v2");
+        CliRun failed = promote(prodResults, "prod", "--model-version", "v2");
         assertThat(failed.exitCode()).isEqualTo(3);
         assertThat(failed.err()).contains("UploadModel of reco-ranker failed: injected failure");
         assertThat(failed.result("promote").get("promotion").get("pendingOperation").isNull()).isTrue();
 
         sandbox.vertex().faults().hangNext("DeployModel");
-        CliRun hung = promote(prodResults, "prod", "--version", "v2", "--timeout", "1s");
+        CliRun hung = promote(prodResults, "prod", "--model-version", "v2", "--timeout", "1s");
         assertThat(hung.exitCode()).isEqualTo(3);
         assertThat(hung.err()).contains("timed out after 1s waiting for DeployModel of version 1 to reco-prod")
                 .contains("run the same command again to resume");
@@ -195,7 +200,7 @@ class PromoteSandboxTest {
         assertThat(pending.get("name").asText()).startsWith("projects/ds-ml-prod/locations/europe-west4/endpoints/");
 
         sandbox.vertex().faults().release("DeployModel");
-        CliRun resumed = promote(prodResults, "prod", "--version", "v2");
+        CliRun resumed = promote(prodResults, "prod", "--model-version", "v2");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("resuming").contains(pending.get("name").asText());
         JsonNode r = resumed.result("promote");

@@ -3,9 +3,6 @@ package io.mlship.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
@@ -42,11 +39,9 @@ class SmokeVertexSandboxTest {
         tmp = dir;
         state = tmp.resolve("sandbox");
         SandboxStateDir stateDir = new SandboxStateDir(state);
-        for (String v : List.of("v1", "v2", "broken")) {
-            io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
-                    stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
-        }
-        predictionCases = predictionCases(tmp.resolve("vertex-cases.yaml"));
+        PromoteSandboxTest.seedTrainingOutput(stateDir, "v1", "v2", "broken");
+        // The example's own prediction cases: the same file its release gates the endpoint with.
+        predictionCases = EXAMPLE.resolve("smoke/prediction-cases.yaml");
         sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
         sandbox.publish();
     }
@@ -57,18 +52,6 @@ class SmokeVertexSandboxTest {
     }
 
     /** The example's cases that are predictions (request.instances); its HTTP cases are for the service URL. */
-    static Path predictionCases(Path to) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        ArrayNode kept = yaml.createArrayNode();
-        for (JsonNode c : yaml.readTree(EXAMPLE.resolve("smoke/cases.yaml").toFile())) {
-            if (c.path("request").has("instances")) {
-                kept.add(c);
-            }
-        }
-        assertThat(kept).as("prediction cases in the example").isNotEmpty();
-        yaml.writeValue(to.toFile(), kept);
-        return to;
-    }
 
     CliRun promote(Path resultDir, String env, String... extra) {
         List<String> args = new ArrayList<>(List.of("promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(),
@@ -92,7 +75,7 @@ class SmokeVertexSandboxTest {
     @Order(1)
     void promotedV2PassesAndEveryAnswerComesFromThePromotedVersion() {
         Path out = tmp.resolve("staging");
-        String version = promote(out, "staging", "--version", "v2").result("promote").get("modelVersionId").asText();
+        String version = promote(out, "staging", "--model-version", "v2").result("promote").get("modelVersionId").asText();
 
         CliRun run = smoke(out, "staging");
 
@@ -132,7 +115,7 @@ class SmokeVertexSandboxTest {
     @Order(3)
     void theBrokenModelFailsNamingTheExpectation() {
         Path out = tmp.resolve("prod");
-        promote(out, "prod", "--version", "broken");
+        promote(out, "prod", "--model-version", "broken");
 
         CliRun run = smoke(out, "prod");
 
@@ -151,7 +134,7 @@ class SmokeVertexSandboxTest {
     @Order(4)
     void aCanarySplitShowsEveryVersionThatAnswered() {
         Path out = tmp.resolve("staging");
-        String candidate = promote(out, "staging", "--version", "v1", "--canary", "10").result("promote")
+        String candidate = promote(out, "staging", "--model-version", "v1", "--canary", "10").result("promote")
                 .get("modelVersionId").asText();
         assertThat(candidate).isEqualTo("2");
 
