@@ -21,7 +21,12 @@ import io.mlship.spec.EnvironmentSpec;
 import io.mlship.spec.Placeholders;
 import io.mlship.spec.ReleaseSpec;
 import java.nio.charset.StandardCharsets;
+import io.mlship.kube.deploy.DeployRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -37,7 +42,8 @@ import picocli.CommandLine.Option;
                 "Prints what changes against what runs now, then applies by image digest.",
                 "A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullBackOff, failing readiness",
                 "or the deadline) is rolled back to the exact previous objects: exit 1; exit 4 if that restore fails.",
-                "--dry-run changes nothing."})
+                "--dry-run changes nothing. What a deploy replaced is kept in a record, so --rollback can put it back",
+                "later (the release flow does this when the gate fails)."})
 final class DeployCommand extends SpecCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,40}");
@@ -51,6 +57,14 @@ final class DeployCommand extends SpecCommand {
 
     @Option(names = "--dry-run", arity = "0..1", description = "Show what would change (server-side dry run where the API supports it); apply nothing.")
     boolean dryRun;
+
+    @Option(names = "--rollback", arity = "0..1",
+            description = "Put back what ran before the last deploy to this environment (from its record) and wait until it is healthy.")
+    boolean rollback;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Where the deploy record (what changed, what ran before) is kept (default: .mlship/deploy-<env>.json next to the spec).")
+    Path record;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "Kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account).")
@@ -91,7 +105,11 @@ final class DeployCommand extends SpecCommand {
             throw MlshipException.badInput("--image-digest '" + imageDigest + "' is not a sha256 digest",
                     "pass the digest mlship build reported: sha256: followed by 64 lower-case hex characters");
         }
-        if (imageDigest == null && !dryRun) {
+        if (rollback && (dryRun || imageDigest != null)) {
+            throw MlshipException.badInput("--rollback cannot be combined with --dry-run or --image-digest",
+                    "run mlship deploy --rollback --env " + env + " on its own");
+        }
+        if (imageDigest == null && !dryRun && !rollback) {
             throw MlshipException.badInput("--image-digest is required: releases deploy by digest, never by tag",
                     "pass the digest mlship build reported (its result's imageDigest), or use --dry-run to preview");
         }
@@ -113,6 +131,10 @@ final class DeployCommand extends SpecCommand {
                     "add an image section (registry, repository)");
         }
         EnvironmentSpec environment = release.environments().get(env);
+        if (rollback) {
+            rollBack(result, release, environment, requestWait);
+            return;
+        }
         ImageTarget image = imageTarget(release, environment);
         ReleaseIdentity identity = identity(release, image, sha);
         List<HasMetadata> objects = new ManifestRenderer().render(release, env, image, identity);
@@ -142,7 +164,7 @@ final class DeployCommand extends SpecCommand {
             if (!plan.changesAnything()) {
                 log.println("[mlship deploy] nothing to change: the cluster already runs this release");
             }
-            DeployReport report = deployer.deploy(request, plan);
+            DeployReport report = deployer.deploy(request, plan, this::saveRecord);
             result.put("revision", report.revision());
             result.put("previousRevision", report.previousRevision());
             if (report.dryRun()) {
@@ -151,6 +173,49 @@ final class DeployCommand extends SpecCommand {
                 result.put("rolloutSeconds", report.rolloutTime().toMillis() / 1000.0);
                 result.put("ingressAddress", report.ingressAddress());
             }
+        }
+    }
+
+    private void rollBack(Map<String, Object> result, ReleaseSpec release, EnvironmentSpec environment, Duration requestWait)
+            throws Exception {
+        result.put("action", "rollback");
+        Path file = recordFile();
+        if (!Files.isRegularFile(file)) {
+            throw MlshipException.badInput("nothing to roll back: no deploy record at " + file,
+                    "a deploy that changed something writes it; pass --record if it was kept elsewhere");
+        }
+        DeployRecord rec = context().json().readValue(file.toFile(), DeployRecord.class);
+        if (!rec.namespace().equals(environment.namespace()) || !rec.service().equals(release.service().name())) {
+            throw MlshipException.badInput("the deploy record " + file + " is for " + rec.service() + " in namespace "
+                    + rec.namespace() + ", not " + release.service().name() + " in " + environment.namespace(),
+                    "pass --record with this environment's record");
+        }
+        ClusterTarget target = new ClusterTarget(environment.projects().gke(), environment.effectiveClusterLocation(),
+                environment.cluster(), kubeconfig, kubeContext);
+        result.put("namespace", rec.namespace());
+        result.put("image", rec.image());
+        result.put("restoredImage", rec.previousImage());
+        result.put("context", target.effectiveContext());
+        try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait).connect(target)) {
+            new Deployer(client, context().err()).rollBackTo(rec, Durations.parse(release.deploy().rollout().timeout()),
+                    readinessThreshold(release.deploy()));
+        }
+    }
+
+    private Path recordFile() {
+        return record != null ? record : besideSpec(specOptions.spec).getParent().resolve("deploy-" + env + ".json");
+    }
+
+    /** Written before the first change, atomically, so a killed build still leaves what to roll back to. */
+    private void saveRecord(DeployRecord rec) {
+        Path file = recordFile().toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".deploy", ".tmp");
+            context().json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), rec);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the deploy record " + file, e);
         }
     }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
             DeployCommand.class,
             SmokeCommand.class,
             PromoteCommand.class,
+            ReleaseCommand.class,
             SandboxCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })

@@ -47,7 +47,7 @@ final class SmokeCommand extends SpecCommand {
                     + "endpoint. Default: https://<host of the environment>.")
     String target;
 
-    @Option(names = "--cases", paramLabel = "FILE", description = "Cases file (YAML or JSON Lines). Default: smoke.cases of the spec.")
+    @Option(names = "--cases", paramLabel = "FILE", description = "Cases file (YAML or JSON Lines). Default: smoke.cases of the spec (smoke.predictionCases with --target vertex, when set).")
     Path cases;
 
     @Option(names = "--junit", paramLabel = "OUT.xml", description = "JUnit XML for Jenkins' junit step. Default: smoke-junit.xml beside the result.")
@@ -84,10 +84,10 @@ final class SmokeCommand extends SpecCommand {
             throw MlshipException.badInput(specOptions.spec.getFileName() + " has no smoke section",
                     "add smoke: with cases (and thresholds) to gate releases");
         }
-        Path casesFile = casesFile(smoke);
+        boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
+        Path casesFile = casesFile(smoke, vertex);
         List<SmokeCase> loaded = new CasesLoader(context().json()).load(casesFile);
         result.put("casesFile", casesFile.toString());
-        boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
         URI baselineUri = baseline == null ? null : httpUrl(baseline, "--baseline");
         String version = vertex ? versionUnderTest() : modelVersionId;
         if (version != null) {
@@ -117,17 +117,17 @@ final class SmokeCommand extends SpecCommand {
         }
     }
 
-    private Path casesFile(SmokeSpec smoke) {
+    private Path casesFile(SmokeSpec smoke, boolean vertex) {
         if (cases != null) {
             return cases;
         }
-        if (smoke.cases() == null) {
+        if (smoke.casesFor(vertex) == null) {
             throw MlshipException.badInput("no cases: smoke.cases is not set and --cases was not given",
                     "write a cases file (YAML or JSON Lines) and name it in smoke.cases");
         }
         Path root = specOptions.repoRoot != null ? specOptions.repoRoot
                 : specOptions.spec.toAbsolutePath().normalize().getParent();
-        return root.resolve(smoke.cases()).normalize();
+        return root.resolve(smoke.casesFor(vertex)).normalize();
     }
 
     private URI serviceUrl(EnvironmentSpec environment) {

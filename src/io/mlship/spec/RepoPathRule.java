@@ -43,6 +43,7 @@ final class RepoPathRule implements SpecRule {
         }
         if (spec.smoke() != null) {
             check(ctx, "/smoke/cases", spec.smoke().cases(), Kind.FILE);
+            check(ctx, "/smoke/predictionCases", spec.smoke().predictionCases(), Kind.FILE);
         }
     }
 

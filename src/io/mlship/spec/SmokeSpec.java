@@ -3,11 +3,16 @@ package io.mlship.spec;
 import java.util.List;
 
 /** The gate: smoke cases, a load run and thresholds that decide whether a release goes on. */
-public record SmokeSpec(String cases, List<String> targets, String requestTimeout, Load load, Thresholds thresholds,
+public record SmokeSpec(String cases, String predictionCases, List<String> targets, String requestTimeout, Load load, Thresholds thresholds,
                         Golden golden) {
 
     public SmokeSpec {
         targets = Lists.copy(targets);
+    }
+
+    /** The cases for one target: the endpoint's own when given, else the shared ones. */
+    public String casesFor(boolean vertex) {
+        return vertex && predictionCases != null ? predictionCases : cases;
     }
 
     public record Load(Integer requests, String duration, int concurrency, int warmup) {

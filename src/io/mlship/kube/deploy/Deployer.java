@@ -49,6 +49,11 @@ public final class Deployer {
     }
 
     public DeployReport deploy(DeployRequest request, Plan plan) {
+        return deploy(request, plan, rec -> { });
+    }
+
+    /** Deploys; {@code keepRecord} gets what is about to change (and what ran before) before the first write. */
+    public DeployReport deploy(DeployRequest request, Plan plan, java.util.function.Consumer<DeployRecord> keepRecord) {
         ObjectKey deploymentKey = plan.desired().keySet().stream().filter(k -> k.kind().equals("Deployment")).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("nothing to deploy: no Deployment rendered"));
         String previousRevision = revision(plan.previous().get(deploymentKey));
@@ -56,6 +61,9 @@ public final class Deployer {
             return new DeployReport(plan, true, serverDryRun(request, plan), null, previousRevision, null, null);
         }
         Optional<String> previousImage = image(plan.previous().get(deploymentKey));
+        if (plan.changesAnything()) {
+            keepRecord.accept(DeployRecord.of(request, plan, deploymentKey.name(), previousImage.orElse(null)));
+        }
         // Watches open before the first write, so no update is missed; closed once, after the last wait.
         try (RolloutWatcher watcher = new RolloutWatcher(client, request.namespace(), deploymentKey.name(), request.selector(), log)) {
             RolloutOutcome outcome;
@@ -73,6 +81,33 @@ public final class Deployer {
             checkCertificate(request, plan);
             String address = checkIngress(request, plan);
             return new DeployReport(plan, false, null, outcome.revision(), previousRevision, outcome.elapsed(), address);
+        }
+    }
+
+    /**
+     * Puts back what ran before a recorded deploy (the release flow does this when a later gate fails) and waits
+     * for the previous Deployment to be healthy again. Running it twice changes nothing the second time.
+     */
+    public void rollBackTo(DeployRecord record, Duration rolloutTimeout, int readinessFailureThreshold) {
+        log.println("[mlship deploy] rolling back " + record.service() + " in namespace " + record.namespace() + " to "
+                + (record.previousImage() == null ? "nothing (it was not deployed before)" : record.previousImage()));
+        try (RolloutWatcher watcher = new RolloutWatcher(client, record.namespace(), record.deployment(), record.selector(), log)) {
+            new Applier(client, log).restore(record.plan());
+            if (record.previousImage() != null) {
+                RolloutOutcome restored = watcher.await(record.previousImage(), rolloutTimeout, readinessFailureThreshold);
+                if (!restored.available()) {
+                    throw new MlshipException(ErrorCategory.ROLLBACK_FAILED, "the restored Deployment/" + record.deployment()
+                            + " did not become healthy: " + restored.reason(),
+                            "a person must look: kubectl -n " + record.namespace() + " describe deployment " + record.deployment());
+                }
+                log.println("[mlship deploy] rolled back: " + record.previousImage() + " is serving again (revision "
+                        + restored.revision() + ")");
+            } else {
+                log.println("[mlship deploy] rolled back: the objects the deploy created are removed");
+            }
+        } catch (KubernetesClientException e) {
+            throw new MlshipException(ErrorCategory.ROLLBACK_FAILED, "restoring the previous objects failed: " + apiMessage(e),
+                    "a person must look: kubectl -n " + record.namespace() + " get all -l app.kubernetes.io/instance=" + record.service(), e);
         }
     }
 

@@ -106,6 +106,8 @@ public final class ResultFields {
         m.put("p99Ms", l.p99Ms());
         m.put("maxMs", l.maxMs());
         m.put("meanMs", round(l.meanMs()));
+        // The histogram's bars, so reports made from the result (the release report) can draw it too.
+        m.put("buckets", l.buckets().stream().map(b -> Map.<String, Object>of("upToMs", b.upToMs(), "count", b.count())).toList());
         return m;
     }
 

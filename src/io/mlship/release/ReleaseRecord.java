@@ -1,0 +1,62 @@
+package io.mlship.release;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The release record: what ran, on which image and model version, what the aliases and traffic were before and
+ * after, what the gates saw, how long each stage took and who approved. Written as JSON beside the result and
+ * archived by the pipeline; the HTML report and the console summary are drawn from it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReleaseRecord(
+        String service,
+        String environment,
+        String status,
+        int exitCode,
+        String reason,
+        String hint,
+        String startedAt,
+        String finishedAt,
+        double seconds,
+        String approvedBy,
+        String gitSha,
+        String buildUrl,
+        String image,
+        String imageDigest,
+        Service deployed,
+        Model model,
+        List<Gate> gates,
+        List<StageResult> stages,
+        RolledBack rolledBack) {
+
+    /** The service as the release left it (or as it was rolled back to). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Service(String namespace, String revision, String previousRevision, String url, Integer changes) {
+    }
+
+    /** The model version released and the endpoint's aliases and traffic before and after. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Model(String model, String modelVersionId, boolean reused, String endpoint, String artifacts,
+                        String artifactDigest, JsonNode aliasesBefore, JsonNode aliasesAfter, JsonNode trafficBefore,
+                        JsonNode trafficAfter) {
+    }
+
+    /** One gate's verdict with the smoke result's cases, failures, latency and thresholds. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Gate(String name, String verdict, String target, String modelVersionId, JsonNode cases,
+                       JsonNode failures, JsonNode latency, JsonNode thresholds, String junitFile, String reportFile) {
+    }
+
+    public record RolledBack(boolean service, boolean model) {
+    }
+
+    public boolean released() {
+        return "released".equals(status);
+    }
+
+    public List<String> junitFiles() {
+        return gates == null ? List.of() : gates.stream().map(Gate::junitFile).filter(f -> f != null).toList();
+    }
+}
