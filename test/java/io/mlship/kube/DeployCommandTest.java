@@ -134,6 +134,42 @@ class DeployCommandTest {
     }
 
     @Test
+    void rollbackPutsBackWhatRanBeforeTheLastDeployAndWaitsForIt() {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+        assertThat(deploy(spec, "--image-digest", GOOD_TOO).exitCode()).isZero();
+        assertThat(image(deployment())).endsWith("@" + GOOD_TOO);
+
+        CliRun back = deploy(spec, "--rollback");
+
+        assertThat(back.exitCode()).as(back.err()).isZero();
+        assertThat(image(deployment())).endsWith("@" + GOOD);
+        assertThat(back.result("deploy").path("action").asText()).isEqualTo("rollback");
+        assertThat(back.result("deploy").path("restoredImage").asText()).endsWith("@" + GOOD);
+        assertThat(back.err()).contains("is serving again");
+        assertThat(deployment().getStatus().getAvailableReplicas()).isPositive();
+    }
+
+    @Test
+    void rollbackOfAFirstDeployRemovesWhatItCreated() {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+
+        CliRun back = deploy(spec, "--rollback");
+
+        assertThat(back.exitCode()).as(back.err()).isZero();
+        assertThat(deployment()).isNull();
+        assertThat(admin.services().inNamespace(NS).withName("reco-service").get()).isNull();
+    }
+
+    @Test
+    void rollbackWithoutARecordIsBadInputAndTouchesNothing() throws Exception {
+        CliRun back = deploy(spec, "--rollback");
+
+        assertThat(back.exitCode()).isEqualTo(2);
+        assertThat(back.result("deploy").path("errorDetails").path("message").asText()).contains("nothing to roll back");
+        assertThat(writes()).isEmpty();
+    }
+
+    @Test
     void aNewImageRollsOutAsTheNextRevision() {
         assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
 

@@ -1,0 +1,106 @@
+package io.mlship.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.result.MlshipException;
+import io.mlship.sandbox.kube.SandboxCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The release lock as a Lease in the in-process Kubernetes API, taken through the real fabric8 client. */
+class LeaseLockTest {
+    SandboxCluster cluster;
+    KubernetesClient client;
+    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() {
+        cluster = SandboxCluster.start().withNamespace("reco");
+        client = cluster.client();
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    LeaseLock lock(String service, String who, Duration lease) {
+        return new LeaseLock(client, "reco", service, "staging", who, lease, new PrintStream(log, true, StandardCharsets.UTF_8),
+                Clock.systemUTC());
+    }
+
+    Lease lease(String service) {
+        return client.leases().inNamespace("reco").withName(LeaseLock.leaseName(service, "staging")).get();
+    }
+
+    @Test
+    void aSecondReleaseOfTheSameServiceFailsClearlyNamingTheHolder() {
+        LeaseLock first = lock("reco-service", "build-1", Duration.ofSeconds(60));
+        try (ReleaseLock.Held held = first.acquire(Duration.ofSeconds(1))) {
+            assertThat(lease("reco-service").getSpec().getHolderIdentity()).isEqualTo(first.holder());
+
+            assertThatThrownBy(() -> lock("reco-service", "build-2", Duration.ofSeconds(60)).acquire(Duration.ofMillis(500)))
+                    .isInstanceOf(MlshipException.class)
+                    .hasMessageContaining("another release of this service to this environment is running")
+                    .hasMessageContaining("build-1");
+        }
+        assertThat(lease("reco-service")).as("released at the end").isNull();
+    }
+
+    @Test
+    void aWaitingReleaseGoesOnAsSoonAsTheFirstOneEnds() throws Exception {
+        ReleaseLock.Held first = lock("reco-service", "build-1", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1));
+        LeaseLock second = lock("reco-service", "build-2", Duration.ofSeconds(60));
+        CompletableFuture<ReleaseLock.Held> waiting = CompletableFuture.supplyAsync(() -> second.acquire(Duration.ofSeconds(20)));
+        Thread.sleep(300); // let the second one find the lease taken and start waiting
+        assertThat(waiting).isNotDone();
+        Instant released = Instant.now();
+
+        first.close();
+
+        try (ReleaseLock.Held held = waiting.get(15, TimeUnit.SECONDS)) {
+            assertThat(Duration.between(released, Instant.now())).isLessThan(Duration.ofSeconds(10));
+            assertThat(lease("reco-service").getSpec().getHolderIdentity()).isEqualTo(second.holder());
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("waiting for the release lock: held by build-1");
+    }
+
+    @Test
+    void differentServicesHoldTheirOwnLocksAtOnce() {
+        try (ReleaseLock.Held a = lock("reco-service", "build-1", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1));
+             ReleaseLock.Held b = lock("search-service", "build-2", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1))) {
+            assertThat(lease("reco-service")).isNotNull();
+            assertThat(lease("search-service")).isNotNull();
+        }
+    }
+
+    @Test
+    void aDeadHoldersExpiredLeaseIsTakenOver() {
+        LeaseLock dead = lock("reco-service", "build-that-died", Duration.ofSeconds(1));
+        dead.acquire(Duration.ofSeconds(1)); // never closed, and its renewer is stopped below by expiry of the test lease
+        Lease l = lease("reco-service");
+        l.getSpec().setRenewTime(Instant.now().minusSeconds(120).atZone(java.time.ZoneOffset.UTC));
+        l.getSpec().setAcquireTime(Instant.now().minusSeconds(120).atZone(java.time.ZoneOffset.UTC));
+        l.getSpec().setHolderIdentity("build-that-died #00000000");
+        client.leases().inNamespace("reco").resource(l).update();
+
+        LeaseLock next = lock("reco-service", "build-2", Duration.ofSeconds(60));
+        try (ReleaseLock.Held held = next.acquire(Duration.ofSeconds(2))) {
+            assertThat(lease("reco-service").getSpec().getHolderIdentity()).isEqualTo(next.holder());
+            assertThat(lease("reco-service").getSpec().getLeaseTransitions()).isEqualTo(1);
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("took over the release lock from build-that-died");
+    }
+}
