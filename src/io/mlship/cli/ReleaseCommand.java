@@ -231,7 +231,7 @@ final class ReleaseCommand extends SpecCommand {
         context().err().println();
         context().err().print(new ReleaseSummary().render(done, reportFile));
         context().err().flush();
-        result.put("status", done.status());
+        result.put("releaseStatus", done.status()); // "status" is the result file's own succeeded/failed
         result.put("image", done.image());
         result.put("imageDigest", done.imageDigest());
         if (done.model() != null) {

@@ -66,6 +66,16 @@ final class SmokeCommand extends SpecCommand {
                     + "when mlship promote succeeded there for the same environment.")
     String modelVersionId;
 
+    @Option(names = "--canary", arity = "0..1", fallbackValue = "true",
+            description = "With --target vertex and a version under test: the endpoint splits traffic between it and the "
+                    + "versions before (a canary), so each case is sent again until the version under test answers it "
+                    + "(up to --tries-per-case times); the other versions' answers are counted, not checked.")
+    boolean canary;
+
+    @Option(names = "--tries-per-case", paramLabel = "N", defaultValue = "100",
+            description = "With --canary: how often a case may be sent before the version under test must have answered. Default: ${DEFAULT-VALUE}.")
+    int triesPerCase;
+
     @Option(names = "--sandbox", paramLabel = "DIR",
             description = "With --target vertex: use the Vertex AI emulator of the sandbox started with mlship sandbox up --state DIR.")
     Path sandbox;
@@ -93,7 +103,14 @@ final class SmokeCommand extends SpecCommand {
         if (version != null) {
             result.put("modelVersionId", version);
         }
-        GatePlan plan = new GatePlanner().plan(smoke, loaded, vertex, baselineUri != null, version);
+        if (canary && (!vertex || version == null)) {
+            throw MlshipException.badInput("--canary needs --target vertex and a version under test (--model-version-id)",
+                    "pass both, or leave --canary out");
+        }
+        if (triesPerCase < 1 || triesPerCase > 10_000) {
+            throw MlshipException.badInput("--tries-per-case " + triesPerCase + " is out of range", "give 1-10000");
+        }
+        GatePlan plan = new GatePlanner().plan(smoke, loaded, vertex, baselineUri != null, version, canary ? triesPerCase : 1);
         EnvironmentSpec environment = release.environments().get(env);
         String predictPath = release.model() == null ? "/predict" : release.model().serving().predictRoute();
 

@@ -317,6 +317,7 @@ public final class ReleaseFlow {
         a.add("vertex");
         opt(a, "--cases", in.predictionCases());
         opt(a, "--model-version-id", promoted.text("modelVersionId"));
+        a.add("--canary=true"); // the candidate serves its canary share while it is gated
         opt(a, "--sandbox", in.sandbox());
         return a;
     }

@@ -9,12 +9,26 @@ import java.util.List;
 /**
  * Everything one gate run needs, checked before the first request. {@code load} and {@code golden} are null when
  * not run; {@code expectedModelVersion}, when set, must be the version that served every case (Vertex targets).
+ * {@code triesPerCase} above 1 means the endpoint splits traffic (a canary): a case is sent again until the
+ * version under test answers it, and the other versions' answers are counted but not checked.
  */
 public record GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan load, Thresholds thresholds,
-                       GoldenPlan golden, String expectedModelVersion) {
+                       GoldenPlan golden, String expectedModelVersion, int triesPerCase) {
 
     public GatePlan {
         cases = List.copyOf(cases);
         thresholds = thresholds == null ? Thresholds.none() : thresholds;
+        if (triesPerCase < 1) {
+            throw new IllegalArgumentException("triesPerCase must be at least 1");
+        }
+    }
+
+    public GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan load, Thresholds thresholds,
+                    GoldenPlan golden, String expectedModelVersion) {
+        this(cases, requestTimeout, load, thresholds, golden, expectedModelVersion, 1);
+    }
+
+    public boolean canary() {
+        return triesPerCase > 1 && expectedModelVersion != null;
     }
 }

@@ -21,6 +21,12 @@ public final class GatePlanner {
 
     public GatePlan plan(SmokeSpec smoke, List<SmokeCase> cases, boolean vertexTarget, boolean baselineGiven,
                          String expectedModelVersion) {
+        return plan(smoke, cases, vertexTarget, baselineGiven, expectedModelVersion, 1);
+    }
+
+    /** {@code triesPerCase} > 1: a canary split, where each case is re-sent until the version under test answers. */
+    public GatePlan plan(SmokeSpec smoke, List<SmokeCase> cases, boolean vertexTarget, boolean baselineGiven,
+                         String expectedModelVersion, int triesPerCase) {
         Duration timeout = Durations.parse(smoke.requestTimeout());
         LoadPlan load = load(smoke.load());
         Thresholds thresholds = thresholds(smoke.thresholds(), load);
@@ -50,7 +56,7 @@ public final class GatePlanner {
             throw MlshipException.badInput("smoke.golden.enabled is true but no --baseline was given",
                     "pass --baseline with the production URL to compare with, or set golden.enabled: false for a first release");
         }
-        return new GatePlan(cases, timeout, load, thresholds, golden, expectedModelVersion);
+        return new GatePlan(cases, timeout, load, thresholds, golden, expectedModelVersion, triesPerCase);
     }
 
     private static LoadPlan load(SmokeSpec.Load l) {

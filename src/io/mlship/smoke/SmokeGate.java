@@ -37,6 +37,17 @@ public final class SmokeGate {
         List<CaseResult> results = new ArrayList<>();
         for (SmokeCase c : plan.cases()) {
             Response r = target.send(c.request());
+            int tries = 1;
+            // A canary split: only the version under test's answers are checked, so ask again until it answers.
+            while (plan.canary() && r.answered() && !plan.expectedModelVersion().equals(r.modelVersionId())
+                    && tries < plan.triesPerCase()) {
+                r = target.send(c.request());
+                tries++;
+            }
+            if (tries > 1) {
+                log.println("[mlship smoke]   (" + c.name() + ": sent " + tries + " times until version "
+                        + plan.expectedModelVersion() + (plan.expectedModelVersion().equals(r.modelVersionId()) ? " answered)" : " — it never answered)"));
+            }
             caseLatency.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
             CaseResult result = new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
             results.add(result);
@@ -49,7 +60,8 @@ public final class SmokeGate {
         }
         LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
         List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results);
-        ThresholdCheck versions = modelVersions(plan.expectedModelVersion(), target.modelVersions());
+        ThresholdCheck versions = plan.canary() ? canaryVersions(plan.expectedModelVersion(), target.modelVersions())
+                : modelVersions(plan.expectedModelVersion(), target.modelVersions());
         if (versions != null) {
             checks.add(versions);
             log.println("[mlship smoke] answers by model version: " + versions.actual()
@@ -78,6 +90,19 @@ public final class SmokeGate {
                 .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
         return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen.toString(),
                 served.keySet().equals(java.util.Set.of(expected)));
+    }
+
+    /** In a canary split the version under test must be among the answers; the others served their share. */
+    static ThresholdCheck canaryVersions(String expected, Map<String, Long> served) {
+        if (expected == null || served.isEmpty()) {
+            return null;
+        }
+        long total = served.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder seen = new StringBuilder();
+        served.forEach((version, count) -> seen.append(seen.length() == 0 ? "" : ", ")
+                .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
+        return new ThresholdCheck("modelVersionId", "version " + expected + " among the answers (canary split)",
+                seen.toString(), served.getOrDefault(expected, 0L) > 0);
     }
 
     static List<Mismatch> check(SmokeCase c, Response r, String expectedModelVersion) {

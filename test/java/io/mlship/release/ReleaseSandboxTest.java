@@ -1,0 +1,178 @@
+package io.mlship.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.aiplatform.v1.Endpoint;
+import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
+import com.google.cloud.aiplatform.v1.Model;
+import io.mlship.cli.CliRun;
+import io.mlship.model.VertexClients;
+import io.mlship.model.VertexTarget;
+import io.mlship.sandbox.Sandbox;
+import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.spec.SpecFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mlship release of the example's model onto the sandbox, checked through the emulator's own state (the
+ * official aiplatform client), not through mlship's output. The releases build on each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseSandboxTest {
+    static final Path EXAMPLE = Path.of("examples/reco-service").toAbsolutePath();
+    static final String MODEL = "projects/ds-ml-staging/locations/europe-west4/models/reco-ranker";
+    static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+
+    Path repo;
+    Path state;
+    Sandbox sandbox;
+    VertexClients vertex;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws IOException {
+        repo = tmp.resolve("reco-service");
+        SpecFixtures.copyTree(EXAMPLE, repo);
+        deleteTree(repo.resolve(".mlship"));
+        state = tmp.resolve("sandbox");
+        SandboxStateDir stateDir = new SandboxStateDir(state);
+        for (String v : List.of("v1", "v2", "broken")) {
+            SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/" + v),
+                    stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
+        }
+        sandbox = Sandbox.start(stateDir, Map.of("/app", repo));
+        sandbox.publish();
+        vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    void stop() {
+        if (vertex != null) {
+            vertex.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    CliRun release(String name, String... extra) {
+        Path out = repo.resolve(".mlship/" + name);
+        List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
+                "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--build-url", "https://ci.example.com/job/reco/7/", "--approved-by", "alice", "--skip-service"));
+        args.addAll(List.of(extra));
+        return CliRun.of(out, args.toArray(String[]::new));
+    }
+
+    /** Version id → aliases, as the Model Registry has them. */
+    Map<String, List<String>> aliases() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Model m : vertex.models().listModelVersions(ListModelVersionsRequest.newBuilder().setName(MODEL).build()).iterateAll()) {
+            out.put(m.getVersionId(), m.getVersionAliasesList());
+        }
+        return out;
+    }
+
+    /** Model version id → traffic percent on the staging endpoint. */
+    Map<String, Integer> trafficByVersion() {
+        Endpoint e = StreamSupport.stream(vertex.endpoints().listEndpoints("projects/ds-ml-staging/locations/europe-west4")
+                .iterateAll().spliterator(), false).filter(x -> x.getDisplayName().equals("reco-staging")).findFirst().orElseThrow();
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        e.getDeployedModelsList().forEach(d -> out.put(d.getModelVersionId(), e.getTrafficSplitMap().getOrDefault(d.getId(), 0)));
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void firstReleaseBuildsPromotesGatesAndShiftsTheModel() throws IOException {
+        CliRun run = release("first", "--model-version", "v1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = run.result("release");
+        assertThat(result.path("releaseStatus").asText()).isEqualTo("released");
+        assertThat(result.path("imageDigest").asText()).startsWith("sha256:");
+        assertThat(aliases().get("1")).contains("prod");
+        assertThat(trafficByVersion()).isEqualTo(Map.of("1", 100));
+        JsonNode record = new ObjectMapper().readTree(Path.of(result.path("recordFile").asText()).toFile());
+        assertThat(record.path("approvedBy").asText()).isEqualTo("alice");
+        assertThat(record.path("gates").get(0).path("verdict").asText()).isEqualTo("passed");
+        assertThat(record.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
+                .containsExactly("build:passed", "deploy:skipped", "promote:passed", "gate-service:skipped",
+                        "gate-vertex:passed", "shift:passed");
+        assertThat(Files.readString(Path.of(result.path("reportFile").asText()))).contains("Released").contains("latency-vertex");
+        assertThat(run.err()).contains("mlship release · reco-service → staging · RELEASED");
+    }
+
+    @Test
+    @Order(2)
+    void aBrokenCandidateFailsItsGateAndTheEndpointIsExactlyAsBefore() {
+        Map<String, List<String>> aliasesBefore = aliases();
+
+        CliRun run = release("broken", "--model-version", "broken");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        JsonNode result = run.result("release");
+        assertThat(result.path("releaseStatus").asText()).isEqualTo("rolledBack");
+        assertThat(result.path("errorDetails").path("category").asText()).isEqualTo("gateFailed");
+        assertThat(result.path("reason").asText()).contains("endpoint gate failed");
+        assertThat(trafficByVersion()).isEqualTo(Map.of("1", 100));
+        Map<String, List<String>> after = aliases();
+        assertThat(after.get("1")).containsExactlyInAnyOrderElementsOf(aliasesBefore.get("1"));
+        assertThat(after.get("2")).doesNotContain("prod");
+        assertThat(result.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
+                .contains("gate-vertex:failed", "rollback-model:passed").doesNotContain("shift:passed");
+    }
+
+    @Test
+    @Order(3)
+    void theNextGoodReleaseMovesProdOn() {
+        CliRun run = release("second", "--model-version", "v2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String version = run.result("release").path("modelVersionId").asText();
+        assertThat(aliases().get(version)).contains("prod");
+        assertThat(aliases().get("1")).doesNotContain("prod");
+        assertThat(trafficByVersion()).isEqualTo(Map.of(version, 100));
+    }
+
+    @Test
+    @Order(4)
+    void badInputStopsBeforeAnythingRemote() {
+        Map<String, Integer> before = trafficByVersion();
+
+        CliRun run = release("bad", "--model-version", "v2", "--canary", "150");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").path("message").asText()).contains("--canary 150");
+        assertThat(trafficByVersion()).isEqualTo(before);
+        assertThat(repo.resolve(".mlship/bad/release")).doesNotExist();
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
