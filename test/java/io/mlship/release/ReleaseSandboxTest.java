@@ -101,7 +101,7 @@ class ReleaseSandboxTest {
 
     @Test
     @Order(1)
-    void firstReleaseBuildsPromotesGatesAndShiftsTheModel() throws IOException {
+    void firstReleaseBuildsPromotesGatesAndShiftsTheModel() throws Exception {
         CliRun run = release("first", "--model-version", "v1");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -116,7 +116,10 @@ class ReleaseSandboxTest {
         assertThat(record.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
                 .containsExactly("build:passed", "deploy:skipped", "promote:passed", "gate-service:skipped",
                         "gate-vertex:passed", "shift:passed");
-        assertThat(Files.readString(Path.of(result.path("reportFile").asText()))).contains("Released").contains("latency-vertex");
+        Path report = Path.of(result.path("reportFile").asText());
+        String dom = HeadlessChromium.dumpDom(report, Files.createDirectories(repo.resolve(".mlship/chromium")));
+        assertThat(dom).contains("<p id=\"verdict\" class=\"released\">Released").contains("id=\"latency-vertex\"")
+                .contains("<td class=\"passed\">passed</td>");
         assertThat(run.err()).contains("mlship release · reco-service → staging · RELEASED");
     }
 
