@@ -182,7 +182,7 @@ final class ReleaseCommand extends SpecCommand {
         Path tarFile = tar;
         String base = baseImage;
         if (info != null) {
-            if (deploy && info.kubeconfig() == null) {
+            if (deploy && info.kubeconfig() == null && kubeconfig == null) {
                 throw MlshipException.infrastructure("the sandbox in " + sandbox + " runs no Kubernetes API",
                         "restart it with this mlship: mlship sandbox down/up --state " + sandbox, null);
             }
