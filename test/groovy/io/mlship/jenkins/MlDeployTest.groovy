@@ -17,7 +17,7 @@ class MlDeployTest extends PipelineTest {
 
         Map run = agent.runs[0]
         assertEquals('deploy', run.command)
-        assertEquals([spec      : 'mlship.yaml', env: 'staging', imageDigest: DIGEST, dryRun: false,
+        assertEquals([spec      : 'mlship.yaml', env: 'staging', imageDigest: DIGEST, dryRun: false, rollback: false,
                       kubeconfig: 'secrets/kubeconfig', releaseId: 'reco-main-42', certificateTimeout: '5m',
                       ingressTimeout: '5m', resultDir: '.mlship/steps/mlDeploy-1'], run.params)
         assertEquals([Scripts.VERSION_EXEC, Scripts.RUN_EXEC], agent.scriptsRun())

@@ -18,7 +18,7 @@ class MlSmokeTestTest extends PipelineTest {
         Map result = agent.run('mlSmokeTest_staging') as Map
 
         assertEquals([spec     : 'mlship.yaml', env: 'staging', target: 'http://127.0.0.1:18080',
-                      junit    : 'build/smoke-junit.xml', resultDir: '.mlship/steps/mlSmokeTest-1'], agent.runs[0].params)
+                      junit    : 'build/smoke-junit.xml', canary: false, resultDir: '.mlship/steps/mlSmokeTest-1'], agent.runs[0].params)
         assertEquals('smoke', agent.runs[0].command)
         assertEquals([Scripts.VERSION_EXEC, Scripts.RUN_EXEC], agent.scriptsRun())
         assertEquals(agent.resultOf(agent.runs[0]), result)
@@ -38,7 +38,7 @@ class MlSmokeTestTest extends PipelineTest {
 
         assertEquals([spec : 'ci/mlship.yaml', env: 'prod', target: 'vertex', cases: 'smoke/canary.jsonl', junit: 'out/j.xml',
                       report: 'out/r.html', baseline: 'https://reco.internal', modelVersionId: '7',
-                      resultDir: '.mlship/steps/mlSmokeTest-1'], agent.runs[0].params)
+                      canary: false, resultDir: '.mlship/steps/mlSmokeTest-1'], agent.runs[0].params)
     }
 
     @Test
@@ -79,7 +79,7 @@ class MlSmokeTestTest extends PipelineTest {
 
         assertTrue(message.startsWith("[mlSmokeTest] unknown parameter 'junitt' — did you mean 'junit'?\n"), message)
         assertTrue(message.contains("missing required parameter 'env'"), message)
-        assertTrue(message.endsWith('allowed parameters: baseline, cases, cli, env, junit, modelVersionId, report, sandbox, spec, target'), message)
+        assertTrue(message.endsWith('allowed parameters: baseline, canary, cases, cli, env, junit, modelVersionId, report, sandbox, spec, target'), message)
         assertTrue(agent.shCalls.isEmpty())
     }
 }
