@@ -1,0 +1,61 @@
+package io.mlship.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlship.cli.CliRun;
+import io.mlship.spec.SpecFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What mlship release refuses before its first remote call, each with the option named and a fix. */
+class ReleaseCommandTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+
+    @BeforeEach
+    void copyExample() throws Exception {
+        repo = tmp.resolve("reco-service");
+        SpecFixtures.copyTree(Path.of("examples/reco-service"), repo);
+        ReleaseSandboxTest.deleteTree(repo.resolve(".mlship"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--lock=maybe | --lock 'maybe' is not lease or none | pipeline already holds a lock",
+        "--image-digest=latest | --image-digest 'latest' is not a sha256 digest | 64 lower-case hex",
+        "--canary=101 | --canary 101 is not a percentage | 0-100",
+        "--lock-timeout=soon | --lock-timeout 'soon' is not a duration | 30s, 5m or 1h",
+        "--skip-build=true | no image to release | --image-digest",
+        "--timeout=forever | --timeout 'forever' is not a duration | 30s, 5m or 1h",
+    })
+    void refusedBeforeAnythingRemote(String option, String message, String hint) throws Exception {
+        List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--sandbox", tmp.resolve("no-sandbox-here").toString(), "--result-dir", tmp.resolve("out").toString()));
+        args.add(option);
+
+        CliRun run = CliRun.of(tmp.resolve("out"), args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        String error = run.result("release").path("errorDetails").toString();
+        assertThat(error).contains(message).contains(hint);
+        assertThat(tmp.resolve("out/release")).as("no stage ran").doesNotExist();
+        assertThat(Files.exists(repo.resolve(".mlship/promote-staging.json"))).isFalse();
+    }
+
+    @ParameterizedTest(name = "skipping {0} and {1}")
+    @CsvSource({"--skip-service=true, --skip-model=true"})
+    void nothingLeftToReleaseIsBadInput(String a, String b) {
+        CliRun run = CliRun.of(tmp.resolve("out"), "release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--result-dir", tmp.resolve("out").toString(), a, b);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").path("message").asText()).contains("nothing to release");
+    }
+}
