@@ -81,6 +81,7 @@ uploaded_since() {
   echo "$total"
 }
 rows=()
+json_rows=()
 # One step: run it REPEAT times (a hook runs before each run), report the median seconds and bytes uploaded.
 step() {
   local label=$1 repeat=$2 hook=$3; shift 3
@@ -100,6 +101,7 @@ step() {
   secs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   b=$(printf '%s\n' "${bytes[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   rows+=("| $label | $secs | ${times[*]} | $b |")
+  json_rows+=("{\"label\": \"$label\", \"median\": $secs, \"runs\": [$(IFS=,; echo "${times[*]}")], \"bytesUploaded\": $b}")
   eval "secs_${label//[^a-z0-9]/_}=$secs; bytes_${label//[^a-z0-9]/_}=$b; last_bytes_${label//[^a-z0-9]/_}=${bytes[-1]}"
   echo "bench: $label: median ${secs}s (${times[*]}), $b bytes uploaded" >&2
 }
@@ -165,5 +167,10 @@ speedup=$(python3 -c "print(f'{$secs_buildah_one_file_change / $secs_jib_one_fil
   echo "${last_bytes_jib_one_file_change} bytes; mlship's build.json reported ${jib_reported} bytes uploaded."
   echo "buildah's one-file-change rebuild took ${speedup}× as long as mlship's (target ≥ 3×)."
 } > "$out"
+if [ -n "${BENCH_JSON:-}" ]; then
+  # The same figures for bench/run's summary.
+  printf '{"steps": [%s], "appLayerBytes": %s, "uploadRatio": %s, "buildahOverMlship": %s, "load": "%s / %s"}\n' \
+    "$(IFS=,; echo "${json_rows[*]}")" "$app_layer" "$ratio" "$speedup" "$load_before" "$load_after" > "$BENCH_JSON"
+fi
 echo "bench: results in $out" >&2
 cat "$out"

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Collects the parts bench/run measured into bench/results.md (a table per area, with the peers' numbers from
+the same run and the ratio) and bench/results.json (the same figures, machine-readable).
+
+Usage: report.py PARTS_DIR COMMAND OUT.md OUT.json
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def load_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def hyperfine(path):
+    out = {}
+    for r in load_json(path)["results"]:
+        out[r["command"]] = {"median": r["median"], "runs": len(r["times"]), "min": r["min"], "max": r["max"]}
+    return out
+
+
+def machine():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memoryGiB": round(mem_kb / 1024 / 1024, 1), "java": java,
+            "kernel": platform.release()}
+
+
+def ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
+def fmt(x, unit="s"):
+    if x is None:
+        return "—"
+    return f"{x:.3f} {unit}" if unit == "s" else f"{x} {unit}"
+
+
+def main():
+    parts, command, out_md, out_json = sys.argv[1:5]
+    p = lambda name: os.path.join(parts, name)
+    rows = []  # case, mlship median, peer, peer median, runs, note
+
+    startup = hyperfine(p("startup.json"))
+    rows.append(("start-up: validate (no remote call)", startup["mlship validate"], "gcloud version",
+                 startup["gcloud version (peer)"], "target ≤ 0.5 s"))
+    rows.append(("start-up: render (no remote call)", startup["mlship render"], "kubectl version --client",
+                 startup["kubectl version --client (peer)"], ""))
+
+    fc = {r["label"]: {"median": r["median"], "runs": len(r["runs"])} for r in load_jsonl(p("first-call.jsonl"))}
+    rows.append(("start-up to first remote call: deploy", fc["mlship deploy"], "kubectl get deployments",
+                 fc["kubectl get deployments (peer)"], "target ≤ 0.8 s"))
+    rows.append(("start-up to first remote call: promote", fc["mlship promote"], "gcloud ai models list",
+                 fc["gcloud ai models list (peer)"], "target ≤ 0.8 s"))
+    rows.append(("start-up to first remote call: smoke", fc["mlship smoke"], "curl", fc["curl (peer)"], "target ≤ 0.8 s"))
+
+    promote = hyperfine(p("promote.json"))
+    reused = load_json(p("promote-reused.json"))
+    rows.append(("promote an already promoted artifact (whole command)", promote["mlship promote (already promoted)"],
+                 "gcloud ai models list", promote["gcloud ai models list (peer)"],
+                 f"reused: {reused['reused']}, version {reused['modelVersionId']}"))
+
+    build = load_json(p("build.json"))
+    steps = {s["label"]: s for s in build["steps"]}
+    for kind in ("cold", "no change", "one-file change"):
+        m, b = steps[f"jib {kind}"], steps[f"buildah {kind}"]
+        rows.append((f"image build + push: {kind}", {"median": m["median"], "runs": len(m["runs"])}, f"buildah {kind}",
+                     {"median": b["median"], "runs": len(b["runs"])}, f"uploaded {m['bytesUploaded']} vs {b['bytesUploaded']} bytes"))
+
+    deploy = dict(line.split(": ", 1) for line in open(p("deploy.txt")).read().splitlines() if ": " in line)
+    gate_lines = [l for l in open(p("gate.txt")).read().splitlines() if re.match(r"^\s*\d+\s*\|", l)]
+    gate = []
+    for l in gate_lines:
+        c = [x.strip() for x in l.split("|")]
+        gp50, gp99 = [float(v) for v in c[2].split("/")]
+        rp50, rp99 = [float(v) for v in c[4].split("/")]
+        ap50, ap99 = [float(v) for v in c[5].split("/")]
+        gate.append({"concurrency": int(c[0]), "gateReqPerS": int(c[1]), "rawReqPerS": int(c[3]),
+                     "gateP50Ms": gp50, "gateP99Ms": gp99, "rawP50Ms": rp50, "rawP99Ms": rp99,
+                     "addedP50Ms": ap50, "addedP99Ms": ap99})
+    memory = load_jsonl(p("memory.jsonl"))
+    load_before = open(p("load-before.txt")).read().strip()
+    load_after = open(p("load-after.txt")).read().strip()
+    m = machine()
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+    table = []
+    for case, ml, peer, pm, note in rows:
+        table.append({"case": case, "mlshipMedianS": ml["median"], "peer": peer, "peerMedianS": pm["median"],
+                      "ratio": ratio(ml["median"], pm["median"]), "runs": ml["runs"], "note": note})
+    doc = {"command": command, "date": when, "machine": m, "loadBefore": load_before, "loadAfter": load_after,
+           "cases": table, "deployNoticed": deploy, "gate": gate, "memory": memory, "build": build}
+    with open(out_json, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+
+    md = []
+    md.append("# mlship benchmarks\n")
+    md.append(f"Produced by `{command}` on {when}. Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memoryGiB']} GiB, "
+              f"{m['java']}, Linux {m['kernel']}. Load average (1, 5, 15 min) before: {load_before}; after: {load_after}.\n")
+    md.append("Whole commands are timed with hyperfine after warm-up runs (mlship through `bin/mlship`, its class-data-"
+              "sharing archive made by an untimed first run); \"start-up to first remote call\" is the time from starting "
+              "the command until its first request reaches a loopback socket standing in for the service "
+              "(`bench/lib/first_call.py`); image builds use their own loop (`bench/build/run.sh`), since each run needs a "
+              "prepare step and the registry's count of bytes received. Ratio = mlship / peer (below 1: mlship is faster).\n")
+    md.append("| case | mlship median | peer | peer median | ratio | runs | note |")
+    md.append("| --- | ---: | --- | ---: | ---: | ---: | --- |")
+    for t in table:
+        md.append(f"| {t['case']} | {t['mlshipMedianS']:.3f} s | {t['peer']} | {t['peerMedianS']:.3f} s | "
+                  f"{t['ratio']} | {t['runs']} | {t['note']} |")
+    md.append("")
+    md.append("## Deploy: a finished rollout noticed\n")
+    md.append(f"From the API reporting the rollout complete to mlship noticing it (in-process API, {deploy.get('rollouts')} "
+              f"rollouts): p50 {deploy.get('p50_ms')} ms, p99 {deploy.get('p99_ms')} ms, max {deploy.get('max_ms')} ms "
+              f"(target ≤ 1000 ms: {deploy.get('verdict')}).\n")
+    md.append("## Gate: throughput and the latency it adds\n")
+    md.append("mlship's gate against a no-op server on loopback, beside a plain HTTP client loop (the peer) in the same run.\n")
+    md.append("| concurrency | gate req/s | raw req/s | gate p50 / p99 ms | raw p50 / p99 ms | added p50 / p99 ms |")
+    md.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for g in gate:
+        md.append(f"| {g['concurrency']} | {g['gateReqPerS']} | {g['rawReqPerS']} | {g['gateP50Ms']} / {g['gateP99Ms']} | "
+                  f"{g['rawP50Ms']} / {g['rawP99Ms']} | {g['addedP50Ms']} / {g['addedP99Ms']} |")
+    md.append("")
+    md.append("## Memory: peak resident set of each command, heap limited to 512 MiB (`-Xmx512m`)\n")
+    md.append("| command | peak RSS | exit |")
+    md.append("| --- | ---: | ---: |")
+    for r in memory:
+        md.append(f"| {r['label']} | {r['peakRssKb'] / 1024:.0f} MiB | {r['exit']} |")
+    md.append("")
+    md.append("## Image build detail\n")
+    md.append(f"One-file change: mlship uploaded {build['uploadRatio']}× the changed app layer ({build['appLayerBytes']} bytes "
+              f"compressed; target ≤ 1.1×); buildah took {build['buildahOverMlship']}× as long (target ≥ 3×).\n")
+    with open(out_md, "w") as f:
+        f.write("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
