@@ -31,6 +31,7 @@ public final class Sandbox implements AutoCloseable {
     private final RuntimeKind runtime;
     /** Closed in this order: controllers (and the servers they run) before the API they watch. */
     private final List<AutoCloseable> services = new ArrayList<>();
+    private boolean closed;
 
     private Sandbox(SandboxStateDir state, VertexEmulator vertex, SandboxCluster cluster, ClusterControllers controllers,
                     WorkloadRuntime workloads, RuntimeKind runtime) {
@@ -98,8 +99,13 @@ public final class Sandbox implements AutoCloseable {
         return info;
     }
 
+    /** Stops everything it started; safe to call twice. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (AutoCloseable s : services) {
             try {
                 s.close();
