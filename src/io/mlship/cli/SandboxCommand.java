@@ -2,7 +2,10 @@ package io.mlship.cli;
 
 import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxMain;
+import io.mlship.sandbox.RuntimeKind;
 import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.sandbox.container.Podman;
+import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.result.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
-        description = {"The embedded sandbox: Cloud Storage as a local folder and a Vertex AI emulator (gRPC and REST)",
-                "on loopback, so releases run without a cloud account."},
+        description = {"The embedded sandbox: Cloud Storage as a local folder, a Vertex AI emulator (gRPC and REST), a",
+                "Kubernetes API whose simulated cluster really runs the images built into its images folder, all on",
+                "loopback, so releases run without a cloud account."},
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
 final class SandboxCommand implements Runnable {
     @ParentCommand
@@ -50,11 +54,18 @@ final class SandboxCommand implements Runnable {
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Start the sandbox in the background and print how to reach it as one JSON object:",
-                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"kubeconfig\"}. Already running: prints the same."})
+                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"kubeconfig\", \"kubeContext\", \"imagesDir\",",
+                    "\"runtime\", \"pid\"}; a readable summary goes to stderr. Already running: prints the same."})
     static final class Up extends Sub {
         @Option(names = "--mount", paramLabel = "PATH=DIR",
                 description = "Serve models with container path PATH mapped to host folder DIR (default: /app=current folder).")
         Map<String, Path> mounts;
+
+        @Option(names = "--runtime", paramLabel = "process|podman",
+                description = {"How services run the built images: 'process' unpacks the image and runs its command with",
+                        "this machine's programs (python3); 'podman' runs the image itself (Debian packages podman, runc).",
+                        "Default: $" + RuntimeKind.ENV + ", else process."})
+        String runtime;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
                 description = "How long to wait for the sandbox to be ready. Default: ${DEFAULT-VALUE}.")
@@ -63,9 +74,22 @@ final class SandboxCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SandboxStateDir dir = new SandboxStateDir(state);
+            RuntimeKind kind;
+            try {
+                kind = runtime == null ? RuntimeKind.fromEnvironment() : RuntimeKind.parse(runtime);
+            } catch (IllegalArgumentException e) {
+                context().err().println("[mlship sandbox] --runtime: " + e.getMessage());
+                return ExitCode.BAD_INPUT.code();
+            }
+            if (kind == RuntimeKind.PODMAN && !Podman.installed()) {
+                context().err().println("[mlship sandbox] --runtime podman needs podman and runc: install the Debian packages '"
+                        + Podman.PACKAGES + "' (bin/setup does), or use --runtime process");
+                return ExitCode.BAD_INPUT.code();
+            }
             Optional<SandboxInfo> running = dir.read().filter(Sub::alive);
             if (running.isPresent()) {
                 context().out().println(SandboxStateDir.toJson(running.get()));
+                summary(running.get(), "already running");
                 return ExitCode.OK.code();
             }
             dir.clear();
@@ -76,16 +100,19 @@ final class SandboxCommand implements Runnable {
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(SandboxMain.class.getName());
             cmd.add(dir.dir().toString());
+            cmd.add("--runtime=" + kind.label());
             Map<String, Path> m = mounts == null || mounts.isEmpty() ? Map.of("/app", Path.of("")) : mounts;
             m.forEach((k, v) -> cmd.add(k + "=" + v.toAbsolutePath().normalize()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile())).start();
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
+            Instant started = Instant.now();
+            Instant deadline = started.plus(Duration.ofSeconds(timeoutSeconds));
             context().err().println("[mlship sandbox] starting (pid " + p.pid() + "), waiting for " + dir.infoFile());
             while (true) {
                 Optional<SandboxInfo> info = readQuietly(dir);
                 if (info.isPresent() && info.get().pid() != null && info.get().pid() == p.pid()) {
                     context().out().println(SandboxStateDir.toJson(info.get()));
+                    summary(info.get(), "up in " + Duration.between(started, Instant.now()).toMillis() + " ms");
                     return ExitCode.OK.code();
                 }
                 if (!p.isAlive()) {
@@ -100,6 +127,27 @@ final class SandboxCommand implements Runnable {
                 }
                 Thread.sleep(100); // the ready signal is a file appearing
             }
+        }
+
+        /** The addresses for a person; stdout keeps only the JSON for scripts. */
+        private void summary(SandboxInfo info, String how) {
+            String[][] rows = {
+                    {"Vertex AI (gRPC)", info.vertexGrpc()},
+                    {"Vertex AI (REST)", info.vertexRest()},
+                    {"Cloud Storage", info.storageRoot() + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
+                    {"Kubernetes", "--kubeconfig " + info.kubeconfig() + " --context " + info.kubeContext()},
+                    {"Image registry", "mlship build --tar " + info.imagesDir() + "/NAME.tar, deploy by its digest"},
+                    {"Services run as", ("podman".equals(info.runtime()) ? "podman containers" : "local processes (image unpacked, host programs)")
+                            + "; URL in Service annotation " + RolloutSimulator.URL_ANNOTATION},
+                    {"Log", new SandboxStateDir(state).logFile().toString()},
+                    {"Stop", "mlship sandbox down --state " + state},
+            };
+            StringBuilder s = new StringBuilder("[mlship sandbox] " + how + " (pid " + info.pid() + ")\n");
+            for (String[] row : rows) {
+                s.append(String.format("  %-17s %s%n", row[0], row[1]));
+            }
+            context().err().print(s);
+            context().err().flush();
         }
 
         private static Optional<SandboxInfo> readQuietly(SandboxStateDir dir) {

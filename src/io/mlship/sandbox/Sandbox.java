@@ -1,5 +1,12 @@
 package io.mlship.sandbox;
 
+import io.mlship.sandbox.kube.ClusterControllers;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.sandbox.kube.SandboxCluster;
+import io.mlship.sandbox.registry.ImageStore;
+import io.mlship.sandbox.serving.PodmanRuntime;
+import io.mlship.sandbox.serving.ProcessRuntime;
+import io.mlship.sandbox.serving.WorkloadRuntime;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,36 +16,80 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's services in this process: Cloud Storage as a local folder and the Vertex AI emulator. Further
- * services (Kubernetes) are added here; each fills its part of {@link SandboxInfo}.
+ * The sandbox's services in this process: Cloud Storage as a local folder, the Vertex AI emulator, and a
+ * Kubernetes API whose controllers (one rollout simulator per namespace) really run the images found in the
+ * registry folder. Each fills its part of {@link SandboxInfo}.
  */
 public final class Sandbox implements AutoCloseable {
+    /** The one context of the sandbox's kubeconfig. */
+    public static final String KUBE_CONTEXT = "sandbox";
+
     private final SandboxStateDir state;
     private final VertexEmulator vertex;
+    private final SandboxCluster cluster;
+    private final ClusterControllers controllers;
+    private final RuntimeKind runtime;
+    /** Closed in this order: controllers (and the servers they run) before the API they watch. */
     private final List<AutoCloseable> services = new ArrayList<>();
+    private boolean closed;
 
-    private Sandbox(SandboxStateDir state, VertexEmulator vertex) {
+    private Sandbox(SandboxStateDir state, VertexEmulator vertex, SandboxCluster cluster, ClusterControllers controllers,
+                    WorkloadRuntime workloads, RuntimeKind runtime) {
         this.state = state;
         this.vertex = vertex;
+        this.cluster = cluster;
+        this.controllers = controllers;
+        this.runtime = runtime;
+        services.add(controllers);
+        services.add(workloads);
+        services.add(cluster);
         services.add(vertex);
     }
 
-    /** Starts every service; {@code mounts} map serving-container paths to host folders (e.g. /app → the repo). */
+    /** Starts every service with the runtime {@link RuntimeKind#fromEnvironment()} picks. */
     public static Sandbox start(SandboxStateDir state, Map<String, Path> mounts) throws IOException {
+        return start(state, mounts, RuntimeKind.fromEnvironment());
+    }
+
+    /**
+     * Starts every service; {@code mounts} map container paths to host folders (e.g. /app → the repo): for model
+     * servers, and for service images that lack the path (like a volume would add it).
+     */
+    public static Sandbox start(SandboxStateDir state, Map<String, Path> mounts, RuntimeKind runtime) throws IOException {
         Files.createDirectories(state.storageRoot());
         Files.createDirectories(state.workDir());
+        Files.createDirectories(state.imagesDir());
+        ImageStore images = new ImageStore(state.imagesDir(), System.err);
+        WorkloadRuntime workloads = switch (runtime) {
+            case PROCESS -> new ProcessRuntime(images, state.workDir().resolve("run"), mounts, System.err);
+            case PODMAN -> new PodmanRuntime(images, state.workDir().resolve("podman"), System.err);
+        };
         VertexEmulator.Builder b = VertexEmulator.builder(state.storageRoot(), state.workDir().resolve("vertex"));
         mounts.forEach(b::mount);
-        return new Sandbox(state, b.start());
+        VertexEmulator vertex = b.start();
+        SandboxCluster cluster = SandboxCluster.start().withNamespace("default");
+        ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
+                .builder(cluster.client(), ns).workloads(workloads).ingressAddress("127.0.0.1").build().start()).start();
+        cluster.writeKubeconfig(state.kubeconfigFile(), KUBE_CONTEXT);
+        return new Sandbox(state, vertex, cluster, controllers, workloads, runtime);
     }
 
     public SandboxInfo info() {
-        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), null,
+        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(),
+                state.kubeconfigFile().toString(), KUBE_CONTEXT, state.imagesDir().toString(), runtime.label(),
                 ProcessHandle.current().pid());
     }
 
     public VertexEmulator vertex() {
         return vertex;
+    }
+
+    public SandboxCluster cluster() {
+        return cluster;
+    }
+
+    public ClusterControllers controllers() {
+        return controllers;
     }
 
     /** Announces the running services in the state folder. */
@@ -48,8 +99,13 @@ public final class Sandbox implements AutoCloseable {
         return info;
     }
 
+    /** Stops everything it started; safe to call twice. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (AutoCloseable s : services) {
             try {
                 s.close();
@@ -59,6 +115,7 @@ public final class Sandbox implements AutoCloseable {
         }
         try {
             state.clear();
+            Files.deleteIfExists(state.kubeconfigFile());
         } catch (IOException e) {
             System.err.println("[mlship sandbox] cannot remove " + state.infoFile() + ": " + e.getMessage());
         }

@@ -1,11 +1,19 @@
 package io.mlship.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * How to reach a running sandbox; {@code sandbox up} prints it and keeps it in the state folder. A service
- * the sandbox does not run (yet) is null.
+ * the sandbox does not run is null.
+ *
+ * @param kubeconfig  kubeconfig file of the in-process Kubernetes API (for {@code mlship deploy --kubeconfig})
+ * @param kubeContext its one context ({@code --context})
+ * @param imagesDir   the registry target: build with {@code --tar IMAGES_DIR/NAME.tar}, deploy by the digest
+ * @param runtime     how services of those images run: {@code process} or {@code podman}
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String kubeconfig, Long pid) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String kubeconfig,
+                          String kubeContext, String imagesDir, String runtime, Long pid) {
 }

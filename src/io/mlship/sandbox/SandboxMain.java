@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The detached sandbox process {@code mlship sandbox up} starts: runs the services until it is terminated.
- * Arguments: state folder, then {@code containerPath=hostDir} mounts.
+ * Arguments: state folder, then {@code --runtime=process|podman} (optional) and {@code containerPath=hostDir} mounts.
  */
 public final class SandboxMain {
     private SandboxMain() {
@@ -16,11 +16,16 @@ public final class SandboxMain {
     public static void main(String[] args) throws Exception {
         SandboxStateDir state = new SandboxStateDir(Path.of(args[0]));
         Map<String, Path> mounts = new LinkedHashMap<>();
+        RuntimeKind runtime = RuntimeKind.fromEnvironment();
         for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--runtime=")) {
+                runtime = RuntimeKind.parse(args[i].substring("--runtime=".length()));
+                continue;
+            }
             String[] kv = args[i].split("=", 2);
             mounts.put(kv[0], Path.of(kv[1]));
         }
-        Sandbox sandbox = Sandbox.start(state, mounts);
+        Sandbox sandbox = Sandbox.start(state, mounts, runtime);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The sandbox's state folder: {@code sandbox.json} (written last, once every service is up, so its presence
- * means "ready"), the local buckets under {@code storage/}, and work files and logs.
+ * means "ready"), the local buckets under {@code storage/}, the image tars under {@code images/}, the cluster's
+ * {@code kubeconfig}, and work files and logs.
  */
 public record SandboxStateDir(Path dir) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -29,6 +30,15 @@ public record SandboxStateDir(Path dir) {
 
     public Path workDir() {
         return dir.resolve("work");
+    }
+
+    /** The registry target: image tars written by {@code mlship build --tar}, found by their manifest digest. */
+    public Path imagesDir() {
+        return dir.resolve("images");
+    }
+
+    public Path kubeconfigFile() {
+        return dir.resolve("kubeconfig");
     }
 
     public Path logFile() {

@@ -111,7 +111,8 @@ public final class DockerArchive {
                 diffIds, layerPaths);
     }
 
-    private static ImageConfig imageConfig(JsonNode c) {
+    /** The run settings in an image config's {@code config} object (Docker and OCI spell them the same). */
+    static ImageConfig imageConfig(JsonNode c) {
         TreeMap<String, String> env = new TreeMap<>();
         c.path("Env").forEach(e -> {
             String s = e.asText();

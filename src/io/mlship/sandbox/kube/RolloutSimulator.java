@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.mlship.sandbox.serving.Workload;
+import io.mlship.sandbox.serving.WorkloadRequest;
+import io.mlship.sandbox.serving.WorkloadRuntime;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,8 +45,18 @@ import java.util.function.Function;
  * events), cert-manager (Certificate Ready) and the ingress controller (Ingress address). What pods of an image
  * do is decided by a {@link Behaviour} per image reference. It watches, never polls, and does its work on its
  * own thread so the watch callbacks stay short.
+ *
+ * <p>With a {@link WorkloadRuntime}, images the runtime has really run: one server per Deployment revision (not
+ * per replica) on a loopback port. Pods become Ready when the container's readiness probe path answers 200 there;
+ * a server that exits puts them in CrashLoopBackOff with its exit code and last log lines; the revision that
+ * becomes available stops the others' servers. Services selecting its pods get {@link #URL_ANNOTATION}. Explicit
+ * {@link #changeBehaviour} overrides still win, and images the runtime lacks keep their configured behaviour.
  */
 public final class RolloutSimulator implements AutoCloseable {
+    /** The annotation on a Service with the URL ({@code http://127.0.0.1:PORT}) its pods really serve on. */
+    public static final String URL_ANNOTATION = "sandbox.mlship.io/url";
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
+    private static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
     private static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
             .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates").withNamespaced(true).build();
 
@@ -64,6 +77,12 @@ public final class RolloutSimulator implements AutoCloseable {
     private volatile boolean certificatesReady = true;
     private volatile boolean ingressController = true;
     private volatile String certificateFailure = "Issuing certificate as Secret does not exist";
+    private final WorkloadRuntime workloads;
+    private final String ingressAddress;
+    private final ServicePublisher publisher;
+    /** Running servers by "deployment/pod-template-hash"; touched on the worker thread only (and by close). */
+    private final Map<String, Workload> running = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     private RolloutSimulator(Builder b) {
         this.client = b.client;
@@ -71,6 +90,9 @@ public final class RolloutSimulator implements AutoCloseable {
         this.behaviourOfImage = b.behaviourOfImage;
         this.progressDeadline = b.progressDeadline;
         this.crashMessage = b.crashMessage;
+        this.workloads = b.workloads;
+        this.ingressAddress = b.ingressAddress;
+        this.publisher = new ServicePublisher(client, namespace);
     }
 
     public static Builder builder(KubernetesClient client, String namespace) {
@@ -78,7 +100,12 @@ public final class RolloutSimulator implements AutoCloseable {
     }
 
     public RolloutSimulator start() {
-        informers.add(client.apps().deployments().inNamespace(namespace).inform(handler(d -> worker.execute(() -> reconcile(d.getMetadata().getName())))));
+        informers.add(client.apps().deployments().inNamespace(namespace).inform(handler(
+                d -> worker.execute(() -> reconcile(d.getMetadata().getName())),
+                d -> worker.execute(() -> forget(d.getMetadata().getName())))));
+        if (workloads != null) {
+            informers.add(client.services().inNamespace(namespace).inform(handler(s -> worker.execute(() -> publisher.onService(s.getMetadata().getName())))));
+        }
         informers.add(client.network().v1().ingresses().inNamespace(namespace).inform(handler(i -> worker.execute(() -> admitIngress(i.getMetadata().getName())))));
         informers.add(client.genericKubernetesResources(CERTIFICATES).inNamespace(namespace).inform(handler(c -> worker.execute(() -> issue(c.getMetadata().getName())))));
         return this;
@@ -95,8 +122,11 @@ public final class RolloutSimulator implements AutoCloseable {
     }
 
     private Behaviour behaviourOf(String image) {
-        return overrides.entrySet().stream().filter(e -> image.contains(e.getKey())).map(Map.Entry::getValue)
-                .findFirst().orElseGet(() -> behaviourOfImage.apply(image));
+        return override(image).orElseGet(() -> behaviourOfImage.apply(image));
+    }
+
+    private java.util.Optional<Behaviour> override(String image) {
+        return overrides.entrySet().stream().filter(e -> image.contains(e.getKey())).map(Map.Entry::getValue).findFirst();
     }
 
     /** Stops playing the ingress controller: Ingresses get no address. */
@@ -111,6 +141,10 @@ public final class RolloutSimulator implements AutoCloseable {
     }
 
     private <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
+        return handler(onChange, obj -> { });
+    }
+
+    private <T> ResourceEventHandler<T> handler(Consumer<T> onChange, Consumer<T> onDelete) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -124,6 +158,7 @@ public final class RolloutSimulator implements AutoCloseable {
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                onDelete.accept(obj);
             }
         };
     }
@@ -147,30 +182,48 @@ public final class RolloutSimulator implements AutoCloseable {
         currentTemplate.put(name, key);
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        boolean real = workloads != null && replicas > 0 && override(image).isEmpty() && workloads.has(image);
+        if (workloads != null && replicas == 0) {
+            stopServers(name, null); // scaled to zero: nothing serves
+        }
         Behaviour behaviour = behaviourOf(image);
         int revision = nextRevision(d, hash);
         ReplicaSet rs = replicaSet(d, hash, replicas, revision);
         List<Pod> oldPods = pods(d, hash, false);
+        if (real) {
+            serve(d, generation, hash, key, revision, replicas, rs, oldPods.size());
+            return;
+        }
         for (int i = 0; i < replicas; i++) {
             createPod(d, rs, hash, i, behaviour);
         }
         if (behaviour == Behaviour.SUCCEED) {
-            // New pods ready: the old ReplicaSet scales down and its pods go.
-            for (Pod p : oldPods) {
-                client.pods().inNamespace(namespace).resource(p).withGracePeriod(0).delete();
-            }
-            scaleDownOthers(d, hash);
-            Instant reported = writeStatus(d, generation, revision, new DeploymentStatusBuilder()
-                    .withObservedGeneration(generation).withReplicas(replicas).withUpdatedReplicas(replicas)
-                    .withReadyReplicas(replicas).withAvailableReplicas(replicas)
-                    .withConditions(condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
-                            condition("Progressing", "True", "NewReplicaSetAvailable",
-                                    "ReplicaSet \"" + rs.getMetadata().getName() + "\" has successfully progressed."))
-                    .build());
-            completionListeners.forEach(l -> l.accept(reported));
+            completeRollout(d, generation, hash, revision, replicas, rs, oldPods);
             return;
         }
-        int old = oldPods.size();
+        writeProgressing(d, generation, revision, replicas, rs, oldPods.size());
+        if (behaviour == Behaviour.HANG) {
+            worker.schedule(() -> deadlineExceeded(name, key, rs.getMetadata().getName()), progressDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** New pods ready: the old ReplicaSets scale down and their pods go; the Deployment is available. */
+    private void completeRollout(Deployment d, long generation, String hash, int revision, int replicas, ReplicaSet rs, List<Pod> oldPods) {
+        for (Pod p : oldPods) {
+            client.pods().inNamespace(namespace).resource(p).withGracePeriod(0).delete();
+        }
+        scaleDownOthers(d, hash);
+        Instant reported = writeStatus(d, generation, revision, new DeploymentStatusBuilder()
+                .withObservedGeneration(generation).withReplicas(replicas).withUpdatedReplicas(replicas)
+                .withReadyReplicas(replicas).withAvailableReplicas(replicas)
+                .withConditions(condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
+                        condition("Progressing", "True", "NewReplicaSetAvailable",
+                                "ReplicaSet \"" + rs.getMetadata().getName() + "\" has successfully progressed."))
+                .build());
+        completionListeners.forEach(l -> l.accept(reported));
+    }
+
+    private void writeProgressing(Deployment d, long generation, int revision, int replicas, ReplicaSet rs, int old) {
         writeStatus(d, generation, revision, new DeploymentStatusBuilder()
                 .withObservedGeneration(generation).withReplicas(old + replicas).withUpdatedReplicas(replicas)
                 .withReadyReplicas(old).withAvailableReplicas(old).withUnavailableReplicas(replicas)
@@ -178,12 +231,164 @@ public final class RolloutSimulator implements AutoCloseable {
                         condition("Progressing", "True", "ReplicaSetUpdated",
                                 "ReplicaSet \"" + rs.getMetadata().getName() + "\" is progressing."))
                 .build());
-        if (behaviour == Behaviour.HANG) {
-            worker.schedule(() -> deadlineExceeded(name, key, rs.getMetadata().getName()), progressDeadline.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     private final Map<String, String> currentTemplate = new ConcurrentHashMap<>();
+
+    /**
+     * A revision of an image the runtime has: its pods run (not ready) while its one server starts, or keeps
+     * running from before (a rollback finds the previous revision's server still up); then the probe loop decides.
+     */
+    private void serve(Deployment d, long generation, String hash, String key, int revision, int replicas, ReplicaSet rs, int old) {
+        String name = d.getMetadata().getName();
+        io.fabric8.kubernetes.api.model.Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        ContainerStatus starting = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0)
+                .withReady(false).withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build();
+        setPods(d, rs, replicas, starting, "Running", false);
+        writeProgressing(d, generation, revision, replicas, rs, old);
+        String serverKey = name + "/" + hash;
+        Workload server = running.get(serverKey);
+        if (server != null && server.exit().isPresent()) {
+            running.remove(serverKey).close();
+            server = null;
+        }
+        if (server == null) {
+            try {
+                server = workloads.start(new WorkloadRequest(namespace + "-" + name + "-" + hash, c.getImage(),
+                        ContainerEnv.resolve(client, namespace, c), freePort()));
+                running.put(serverKey, server);
+            } catch (Exception e) {
+                ContainerStatus failed = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0)
+                        .withReady(false).withNewState().withNewWaiting().withReason("CreateContainerError")
+                        .withMessage(workloads.name() + " runtime: " + e.getMessage()).endWaiting().endState().build();
+                setPods(d, rs, replicas, failed, "Pending", false);
+                return;
+            }
+        }
+        int deadlineSeconds = d.getSpec().getProgressDeadlineSeconds() == null ? DEFAULT_PROGRESS_DEADLINE_SECONDS
+                : d.getSpec().getProgressDeadlineSeconds();
+        Probe probe = new Probe(name, key, hash, serverKey, readinessPath(c), generation, revision, replicas, rs,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds));
+        worker.execute(() -> probe(probe));
+    }
+
+    /** One revision's wait for readiness, re-checked every {@link #PROBE_INTERVAL} on the worker thread. */
+    private record Probe(String name, String key, String hash, String serverKey, String path, long generation,
+                         int revision, int replicas, ReplicaSet rs, long deadlineNanos) {
+    }
+
+    private void probe(Probe p) {
+        Workload server = running.get(p.serverKey());
+        if (closed || server == null || !p.key().equals(currentTemplate.get(p.name()))) {
+            return; // stopped, or a newer template took over
+        }
+        Deployment d = client.apps().deployments().inNamespace(namespace).withName(p.name()).get();
+        if (d == null) {
+            return;
+        }
+        io.fabric8.kubernetes.api.model.Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        java.util.Optional<Workload.Exit> exit = server.exit();
+        if (exit.isPresent()) {
+            running.remove(p.serverKey()).close();
+            String message = exit.get().lastLines().isBlank() ? "(it wrote nothing; see " + server.logLocation() + ")" : exit.get().lastLines();
+            ContainerStatus crashed = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0)
+                    .withReady(false)
+                    .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                    .withMessage("back-off restarting failed container=" + c.getName() + " (its server exited " + exit.get().code() + ")")
+                    .endWaiting().endState()
+                    .withNewLastState().withNewTerminated().withExitCode(exit.get().code()).withReason("Error")
+                    .withMessage(message).endTerminated().endLastState().build();
+            setPods(d, p.rs(), p.replicas(), crashed, "Running", false);
+            event(p.rs().getMetadata().getName() + "-0", "BackOff", "Back-off restarting failed container " + c.getName()
+                    + " in pod " + p.rs().getMetadata().getName() + "-0 (exit code " + exit.get().code() + ")", 1);
+            return;
+        }
+        if (ready(server.port(), p.path())) {
+            ContainerStatus up = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0)
+                    .withReady(true).withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build();
+            setPods(d, p.rs(), p.replicas(), up, "Running", true);
+            stopServers(p.name(), p.serverKey());
+            String url = "http://127.0.0.1:" + server.port();
+            publisher.publish(p.name(), d.getSpec().getTemplate().getMetadata().getLabels(), url);
+            completeRollout(d, p.generation(), p.hash(), p.revision(), p.replicas(), p.rs(), pods(d, p.hash(), false));
+            System.err.println("[sandbox] " + namespace + "/" + p.name() + " revision " + p.revision() + " serves on " + url);
+            return;
+        }
+        if (System.nanoTime() > p.deadlineNanos()) {
+            deadlineExceeded(p.name(), p.key(), p.rs().getMetadata().getName());
+            return;
+        }
+        worker.schedule(() -> probe(p), PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String readinessPath(io.fabric8.kubernetes.api.model.Container c) {
+        var probe = c.getReadinessProbe();
+        return probe != null && probe.getHttpGet() != null && probe.getHttpGet().getPath() != null
+                ? probe.getHttpGet().getPath() : null;
+    }
+
+    /** The kubelet's readiness check: an HTTP GET answering 200, or (no HTTP probe) a port that accepts. */
+    private static boolean ready(int port, String path) {
+        if (path == null) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        try {
+            java.net.HttpURLConnection http = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + port + path)
+                    .toURL().openConnection();
+            http.setConnectTimeout(500);
+            http.setReadTimeout(2000);
+            http.setRequestProperty("Connection", "close"); // no idle connection left to hold up a graceful stop
+            try {
+                int status = http.getResponseCode();
+                try (var body = status < 400 ? http.getInputStream() : http.getErrorStream()) {
+                    if (body != null) {
+                        body.readAllBytes();
+                    }
+                }
+                return status == 200;
+            } finally {
+                http.disconnect();
+            }
+        } catch (java.io.IOException e) {
+            return false; // not listening yet
+        }
+    }
+
+    private void setPods(Deployment d, ReplicaSet rs, int replicas, ContainerStatus status, String phase, boolean ready) {
+        for (int i = 0; i < replicas; i++) {
+            writePodStatus(ensurePod(d, rs, i), status, phase, ready);
+        }
+    }
+
+    /** Stops the servers of a Deployment's revisions, all but {@code keep} (null: all). */
+    private void stopServers(String deployment, String keep) {
+        for (String k : List.copyOf(running.keySet())) {
+            if (k.startsWith(deployment + "/") && !k.equals(keep)) {
+                Workload w = running.remove(k);
+                if (w != null) {
+                    w.close();
+                }
+            }
+        }
+    }
+
+    private void forget(String deployment) {
+        stopServers(deployment, null);
+        publisher.forget(deployment);
+        currentTemplate.remove(deployment);
+        handledGeneration.remove(deployment);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 
     private void deadlineExceeded(String name, String key, String rsName) {
         if (!key.equals(currentTemplate.get(name))) {
@@ -264,10 +469,8 @@ public final class RolloutSimulator implements AutoCloseable {
                 .filter(p -> hash.equals(p.getMetadata().getLabels().get("pod-template-hash")) == ofThisTemplate).toList();
     }
 
-    private void createPod(Deployment d, ReplicaSet rs, String hash, int index, Behaviour behaviour) {
+    private Pod ensurePod(Deployment d, ReplicaSet rs, int index) {
         String podName = rs.getMetadata().getName() + "-" + index;
-        String container = d.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
-        String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName(podName).withNamespace(namespace)
                 .withLabels(rs.getSpec().getSelector().getMatchLabels())
@@ -277,7 +480,21 @@ public final class RolloutSimulator implements AutoCloseable {
                 .withSpec(d.getSpec().getTemplate().getSpec())
                 .build();
         Pod existing = client.pods().inNamespace(namespace).withName(podName).get();
-        Pod created = existing != null ? existing : client.pods().inNamespace(namespace).resource(pod).create();
+        return existing != null ? existing : client.pods().inNamespace(namespace).resource(pod).create();
+    }
+
+    private void writePodStatus(Pod pod, ContainerStatus status, String phase, boolean ready) {
+        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase)
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                .withContainerStatuses(status).build());
+        client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    }
+
+    private void createPod(Deployment d, ReplicaSet rs, String hash, int index, Behaviour behaviour) {
+        String podName = rs.getMetadata().getName() + "-" + index;
+        String container = d.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+        String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        Pod created = ensurePod(d, rs, index);
         ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container).withImage(image).withRestartCount(0);
         String phase = "Running";
         boolean ready = false;
@@ -308,11 +525,7 @@ public final class RolloutSimulator implements AutoCloseable {
                 event(podName, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", 5);
             }
         }
-        ContainerStatus status = cs.build();
-        created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase)
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .withContainerStatuses(status).build());
-        client.pods().inNamespace(namespace).resource(created).updateStatus();
+        writePodStatus(created, cs.build(), phase, ready);
     }
 
     private void event(String podName, String reason, String message, int count) {
@@ -335,7 +548,7 @@ public final class RolloutSimulator implements AutoCloseable {
             return;
         }
         ing.setStatus(new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
-                .withNewLoadBalancer().addNewIngress().withIp("10.128.0.42").endIngress().endLoadBalancer().build());
+                .withNewLoadBalancer().addNewIngress().withIp(ingressAddress).endIngress().endLoadBalancer().build());
         client.network().v1().ingresses().inNamespace(namespace).resource(ing).updateStatus();
     }
 
@@ -377,10 +590,19 @@ public final class RolloutSimulator implements AutoCloseable {
         }
     }
 
+    /** Stops watching and stops every server it started. */
     @Override
     public void close() {
+        closed = true;
         informers.forEach(SharedIndexInformer::close);
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.values().parallelStream().forEach(Workload::close);
+        running.clear();
     }
 
     public static final class Builder {
@@ -388,6 +610,8 @@ public final class RolloutSimulator implements AutoCloseable {
         private final String namespace;
         private Function<String, Behaviour> behaviourOfImage = image -> Behaviour.SUCCEED;
         private Duration progressDeadline = Duration.ofSeconds(2);
+        private WorkloadRuntime workloads;
+        private String ingressAddress = "10.128.0.42";
         private String crashMessage = "Traceback (most recent call last):\n  File \"/app/src/reco/server.py\", line 3, in <module>\n"
                 + "ModuleNotFoundError: No module named 'ranker'";
 
@@ -406,6 +630,18 @@ public final class RolloutSimulator implements AutoCloseable {
         /** How long a hanging rollout takes to report ProgressDeadlineExceeded (scaled down from the spec's seconds). */
         public Builder progressDeadline(Duration d) {
             this.progressDeadline = d;
+            return this;
+        }
+
+        /** Really run the images this runtime has (one server per revision); others keep their behaviour. */
+        public Builder workloads(WorkloadRuntime runtime) {
+            this.workloads = runtime;
+            return this;
+        }
+
+        /** The address the simulated ingress controller gives Ingresses (the sandbox serves on 127.0.0.1). */
+        public Builder ingressAddress(String address) {
+            this.ingressAddress = address;
             return this;
         }
 

@@ -1,0 +1,68 @@
+package io.mlship.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.cli.CliRun;
+import io.mlship.sandbox.container.Podman;
+import io.mlship.sandbox.container.PythonBaseImage;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@code --runtime podman} the cluster runs the built image itself: the example built on the sandbox's
+ * offline Python base image, deployed with mlship deploy, answers from its container. Needs the Debian packages
+ * podman and runc (bin/setup installs them from bin/packages/sandbox.txt); without them this test fails saying so.
+ */
+class SandboxPodmanTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theBuiltImageRunsUnderPodmanAndAnswersAtTheServicesUrl() throws Exception {
+        assertThat(Podman.installed()).as("the podman runtime needs the Debian packages '" + Podman.PACKAGES
+                + "': run bin/setup (it installs bin/packages/sandbox.txt)").isTrue();
+        // The same cache folder as the container tests: the base image is made once per build directory.
+        Path base = new PythonBaseImage(Path.of("target", "container-test", "base-cache").toAbsolutePath(), System.err)
+                .ensure().archive();
+        Path repo = ExampleImages.repo(tmp.resolve("repo"));
+        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), Map.of(), RuntimeKind.PODMAN)) {
+            SandboxInfo info = sandbox.publish();
+            assertThat(info.runtime()).isEqualTo("podman");
+            KubernetesClient admin = sandbox.cluster().client();
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("reco").endMetadata().build()).create();
+            String digest = ExampleImages.build(repo, Path.of(info.imagesDir(), "reco.tar"), base.toString());
+
+            CliRun run = CliRun.of(tmp.resolve("out"), "deploy", "--spec", repo.resolve("mlship.yaml").toString(),
+                    "--env", "staging", "--kubeconfig", info.kubeconfig(), "--context", info.kubeContext(),
+                    "--image-digest", digest, "--certificate-timeout", "10s", "--ingress-timeout", "10s",
+                    "--result-dir", tmp.resolve("out").toString());
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            String url = admin.services().inNamespace("reco").withName("reco-service").get()
+                    .getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION);
+            HttpResponse<String> reco = SandboxServicesTest.get(url + "/v1/recommendations?q=lipstick&k=3");
+            assertThat(reco.statusCode()).isEqualTo(200);
+            JsonNode items = new ObjectMapper().readTree(reco.body()).path("items");
+            assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.path("category").asText()).isEqualTo("lipstick"));
+            // The answer comes from the container (conmon's child), not from a server process of this JVM.
+            assertThat(ProcessHandle.current().descendants()
+                    .filter(p -> p.info().arguments().map(a -> java.util.List.of(a).contains("reco.server")).orElse(false)))
+                    .isEmpty();
+            sandbox.close();
+            assertThatThrownBy(() -> SandboxServicesTest.get(url + "/healthz")).as("the container is stopped")
+                    .isInstanceOf(java.net.ConnectException.class);
+        } finally {
+            // podman keeps its run root in /tmp for a deep state folder: remove it with the test's images
+            Podman.inStateDir(tmp.resolve("state/work/podman"), System.err).reset();
+        }
+    }
+}
