@@ -21,6 +21,8 @@ import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.spec.Durations;
 import io.mlship.spec.EnvironmentSpec;
 import io.mlship.spec.ReleaseSpec;
@@ -48,8 +50,6 @@ import picocli.CommandLine.Option;
                 "Writes a release record (JSON), an HTML report and a summary; each stage's own result is kept too."})
 final class ReleaseCommand extends SpecCommand {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-    /** The annotation the sandbox's cluster puts on a Service to say where its current revision answers. */
-    static final String SANDBOX_URL_ANNOTATION = "sandbox.mlship.io/url";
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to release to.")
     String env;
@@ -187,9 +187,11 @@ final class ReleaseCommand extends SpecCommand {
                         "restart it with this mlship: mlship sandbox down/up --state " + sandbox, null);
             }
             kubeconfigFile = kubeconfigFile != null ? kubeconfigFile : info.kubeconfig();
-            contextName = contextName != null ? contextName : "sandbox";
-            tarFile = tarFile != null ? tarFile : sandbox.resolve("images").resolve(service + "-" + System.currentTimeMillis() + ".tar");
-            base = base != null ? base : "scratch";
+            contextName = contextName != null ? contextName : info.kubeContext();
+            // The sandbox's registry is a folder: its cluster runs the images built into it, found by digest.
+            Path images = info.imagesDir() != null ? Path.of(info.imagesDir()) : sandbox.resolve("images");
+            tarFile = tarFile != null ? tarFile : images.resolve(service + "-" + System.currentTimeMillis() + ".tar");
+            base = base != null ? base : sandboxBase(info);
         }
         Path work = resultDirectory().resolve("release");
         Path recordFile = record != null ? record : resultDirectory().resolve("release-record.json");
@@ -266,6 +268,19 @@ final class ReleaseCommand extends SpecCommand {
         }
     }
 
+    /**
+     * Services in the sandbox run as processes with this machine's python3 (a scratch base is enough), or under
+     * podman, which needs a Python base: the sandbox makes one offline, once, from the machine's own packages.
+     */
+    private String sandboxBase(SandboxInfo info) {
+        if (!"podman".equals(info.runtime())) {
+            return "scratch";
+        }
+        String cache = System.getenv("XDG_CACHE_HOME") != null ? System.getenv("XDG_CACHE_HOME")
+                : System.getProperty("user.home") + "/.cache";
+        return new PythonBaseImage(Path.of(cache, "mlship", "python-base"), context().err()).ensure().archive().toString();
+    }
+
     private static boolean isServiceImage(ReleaseSpec release) {
         return release.model() != null && release.model().serving() != null
                 && "service".equals(release.model().serving().image());
@@ -313,7 +328,7 @@ final class ReleaseCommand extends SpecCommand {
         if (s == null || s.getMetadata().getAnnotations() == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(s.getMetadata().getAnnotations().get(SANDBOX_URL_ANNOTATION));
+        return Optional.ofNullable(s.getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION));
     }
 
     private void writeRecord(Path file, ReleaseRecord done) throws IOException {

@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.aiplatform.v1.Endpoint;
 import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
 import com.google.cloud.aiplatform.v1.Model;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.mlship.model.VertexClients;
 import io.mlship.model.VertexTarget;
 import io.mlship.sandbox.Sandbox;
@@ -31,8 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * mlship release of the example's model onto the sandbox, checked through the emulator's own state (the
- * official aiplatform client), not through mlship's output. The releases build on each other.
+ * mlship release of the example (service and model) onto the sandbox, checked through the sandbox's own state —
+ * the Kubernetes API's objects, the emulator's models and endpoint (official aiplatform client) and real requests
+ * to what serves — not through mlship's output. The releases build on each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +50,7 @@ class ReleaseSandboxTest {
 
     Path repo;
     Path state;
+    String firstDigest;
     Sandbox sandbox;
     VertexClients vertex;
 
@@ -76,9 +84,28 @@ class ReleaseSandboxTest {
         Path out = repo.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
                 "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
-                "--build-url", "https://ci.example.com/job/reco/7/", "--approved-by", "alice", "--skip-service"));
+                "--build-url", "https://ci.example.com/job/reco/7/", "--approved-by", "alice"));
         args.addAll(List.of(extra));
         return CliRun.of(out, args.toArray(String[]::new));
+    }
+
+    Deployment deployment() {
+        return sandbox.cluster().client().apps().deployments().inNamespace("reco").withName("reco-service").get();
+    }
+
+    static String image(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    /** What the service answers right now, at the URL the sandbox's cluster publishes for it. */
+    String serviceAnswer(String query) throws Exception {
+        String url = sandbox.cluster().client().services().inNamespace("reco").withName("reco-service").get()
+                .getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url + "/v1/recommendations?q=" + query + "&k=3")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     /** Version id → aliases, as the Model Registry has them. */
@@ -107,14 +134,19 @@ class ReleaseSandboxTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = run.result("release");
         assertThat(result.path("releaseStatus").asText()).isEqualTo("released");
-        assertThat(result.path("imageDigest").asText()).startsWith("sha256:");
+        String digest = result.path("imageDigest").asText();
+        assertThat(digest).startsWith("sha256:");
+        firstDigest = digest;
+        assertThat(image(deployment())).endsWith("@" + digest);
+        assertThat(deployment().getStatus().getAvailableReplicas()).isPositive();
+        assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
         assertThat(aliases().get("1")).contains("prod");
         assertThat(trafficByVersion()).isEqualTo(Map.of("1", 100));
         JsonNode record = new ObjectMapper().readTree(Path.of(result.path("recordFile").asText()).toFile());
         assertThat(record.path("approvedBy").asText()).isEqualTo("alice");
         assertThat(record.path("gates").get(0).path("verdict").asText()).isEqualTo("passed");
         assertThat(record.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
-                .containsExactly("build:passed", "deploy:skipped", "promote:passed", "gate-service:skipped",
+                .containsExactly("build:passed", "deploy:passed", "promote:passed", "gate-service:passed",
                         "gate-vertex:passed", "shift:passed");
         Path report = Path.of(result.path("reportFile").asText());
         String dom = HeadlessChromium.dumpDom(report, Files.createDirectories(repo.resolve(".mlship/chromium")));
@@ -125,8 +157,11 @@ class ReleaseSandboxTest {
 
     @Test
     @Order(2)
-    void aBrokenCandidateFailsItsGateAndTheEndpointIsExactlyAsBefore() {
+    void aBrokenCandidateFailsItsGateAndServiceAndEndpointAreExactlyAsBefore() throws Exception {
         Map<String, List<String>> aliasesBefore = aliases();
+        // A code change too, so the release rolls out a new service revision that must be rolled back as well.
+        Path server = repo.resolve("src/reco/server.py");
+        Files.writeString(server, Files.readString(server) + "\n# release candidate 2\n");
 
         CliRun run = release("broken", "--model-version", "broken");
 
@@ -140,7 +175,14 @@ class ReleaseSandboxTest {
         assertThat(after.get("1")).containsExactlyInAnyOrderElementsOf(aliasesBefore.get("1"));
         assertThat(after.get("2")).doesNotContain("prod");
         assertThat(result.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
-                .contains("gate-vertex:failed", "rollback-model:passed").doesNotContain("shift:passed");
+                .contains("deploy:passed", "gate-service:passed", "gate-vertex:failed", "rollback-model:passed",
+                        "rollback-service:passed").doesNotContain("shift:passed");
+        assertThat(result.path("imageDigest").asText()).isNotEqualTo(firstDigest);
+        assertThat(image(deployment())).as("the previous revision runs again").endsWith("@" + firstDigest);
+        assertThat(deployment().getStatus().getAvailableReplicas()).isPositive();
+        assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
+        assertThat(Files.readString(Path.of(result.path("reportFile").asText()))).contains("Rolled back")
+                .contains("endpoint gate failed");
     }
 
     @Test
@@ -153,6 +195,8 @@ class ReleaseSandboxTest {
         assertThat(aliases().get(version)).contains("prod");
         assertThat(aliases().get("1")).doesNotContain("prod");
         assertThat(trafficByVersion()).isEqualTo(Map.of(version, 100));
+        assertThat(image(deployment())).endsWith("@" + run.result("release").path("imageDigest").asText())
+                .doesNotEndWith("@" + firstDigest);
     }
 
     @Test
