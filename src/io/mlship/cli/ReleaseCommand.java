@@ -318,6 +318,9 @@ final class ReleaseCommand extends SpecCommand {
                 context().err().println("[mlship release] created namespace " + namespace + " in the sandbox's cluster");
             }
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return; // another release made it at the same moment
+            }
             throw MlshipException.infrastructure("the sandbox's Kubernetes API refused to create namespace " + namespace
                     + ": " + e.getMessage(), "restart the sandbox: mlship sandbox down/up --state " + sandbox, e);
         }

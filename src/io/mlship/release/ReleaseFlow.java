@@ -224,9 +224,10 @@ public final class ReleaseFlow {
         log.println();
         log.println("[mlship release] ▶ " + name + " (" + number + "/" + Math.max(plannedStages, number) + ", "
                 + fmt(seconds(Duration.between(started, clock.instant()))) + " s elapsed): " + what);
+        Instant at = clock.instant();
         Invocation inv = invoker.run(name, args);
         StageStatus status = inv.succeeded() ? StageStatus.PASSED : StageStatus.FAILED;
-        stages.add(new StageResult(name, status, seconds(inv.elapsed()), inv.exitCode(),
+        stages.add(new StageResult(name, status, at.toString(), seconds(inv.elapsed()), inv.exitCode(),
                 inv.succeeded() ? null : inv.errorMessage(), inv));
         if (!inv.succeeded()) {
             log.println("[mlship release] ✖ " + name + " failed (exit " + inv.exitCode() + ") after "
@@ -238,14 +239,14 @@ public final class ReleaseFlow {
     private void done(String name, Invocation inv, String outcome) {
         int i = stages.size() - 1;
         StageResult s = stages.get(i);
-        stages.set(i, new StageResult(s.name(), s.status(), s.seconds(), s.exitCode(), outcome, inv));
+        stages.set(i, s.with(s.status(), outcome));
         log.println("[mlship release] ✔ " + name + " in " + fmt(s.seconds()) + " s: " + outcome);
     }
 
     private void markLast(StageStatus status) {
         int i = stages.size() - 1;
         StageResult s = stages.get(i);
-        stages.set(i, new StageResult(s.name(), status, s.seconds(), s.exitCode(), s.message(), s.invocation()));
+        stages.set(i, s.with(status, s.message()));
     }
 
     private ReleaseRecord.Gate gate(String name, Invocation g) {
