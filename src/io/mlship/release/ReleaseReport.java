@@ -34,7 +34,7 @@ public final class ReleaseReport {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(esc("mlship release · " + r.service() + " · " + r.environment() + " · " + verdict)).append("</title>\n")
                 .append("<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:70em;color:#222}")
-                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}")
+                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}")
                 .append("th{background:#f3f3f3}.passed,.released{color:#176b2c}.failed,.rolledBack{color:#a31515}.skipped{color:#777}")
                 .append("#verdict{font-size:1.4em;font-weight:600}code{background:#f4f4f4;padding:0 3px}.bar{fill:#4a78c2}")
                 .append(".timing{display:inline-block;height:10px;background:#9bb7e0}svg text{font:11px sans-serif}</style>\n</head><body>\n");
@@ -52,9 +52,7 @@ public final class ReleaseReport {
         row(h, "Build", r.buildUrl());
         row(h, "Approved by", r.approvedBy());
         if (r.deployed() != null) {
-            row(h, "Service", "revision " + r.deployed().revision() + " (before: "
-                    + (r.deployed().previousRevision() == null ? "none" : r.deployed().previousRevision()) + "), namespace "
-                    + r.deployed().namespace() + (r.deployed().url() != null ? ", " + r.deployed().url() : ""));
+            row(h, "Service", ReleaseSummary.serviceLine(r));
         }
         if (r.model() != null) {
             row(h, "Model", r.model().model() + " version " + r.model().modelVersionId() + (r.model().reused() ? " (reused)" : ""));

@@ -29,8 +29,7 @@ public final class ReleaseSummary {
             line(s, "image", r.image() != null && !r.image().isEmpty() ? r.image() : r.imageDigest());
         }
         if (r.deployed() != null) {
-            line(s, "service", "revision " + r.deployed().revision() + " in namespace " + r.deployed().namespace()
-                    + (r.deployed().url() != null ? ", answering at " + r.deployed().url() : ""));
+            line(s, "service", serviceLine(r));
         }
         if (r.model() != null) {
             ReleaseRecord.Model m = r.model();
@@ -54,6 +53,18 @@ public final class ReleaseSummary {
         line(s, "report", report.toAbsolutePath().toString());
         s.append(rule).append('\n');
         return s.toString();
+    }
+
+    /** The service's revision as the release left it: rolled out, or rolled back to the one before. */
+    static String serviceLine(ReleaseRecord r) {
+        ReleaseRecord.Service d = r.deployed();
+        String where = " in namespace " + d.namespace();
+        if (r.rolledBack() != null && r.rolledBack().service()) {
+            return "revision " + d.revision() + " rolled back; "
+                    + (d.previousRevision() == null ? "it was the first, so it was removed" : "revision " + d.previousRevision() + " serves again") + where;
+        }
+        return "revision " + d.revision() + (d.previousRevision() != null ? " (before: " + d.previousRevision() + ")" : "") + where
+                + (d.url() != null ? ", answering at " + d.url() : "");
     }
 
     private static void line(StringBuilder s, String label, String value) {
