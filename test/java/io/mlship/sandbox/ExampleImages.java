@@ -24,10 +24,10 @@ final class ExampleImages {
     private ExampleImages() {
     }
 
-    /** A copy of the example with the model in its image; {@code edits} are (file, old, new) triples. */
+    /** A copy of the example (its image carries model v2); {@code edits} are (file, old, new) triples. */
     static Path repo(Path dir, String... edits) {
         SpecFixtures.copyTree(EXAMPLE, dir);
-        edit(dir, "mlship.yaml", "  app:\n    - src\n", "  app:\n    - src\n  model: training-output/reco-ranker/v2\n");
+        edit(dir, "mlship.yaml", "  model: training-output/reco-ranker/v2\n", "  model: training-output/reco-ranker/v2\n");
         for (int i = 0; i < edits.length; i += 3) {
             edit(dir, edits[i], edits[i + 1], edits[i + 2]);
         }

@@ -55,6 +55,9 @@ class SpecLoaderFuzzTest {
     @Test
     void mutatedSpecsLoadOrAreRefusedWithOurOwnError() throws IOException {
         SpecFixtures.repoIn(repo);
+        // The example's spec is a seed too: give its paths something to point at in this repository.
+        Files.createDirectories(repo.resolve("training-output/reco-ranker/v2"));
+        Files.writeString(repo.resolve("smoke/prediction-cases.yaml"), "[]\n");
         List<String> seeds = seeds();
         SpecParser parser = new SpecParser();
         SpecLoader loader = new SpecLoader(new ObjectMapper());
