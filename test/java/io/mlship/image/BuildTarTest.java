@@ -46,9 +46,9 @@ class BuildTarTest {
         assertThat(result.path("pushed").asBoolean()).isFalse();
         assertThat(result.path("tarFile").asText()).isEqualTo(tar.toString());
         assertThat(result.path("tags").toString()).isEqualTo("[\"" + TestImages.SHA + "\",\"branch-pr-42\"]");
-        assertThat(result.path("layers")).hasSize(1);
-        assertThat(result.path("layers").get(0).path("name").asText()).isEqualTo("app");
-        assertThat(result.path("layers").get(0).path("pushed").asBoolean()).isFalse();
+        // The example's image carries the ranker it ships with (image.model) beside its code.
+        assertThat(result.path("layers").findValuesAsText("name")).containsExactly("model", "app");
+        assertThat(result.path("layers").findValuesAsText("pushed")).containsOnly("false");
         assertThat(result.path("bytesUploaded").asLong()).isZero();
         assertThat(Files.size(tar)).isPositive();
         assertThat(run.err()).contains("requirements.txt lists no packages").contains("[build] layer app: building");
@@ -56,8 +56,8 @@ class BuildTarTest {
 
     @Test
     void layersHaveFixedTimesAndExplicitModesAndExecutablesKeepTheirBit() throws Exception {
-        Path repo = TestImages.copyExample(tmp.resolve("modes"), "  app:\n    - src\n",
-                "  app:\n    - src\n  model: training-output/reco-ranker/v1\n"
+        Path repo = TestImages.copyExample(tmp.resolve("modes"), "  model: training-output/reco-ranker/v2\n",
+                "  model: training-output/reco-ranker/v1\n"
                         + "  extraFiles:\n    - from: training/train.py\n      to: /app/bin/train.py\n");
         Path server = repo.resolve("src/reco/server.py");
         Files.setPosixFilePermissions(server, PosixFilePermissions.fromString("rw-------"));
@@ -106,7 +106,7 @@ class BuildTarTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode layers = run.result("build").path("layers");
-        assertThat(layers.findValuesAsText("name")).containsExactly("python-deps", "app");
+        assertThat(layers.findValuesAsText("name")).containsExactly("python-deps", "model", "app");
         Map<String, long[]> deps = TestImages.layerEntries(tar, layers.get(0).path("digest").asText());
         assertThat(deps).containsKey("opt/python-deps/tinydep/__init__.py");
         assertThat(run.err()).contains("offline, wheels from wheels");

@@ -75,7 +75,7 @@ class ImageRegistryTest {
         assertThat(manifest.path("Digest").asText()).isEqualTo(result.path("digest").asText());
         assertThat(texts(manifest.path("RepoTags"))).containsExactlyInAnyOrder(TestImages.SHA, "branch-main", "1.4.0");
         assertThat(texts(manifest.path("Layers"))).containsExactlyElementsOf(layerDigests(result));
-        assertThat(names(result)).containsExactly("base", "python-deps", "app");
+        assertThat(names(result)).containsExactly("base", "python-deps", "model", "app");
 
         JsonNode config = Tools.skopeoInspect(image + "@" + result.path("digest").asText(), true).path("config");
         assertThat(texts(config.path("Entrypoint"))).containsExactly("python3", "-m", "reco.server");
@@ -97,7 +97,7 @@ class ImageRegistryTest {
     void twoFreshCheckoutsGiveOneDigestAndAnAppChangeUploadsOnlyTheAppLayer() throws Exception {
         Path first = checkout("first", "ds/incremental");
         JsonNode one = build(first).result("build");
-        assertThat(one.path("layersPushed").asInt()).isEqualTo(3);
+        assertThat(one.path("layersPushed").asInt()).isEqualTo(4);
 
         // Another checkout elsewhere, at another time, with its own empty cache: same image, nothing uploaded.
         Path second = checkout("second", "ds/incremental");
@@ -122,17 +122,17 @@ class ImageRegistryTest {
         String newConfig = configDigest(image + ":" + TestImages.SHA);
 
         assertThat(three.path("digest").asText()).isNotEqualTo(one.path("digest").asText());
-        assertThat(layersAfter.subList(0, 2)).isEqualTo(layersBefore.subList(0, 2));
-        assertThat(newApp).isNotEqualTo(layersBefore.get(2));
+        assertThat(layersAfter.subList(0, 3)).isEqualTo(layersBefore.subList(0, 3));
+        assertThat(newApp).isNotEqualTo(layersBefore.get(3));
         assertThat(registry.blobUploadsSince(mark)).containsExactlyInAnyOrder(newApp, newConfig);
         Set<String> added = new HashSet<>(registry.storedBlobs());
         added.removeAll(storedBefore);
         assertThat(added).containsExactlyInAnyOrder(newApp, newConfig, three.path("digest").asText());
 
-        assertThat(names(three)).containsExactly("base", "python-deps", "app");
-        assertThat(pushedFlags(three)).containsExactly(false, false, true);
+        assertThat(names(three)).containsExactly("base", "python-deps", "model", "app");
+        assertThat(pushedFlags(three)).containsExactly(false, false, false, true);
         assertThat(layerDigests(three)).isEqualTo(layersAfter);
-        long appSize = three.path("layers").get(2).path("size").asLong();
+        long appSize = three.path("layers").get(3).path("size").asLong();
         assertThat(three.path("bytesUploaded").asLong()).isGreaterThan(appSize).isLessThan((long) (appSize * 1.1) + 4096);
     }
 
