@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,12 +26,12 @@ import java.util.function.Predicate;
  * sees the client's own requests. Rules are matched in order; each fires on the {@code nth} matching request and
  * then {@code times} times in a row. The log records every request and what the proxy did with it.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     /** What to do with a request. */
-    enum Action { STATUS, DROP, HANG, CUT_STREAM }
+    public enum Action { STATUS, DROP, HANG, CUT_STREAM }
 
     /** A fault for the requests {@code matches} selects: starting at the nth one, for {@code times} requests. */
-    static final class Rule {
+    public static final class Rule {
         final String name;
         final Predicate<Request> matches;
         final int nth;
@@ -63,23 +64,23 @@ final class FaultProxy implements AutoCloseable {
             return false;
         }
 
-        synchronized int fired() {
+        public synchronized int fired() {
             return fired;
         }
     }
 
     /** A request as the proxy saw it. */
-    record Request(String method, String target, List<String> headers) {
-        boolean isWrite() {
+    public record Request(String method, String target, List<String> headers) {
+        public boolean isWrite() {
             return List.of("POST", "PUT", "PATCH", "DELETE").contains(method);
         }
 
-        String path() {
+        public String path() {
             int q = target.indexOf('?');
             return q < 0 ? target : target.substring(0, q);
         }
 
-        String header(String name) {
+        public String header(String name) {
             String prefix = name.toLowerCase(Locale.ROOT) + ":";
             return headers.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))
                     .map(h -> h.substring(prefix.length()).trim()).findFirst().orElse(null);
@@ -105,32 +106,32 @@ final class FaultProxy implements AutoCloseable {
         threads.submit(this::acceptLoop);
     }
 
-    static FaultProxy in(String upstreamHost, int upstreamPort) throws IOException {
+    public static FaultProxy in(String upstreamHost, int upstreamPort) throws IOException {
         return new FaultProxy(upstreamHost, upstreamPort);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port();
     }
 
-    Rule answer(String name, Predicate<Request> matches, int nth, int times, int status) {
+    public Rule answer(String name, Predicate<Request> matches, int nth, int times, int status) {
         return add(new Rule(name, matches, nth, times, Action.STATUS, status, null));
     }
 
-    Rule drop(String name, Predicate<Request> matches, int nth, int times) {
+    public Rule drop(String name, Predicate<Request> matches, int nth, int times) {
         return add(new Rule(name, matches, nth, times, Action.DROP, 0, null));
     }
 
-    Rule hang(String name, Predicate<Request> matches, int nth, int times) {
+    public Rule hang(String name, Predicate<Request> matches, int nth, int times) {
         return add(new Rule(name, matches, nth, times, Action.HANG, 0, null));
     }
 
     /** Forwards the answer until {@code marker} shows up in it, then cuts the connection before that part. */
-    Rule cutStream(String name, Predicate<Request> matches, int nth, int times, String marker) {
+    public Rule cutStream(String name, Predicate<Request> matches, int nth, int times, String marker) {
         return add(new Rule(name, matches, nth, times, Action.CUT_STREAM, 0, marker));
     }
 
@@ -139,7 +140,7 @@ final class FaultProxy implements AutoCloseable {
         return r;
     }
 
-    List<String> log() {
+    public List<String> log() {
         return List.copyOf(log);
     }
 
@@ -157,8 +158,16 @@ final class FaultProxy implements AutoCloseable {
 
     private void serve(Socket client) {
         try (client) {
-            InputStream in = client.getInputStream();
+            PushbackInputStream in = new PushbackInputStream(client.getInputStream(), 1);
             OutputStream out = client.getOutputStream();
+            int first = in.read();
+            if (first < 0) {
+                return;
+            }
+            if (first == 0x16) {
+                return; // a TLS handshake: this proxy speaks plain HTTP only, as the local registry does
+            }
+            in.unread(first);
             while (true) {
                 byte[] head = readHead(in);
                 if (head == null) {
@@ -167,8 +176,17 @@ final class FaultProxy implements AutoCloseable {
                 List<String> lines = new ArrayList<>(List.of(new String(head, StandardCharsets.ISO_8859_1).split("\r\n")));
                 String[] start = lines.remove(0).split(" ");
                 Request request = new Request(start[0], start[1], lines);
-                byte[] body = readBody(in, request);
                 Rule rule = rules.stream().filter(r -> r.fires(request)).findFirst().orElse(null);
+                if (rule != null && rule.action == Action.DROP) {
+                    // Part of the body arrives, then the connection is reset: an upload dropped half way.
+                    String length = request.header("Content-Length");
+                    int part = length == null ? 1024 : Integer.parseInt(length) / 2;
+                    in.readNBytes(part);
+                    log.add(request.method() + " " + request.target() + " → " + rule.name + " (after " + part + " bytes)");
+                    client.setSoLinger(true, 0);
+                    return;
+                }
+                byte[] body = readBody(in, request);
                 if (rule == null || rule.action == Action.CUT_STREAM) {
                     log.add(request.method() + " " + request.target() + (rule == null ? "" : " → " + rule.name));
                     if (!forward(request, body, client, rule)) {
@@ -186,10 +204,6 @@ final class FaultProxy implements AutoCloseable {
                                 + status.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                         out.write(status);
                         out.flush();
-                    }
-                    case DROP -> {
-                        client.setSoLinger(true, 0); // a reset, as when a load balancer drops the connection
-                        return;
                     }
                     case HANG -> {
                         // Never answers; the client's timeout has to end it. Closed with the proxy.
