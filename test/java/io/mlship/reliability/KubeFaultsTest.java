@@ -120,6 +120,21 @@ class KubeFaultsTest {
     }
 
     @Test
+    void aCreateAnsweredWithAlreadyExistsBecomesAnUpdate() {
+        // As when a create went through but its answer was lost: the object is there (or not) and mlship converges.
+        proxy.answer("409 AlreadyExists on the Service's create", write("POST", "/api/v1/namespaces/" + NS + "/services"), 1, 1, 409);
+
+        CliRun run = deploy(GOOD);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Service/reco-service already exists (HTTP 409").contains("updating it instead");
+        assertThat(admin.services().inNamespace(NS).withName("reco-service").get()).isNotNull();
+        assertThat(releaseObjects()).containsKeys("ServiceAccount/reco-service", "ConfigMap/reco-service-env",
+                "Deployment/reco-service", "Service/reco-service", "Ingress/reco-service");
+        assertFullyAvailable(deployment());
+    }
+
+    @Test
     void serverErrorsOnAWriteAreRetriedWithBackoff() {
         assertThat(deploy(GOOD).exitCode()).isZero();
         proxy.answer("500 on the Deployment's update", write("PUT", DEPLOYMENT), 1, 2, 500);
