@@ -55,6 +55,8 @@ public final class CasesLoader {
     private static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private final ObjectMapper json;
+    /** Factories are thread-safe and costly to make; parsers are cheap. */
+    private final YAMLFactory yaml = new YAMLFactory();
     /**
      * Schemas in a cases file may only refer inside themselves (and to the bundled meta-schemas): a {@code $ref}
      * or {@code $schema} naming a URL would otherwise be fetched while checking answers — a network call the
@@ -124,7 +126,7 @@ public final class CasesLoader {
         }
 
         void readYaml(String text) {
-            try (JsonParser p = new YAMLFactory().createParser(text)) {
+            try (JsonParser p = yaml.createParser(text)) {
                 JsonToken first = p.nextToken();
                 if (first == null) {
                     return;

@@ -56,6 +56,7 @@ class CasesLoaderFuzzTest {
         "length", "minLength", "maxLength", "exists", "items", "top", "id", "contains", "all", "<<", "?", "unknownKey", "",
     };
     private static final String[] STRUCTURE = {"---", "...", "- ", "? ", ": ", "|", ">-", "&a ", "*a", "<<: *a", "[", "]", "{", "}", "#", "\t", "%YAML 1.2", ",", "\""};
+    private static final java.util.regex.Pattern JSON_SCALAR = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?|true|false|null|\\[\\]|\\{\\}");
     private static final String[] JSON_TOKENS = {"{", "}", "[", "]", ",", ":", "\"", "\\", "null", "1e999", "-", "\"\\ud800\"", "/*", "//", "\u0000", "NaN"};
 
     @Test
@@ -226,7 +227,7 @@ class CasesLoaderFuzzTest {
         }
         int end = valueEnd(line, colon + 1);
         String value = VALUES[r.nextInt(VALUES.length)];
-        String asJson = value.startsWith("\"") || value.matches("-?\\d+(\\.\\d+)?|true|false|null|\\[\\]|\\{\\}") ? value : quote(value);
+        String asJson = value.startsWith("\"") || JSON_SCALAR.matcher(value).matches() ? value : quote(value);
         return line.substring(0, colon + 1) + (r.nextInt(4) == 0 ? value : asJson) + line.substring(end);
     }
 
