@@ -41,7 +41,7 @@ final class RetryLog implements Interceptor {
                 .filter(p -> p.startsWith("fieldSelector=") || p.startsWith("labelSelector=")).sorted()
                 .collect(java.util.stream.Collectors.joining("&"));
         if (!watched.add(what)) {
-            log.println("[mlship] the watch of " + request.uri().getRawPath() + " ended early; the client listed again and watches anew");
+            log.println("[mlship] the watch of " + request.uri().getRawPath() + " ended (a dropped connection, or the server closed it); the client listed again and watches anew");
         }
     }
 

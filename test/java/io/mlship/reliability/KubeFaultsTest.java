@@ -197,7 +197,7 @@ class KubeFaultsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(cut.fired()).isEqualTo(1);
-        assertThat(run.err()).contains("the watch of " + deployments + " ended early; the client listed again and watches anew");
+        assertThat(run.err()).contains("the watch of " + deployments + " ended (a dropped connection, or the server closed it); the client listed again and watches anew");
         List<String> log = proxy.log();
         int cutAt = indexOf(log, l -> l.startsWith("cut GET " + deployments));
         assertThat(cutAt).as("the watch was cut: %s", log).isNotNegative();
