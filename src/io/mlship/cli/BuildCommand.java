@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mlship.image.BaseImage;
 import io.mlship.image.BuildOutcome;
 import io.mlship.image.BuildRequest;
+import io.mlship.image.PushRetry;
 import io.mlship.image.GitInfo;
 import io.mlship.image.ImageBuilder;
 import io.mlship.image.ImageTags;
@@ -13,6 +14,7 @@ import io.mlship.image.LayerResult;
 import io.mlship.image.PlannedLayer;
 import io.mlship.image.PythonDependencies;
 import io.mlship.result.MlshipException;
+import io.mlship.spec.Durations;
 import io.mlship.spec.ImageSpec;
 import io.mlship.spec.LoadedSpec;
 import io.mlship.spec.Placeholders;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -85,6 +88,11 @@ final class BuildCommand extends SpecCommand {
             description = "Interpreter whose pip installs image.python.requirements. Default: ${DEFAULT-VALUE}.")
     String python;
 
+    @Option(names = "--push-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long the push may take in all, retries included; a registry that stops answering fails "
+                    + "the build (exit 3) after it. Default: ${DEFAULT-VALUE}.")
+    String pushTimeout;
+
     @Override
     String name() {
         return "build";
@@ -92,6 +100,12 @@ final class BuildCommand extends SpecCommand {
 
     @Override
     void execute(Map<String, Object> result) throws IOException {
+        Duration pushDeadline;
+        try {
+            pushDeadline = Durations.parse(pushTimeout);
+        } catch (IllegalArgumentException e) {
+            throw MlshipException.badInput("--push-timeout: " + e.getMessage(), "write it as 30s, 5m or 1h");
+        }
         LoadedSpec loaded = specOptions.load(context().specLoader()).requireValid();
         String envName = env != null ? env : loaded.environments().keySet().stream().findFirst()
                 .orElseThrow(() -> MlshipException.badInput("the spec has no environments", "add one under environments"));
@@ -160,7 +174,7 @@ final class BuildCommand extends SpecCommand {
         result.put("specHash", specHash);
         result.put("warnings", warnings);
 
-        BuildOutcome outcome = new ImageBuilder(context().err()).build(request);
+        BuildOutcome outcome = new ImageBuilder(context().err(), PushRetry.defaults().withDeadline(pushDeadline)).build(request);
 
         result.put("digest", outcome.digest());
         result.put("imageRef", repository + "@" + outcome.digest());

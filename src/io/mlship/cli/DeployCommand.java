@@ -151,7 +151,7 @@ final class DeployCommand extends SpecCommand {
                 certWait, ingressWait, dryRun);
 
         var log = context().err();
-        try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait).connect(target)) {
+        try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait, context().err()).connect(target)) {
             log.println("[mlship deploy] " + release.service().name() + " → " + target.effectiveContext() + " namespace "
                     + environment.namespace() + (dryRun ? " (dry run)" : ""));
             Deployer deployer = new Deployer(client, log);

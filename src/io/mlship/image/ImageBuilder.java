@@ -37,6 +37,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -53,10 +58,16 @@ public final class ImageBuilder {
     static final Instant CREATION_TIME = Instant.EPOCH;
 
     private final PrintStream log;
+    private final PushRetry retry;
     private final ObjectMapper json = new ObjectMapper();
 
     public ImageBuilder(PrintStream log) {
+        this(log, PushRetry.defaults());
+    }
+
+    public ImageBuilder(PrintStream log, PushRetry retry) {
         this.log = log;
+        this.retry = retry;
     }
 
     public BuildOutcome build(BuildRequest request) {
@@ -87,11 +98,11 @@ public final class ImageBuilder {
             if (request.workdir() != null) {
                 builder.setWorkingDirectory(AbsoluteUnixPath.get(request.workdir()));
             }
-            Containerizer containerizer = containerizer(request, target, progress);
             log.println("[build] " + (request.pushes() ? "pushing " + target + (request.tags().size() > 1 ? " (+ tags " + request.tags().subList(1, request.tags().size()) + ")" : "")
                     : "writing " + request.tarOutput() + " (no push)") + "; base " + request.base().reference()
                     + "; layers " + layers.stream().map(PlannedLayer::name).toList());
-            JibContainer container = builder.containerize(containerizer);
+            JibContainer container = request.pushes() ? push(builder, request, target, progress)
+                    : builder.containerize(containerizer(request, target, progress));
             List<LayerResult> results = layerResults(request, layers, progress);
             long uploaded = request.pushes() ? progress.bytesUploaded(progress.configBlobSizes()) : 0;
             return new BuildOutcome(container.getDigest().toString(), container.getImageId().toString(),
@@ -103,6 +114,69 @@ public final class ImageBuilder {
         } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
             throw JibFailures.explain(e, request);
         }
+    }
+
+    /**
+     * Pushes with {@link PushRetry}: each attempt runs on threads of its own, so the deadline can stop one that hangs;
+     * a transient failure (5xx, 429, a broken connection) is retried after a logged backoff. Fails naming the registry.
+     */
+    private JibContainer push(JibContainerBuilder builder, BuildRequest request, ImageReference target, BuildProgress progress)
+            throws InterruptedException {
+        String registry = target.getRegistry();
+        long deadline = System.nanoTime() + retry.deadline().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            ExecutorService jibThreads = Executors.newCachedThreadPool(daemon("jib-push"));
+            ExecutorService runner = Executors.newSingleThreadExecutor(daemon("mlship-push"));
+            Containerizer containerizer = containerizer(request, target, progress).setExecutorService(jibThreads);
+            Future<JibContainer> pushed = runner.submit(() -> builder.containerize(containerizer));
+            try {
+                return pushed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                pushed.cancel(true);
+                throw MlshipException.infrastructure("the push to " + registry + " did not finish within "
+                                + retry.deadline().toSeconds() + "s (attempt " + attempt + " of " + retry.attempts()
+                                + "): the registry stopped answering",
+                        "check the registry's health and the agent's network, then build again; the manifest and tags are "
+                                + "written last, so none of the new tags was pushed", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                long backoff = retry.backoffBefore(attempt + 1).toNanos();
+                if (!PushRetry.isTransient(cause) || attempt >= retry.attempts() || System.nanoTime() + backoff >= deadline) {
+                    MlshipException explained = JibFailures.explain(cause instanceof Exception x ? x : e, request);
+                    if (explained.category() == io.mlship.result.ErrorCategory.BAD_INPUT) {
+                        throw explained; // about the request (a missing base image, …): the registry is fine
+                    }
+                    throw new MlshipException(explained.category(), "pushing to " + registry + " failed"
+                            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + explained.getMessage(),
+                            explained.hint(), explained.problems(), cause);
+                }
+                log.println("[build] the push to " + registry + " failed (" + shortReason(cause) + "); retrying in "
+                        + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (attempt " + (attempt + 1) + " of " + retry.attempts()
+                        + "); blobs the registry already has are not uploaded again");
+                TimeUnit.NANOSECONDS.sleep(backoff);
+            } finally {
+                runner.shutdownNow();
+                jibThreads.shutdownNow();
+            }
+        }
+    }
+
+    private static String shortReason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getMessage() != null && root.getCause().getMessage() != null
+                && !(root instanceof com.google.cloud.tools.jib.http.ResponseException)) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + ": " + message;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private JibContainerBuilder startFrom(BaseImage base, BuildProgress progress) {

@@ -5,12 +5,14 @@ import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.http.ResponseException;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -48,6 +50,13 @@ final class JibFailures {
                     "check the registry address and the agent's network (every registry call times out after "
                             + "jib.httpTimeout ms, 20 s by default)"
                             + (request.pushes() ? "; the new tags were not pushed" : ""), e);
+        }
+        if (e instanceof ResponseException r && (r.getStatusCode() >= 500 || r.getStatusCode() == 429)) {
+            // Jib does not retry these; the message is "<code> <reason>\n<METHOD> <url>\n<body>": keep the first two lines.
+            List<String> lines = message.lines().limit(2).map(l -> l.replaceFirst("\\?.*$", "")).toList();
+            return MlshipException.infrastructure("the registry answered HTTP " + String.join(" to ", lines),
+                    "an error on the registry's side (or throttling): check its status and build again; blobs it already "
+                            + "has are not uploaded again, and no tag was written", e);
         }
         if (e instanceof CacheDirectoryCreationException) {
             return MlshipException.infrastructure("cannot create Jib's cache folder: " + message,

@@ -3,6 +3,7 @@ package io.mlship.kube.apply;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -15,6 +16,10 @@ import java.util.Map;
  * sandbox's included; writes carry {@code fieldManager=mlship} (see {@code io.mlship.kube.connect}).
  */
 public final class Applier {
+    private static final int HTTP_CONFLICT = 409;
+    /** Conflicts come from other writers racing mlship; a few fresh reads settle them, more means a fight. */
+    private static final int CONFLICT_ATTEMPTS = 4;
+
     private final ClusterObjects cluster;
     private final PrintStream log;
 
@@ -23,33 +28,87 @@ public final class Applier {
         this.log = log;
     }
 
-    /** Applies every change; returns the objects written, in order. */
+    /**
+     * Applies every change; returns the objects written, in order. A write the API server still refuses after
+     * the client's retries (see {@code io.mlship.kube.connect.RetryLog}) ends the apply with {@link WriteFailed}
+     * naming the object, so the caller can put back what was there.
+     */
     public List<ObjectKey> apply(Plan plan) {
         List<ObjectKey> written = new ArrayList<>();
         for (Change c : plan.changes()) {
-            switch (c.action()) {
-                case CREATE -> {
-                    log.println("[mlship deploy] creating " + c.key());
-                    cluster.item(c.key(), clean(plan.desired().get(c.key()))).create();
-                    written.add(c.key());
+            try {
+                switch (c.action()) {
+                    case CREATE -> {
+                        log.println("[mlship deploy] creating " + c.key());
+                        create(c.key(), plan.desired().get(c.key()));
+                        written.add(c.key());
+                    }
+                    case UPDATE -> {
+                        log.println("[mlship deploy] updating " + c.key());
+                        update(c.key(), plan.desired().get(c.key()));
+                        written.add(c.key());
+                    }
+                    default -> {
+                    }
                 }
-                case UPDATE -> {
-                    log.println("[mlship deploy] updating " + c.key());
-                    update(c.key(), plan.desired().get(c.key()));
-                    written.add(c.key());
-                }
-                default -> {
-                }
+            } catch (KubernetesClientException e) {
+                throw new WriteFailed(c.key(), e);
             }
         }
         List<Change> prunes = new ArrayList<>(plan.changes().stream().filter(c -> c.action() == Change.Action.PRUNE).toList());
         java.util.Collections.reverse(prunes);
         for (Change c : prunes) {
             log.println("[mlship deploy] pruning " + c.key() + " (no longer in the spec)");
-            cluster.resource(c.key()).delete();
+            try {
+                cluster.resource(c.key()).delete();
+            } catch (KubernetesClientException e) {
+                throw new WriteFailed(c.key(), e);
+            }
             written.add(c.key());
         }
         return written;
+    }
+
+    /** A write the API server refused, and which object it was for. */
+    public static final class WriteFailed extends RuntimeException {
+        private final ObjectKey key;
+
+        WriteFailed(ObjectKey key, KubernetesClientException cause) {
+            super("writing " + key + " failed: " + cause.getMessage(), cause);
+            this.key = key;
+        }
+
+        public ObjectKey key() {
+            return key;
+        }
+
+        @Override
+        public synchronized KubernetesClientException getCause() {
+            return (KubernetesClientException) super.getCause();
+        }
+
+        /** A server error, throttling or a lost connection — not an answer about the object itself. */
+        public boolean isTransient() {
+            int code = getCause().getCode();
+            return code >= 500 || code == 429 || code == 0;
+        }
+    }
+
+    /**
+     * Creates; when the object turns out to exist already (HTTP 409 AlreadyExists — typically an earlier attempt of
+     * this very create went through but its answer was lost, and the client retried), it is updated instead.
+     */
+    private void create(ObjectKey key, GenericKubernetesResource desired) {
+        try {
+            cluster.item(key, clean(desired)).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HTTP_CONFLICT) {
+                throw e;
+            }
+            log.println("[mlship deploy] " + key + " already exists (HTTP 409: " + e.getMessage().lines().findFirst().orElse("")
+                    + "); updating it instead");
+            update(key, desired);
+        }
     }
 
     /** Puts back exactly what ran before the plan was applied: previous objects restored, new ones deleted. */
@@ -74,19 +133,41 @@ public final class Applier {
         }
     }
 
+    /**
+     * Replaces the live object, guarded by its resourceVersion. When someone else (an autoscaler, a controller
+     * writing its annotations) changed it in between, the server answers 409 Conflict: the object is read again and
+     * the update retried, a few times, each retry logged.
+     */
     private void update(ObjectKey key, GenericKubernetesResource target) {
-        Resource<GenericKubernetesResource> r = cluster.resource(key);
-        GenericKubernetesResource live = r.get();
-        GenericKubernetesResource next = clean(target);
-        if ("Deployment".equals(key.kind())) {
-            keep(next, live, "replicas");
+        for (int attempt = 1; ; attempt++) {
+            Resource<GenericKubernetesResource> r = cluster.resource(key);
+            GenericKubernetesResource live = r.get();
+            if (live == null) {
+                // Gone since the plan was made (deleted by someone, or a restore of an object deleted meanwhile).
+                cluster.item(key, clean(target)).create();
+                return;
+            }
+            GenericKubernetesResource next = clean(target);
+            if ("Deployment".equals(key.kind())) {
+                keep(next, live, "replicas");
+            }
+            if ("Service".equals(key.kind())) {
+                keep(next, live, "clusterIP");
+                keep(next, live, "clusterIPs");
+            }
+            next.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+            try {
+                cluster.item(key, next).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                log.println("[mlship deploy] " + key + " changed on the server while mlship updated it (HTTP 409 Conflict, resourceVersion "
+                        + live.getMetadata().getResourceVersion() + "); reading it again and retrying (attempt " + (attempt + 1)
+                        + " of " + CONFLICT_ATTEMPTS + ")");
+            }
         }
-        if ("Service".equals(key.kind())) {
-            keep(next, live, "clusterIP");
-            keep(next, live, "clusterIPs");
-        }
-        next.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
-        cluster.item(key, next).update();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,19 +22,32 @@ import java.util.Map;
 public final class ClusterConnector {
     private final Map<String, String> environment;
     private final Duration requestTimeout;
+    private final PrintStream log;
+    static final int RETRIES = 3;
+    static final int BACKOFF_MS = 200;
 
     public ClusterConnector(Map<String, String> environment, Duration requestTimeout) {
+        this(environment, requestTimeout, System.err);
+    }
+
+    /** {@code log} is where retried requests are reported. */
+    public ClusterConnector(Map<String, String> environment, Duration requestTimeout, PrintStream log) {
         this.environment = environment;
         this.requestTimeout = requestTimeout;
+        this.log = log;
     }
 
     public KubernetesClient connect(ClusterTarget target) {
         Config config = config(target);
         config.setRequestTimeout((int) requestTimeout.toMillis());
         config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 10_000));
-        config.setRequestRetryBackoffLimit(2);
+        // The client retries 429/5xx answers and failed connections itself: RETRIES times, waiting BACKOFF_MS,
+        // then twice that, and so on (about 1.4 s in all), each retry reported by RetryLog.
+        config.setRequestRetryBackoffLimit(RETRIES);
+        config.setRequestRetryBackoffInterval(BACKOFF_MS);
         return new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager()))
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager())
+                        .addOrReplaceInterceptor("mlship-retry-log", new RetryLog(log, RETRIES, BACKOFF_MS)))
                 .build();
     }
 

@@ -70,6 +70,18 @@ public final class Deployer {
             try {
                 new Applier(client, log).apply(plan);
                 outcome = watcher.await(request.image(), request.rolloutTimeout(), request.readinessFailureThreshold());
+            } catch (Applier.WriteFailed e) {
+                if (e.isTransient()) {
+                    // The API failed (5xx, throttling, lost connection) even after the client's retries: put back what
+                    // was there and say it is the infrastructure (exit 3), not the release, that failed.
+                    log.println("[mlship deploy] the API server failed writing " + e.key() + " after retries: " + apiMessage(e.getCause()));
+                    restore(request, plan, deploymentKey, previousImage, "writing " + e.key() + " failed (" + apiMessage(e.getCause()) + ")", watcher);
+                    throw MlshipException.infrastructure("the Kubernetes API failed writing " + e.key() + " after retries: "
+                                    + apiMessage(e.getCause()) + " (" + restoredWhat(previousImage) + ")",
+                            "check the API server's health (kubectl get --raw /readyz) and run the deploy again", e);
+                }
+                outcome = new RolloutOutcome(false, "the API server refused writing " + e.key() + ": " + apiMessage(e.getCause()),
+                        null, Duration.ZERO, Instant.now());
             } catch (KubernetesClientException e) {
                 outcome = new RolloutOutcome(false, "the API server refused a write: " + apiMessage(e), null, Duration.ZERO, Instant.now());
             }
@@ -113,6 +125,15 @@ public final class Deployer {
 
     private void rollBack(DeployRequest request, Plan plan, ObjectKey deploymentKey, Optional<String> previousImage,
                           RolloutOutcome failed, RolloutWatcher watcher) {
+        restore(request, plan, deploymentKey, previousImage, "rollout failed (" + failed.reason() + ")", watcher);
+        throw new MlshipException(ErrorCategory.ROLLOUT_FAILED, "rollout of " + request.service() + " failed: " + failed.reason()
+                + " (rolled back: " + restoredWhat(previousImage) + ")",
+                "fix the cause above and release again; kubectl -n " + request.namespace() + " get events shows the cluster's view");
+    }
+
+    /** Puts the previous objects back and waits for the previous Deployment; a restore that fails is exit 4. */
+    private void restore(DeployRequest request, Plan plan, ObjectKey deploymentKey, Optional<String> previousImage,
+                         String why, RolloutWatcher watcher) {
         log.println("[mlship deploy] restoring the previous objects");
         try {
             new Applier(client, log).restore(plan);
@@ -120,20 +141,19 @@ public final class Deployer {
                 RolloutOutcome restored = watcher.await(previousImage.get(), request.rolloutTimeout(), request.readinessFailureThreshold());
                 if (!restored.available()) {
                     throw new MlshipException(ErrorCategory.ROLLBACK_FAILED,
-                            "rollout failed (" + failed.reason() + ") and the restored Deployment/" + deploymentKey.name()
-                                    + " did not become healthy: " + restored.reason(),
+                            why + " and the restored Deployment/" + deploymentKey.name() + " did not become healthy: " + restored.reason(),
                             "a person must look: kubectl -n " + request.namespace() + " describe deployment " + deploymentKey.name());
                 }
             }
         } catch (KubernetesClientException e) {
             throw new MlshipException(ErrorCategory.ROLLBACK_FAILED,
-                    "rollout failed (" + failed.reason() + ") and restoring the previous objects failed: " + apiMessage(e),
+                    why + " and restoring the previous objects failed: " + apiMessage(e),
                     "a person must look: kubectl -n " + request.namespace() + " get all -l app.kubernetes.io/instance=" + request.service(), e);
         }
-        String restoredWhat = previousImage.isPresent() ? "the previous Deployment is running again" : "the objects this deploy created were removed";
-        throw new MlshipException(ErrorCategory.ROLLOUT_FAILED, "rollout of " + request.service() + " failed: " + failed.reason()
-                + " (rolled back: " + restoredWhat + ")",
-                "fix the cause above and release again; kubectl -n " + request.namespace() + " get events shows the cluster's view");
+    }
+
+    private static String restoredWhat(Optional<String> previousImage) {
+        return previousImage.isPresent() ? "the previous Deployment is running again" : "the objects this deploy created were removed";
     }
 
     /**

@@ -42,9 +42,30 @@ public final class RolloutWatcher implements AutoCloseable {
         this.name = name;
         this.log = log;
         this.tracker = new Tracker(name);
-        informers.add(client.v1().events().inNamespace(namespace).inform(tracker.on(tracker::event)));
-        informers.add(client.pods().inNamespace(namespace).withLabels(selector).inform(tracker.on(tracker::pod)));
-        informers.add(client.apps().deployments().inNamespace(namespace).withName(name).inform(tracker.on(tracker::deployment)));
+        informers.add(start(client.v1().events().inNamespace(namespace).runnableInformer(0), tracker.on(tracker::event),
+                "events in namespace " + namespace));
+        informers.add(start(client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(0), tracker.on(tracker::pod),
+                "pods of " + name));
+        informers.add(start(client.apps().deployments().inNamespace(namespace).withName(name).runnableInformer(0),
+                tracker.on(tracker::deployment), "Deployment/" + name));
+    }
+
+    /**
+     * Starts one informer and waits for its first list. A watch that breaks later (the connection drops, the API
+     * server restarts) is listed and watched again by the informer, which then replays what changed meanwhile, so
+     * no completion is missed; each time, the log says so.
+     */
+    private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer, ResourceEventHandler<T> handler, String what) {
+        informer.addEventHandler(handler);
+        informer.exceptionHandler((started, failure) -> {
+            if (started) {
+                log.println("[mlship deploy] the watch of " + what + " broke (" + failure.getMessage()
+                        + "); listing and watching again");
+            }
+            return started; // a failing first list still fails the deploy, as before
+        });
+        informer.run();
+        return informer;
     }
 
     /**

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import com.networknt.schema.resource.AllowSchemaLoader;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
 import io.mlship.smoke.expect.Expectation;
@@ -53,7 +55,17 @@ public final class CasesLoader {
     private static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private final ObjectMapper json;
-    private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** Factories are thread-safe and costly to make; parsers are cheap. */
+    private final YAMLFactory yaml = new YAMLFactory();
+    /**
+     * Schemas in a cases file may only refer inside themselves (and to the bundled meta-schemas): a {@code $ref}
+     * or {@code $schema} naming a URL would otherwise be fetched while checking answers — a network call the
+     * cases file should not be able to make, and one that cannot be checked before anything is sent.
+     */
+    private final JsonSchemaFactory schemas = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+            .schemaLoaders(loaders -> loaders.values(list -> list.add(0,
+                    new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))))
+            .build();
 
     public CasesLoader(ObjectMapper json) {
         this.json = json;
@@ -70,6 +82,11 @@ public final class CasesLoader {
         } catch (IOException e) {
             throw MlshipException.badInput("cannot read cases file " + name + ": " + e.getMessage(), "check the file's permissions");
         }
+        return load(name, bytes);
+    }
+
+    /** Checks and reads the cases in {@code bytes}; {@code name} (its file name) decides the format and locates problems. */
+    public List<SmokeCase> load(String name, byte[] bytes) {
         if (bytes.length > MAX_BYTES) {
             throw MlshipException.badInput("cases file " + name + " is larger than 4 MiB", "smoke cases are a handful of requests, not a data set");
         }
@@ -109,7 +126,7 @@ public final class CasesLoader {
         }
 
         void readYaml(String text) {
-            try (JsonParser p = new YAMLFactory().createParser(text)) {
+            try (JsonParser p = yaml.createParser(text)) {
                 JsonToken first = p.nextToken();
                 if (first == null) {
                     return;
@@ -169,7 +186,11 @@ public final class CasesLoader {
 
         private Problem syntax(JsonProcessingException e, int offset, String format) {
             JsonLocation at = e.getLocation();
-            int line = at == null ? 0 : at.getLineNr() + offset;
+            if ((at == null || at.getLineNr() < 1) && e.getProcessor() instanceof JsonParser p) {
+                at = p.currentLocation();
+            }
+            // Limit errors (nesting depth) may come without a location: name the line (JSON Lines) or the file's start.
+            int line = at == null || at.getLineNr() < 1 ? offset + 1 : at.getLineNr() + offset;
             String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().replaceAll("\\s+", " ").trim();
             return Problem.error(null, file, line, "not valid " + format + ": " + why, "fix the syntax at this line");
         }
@@ -306,7 +327,10 @@ public final class CasesLoader {
                     error(where + ".schema", ptr + "/schema", "schema must be a JSON Schema object", null);
                 } else {
                     try {
-                        out.add(new SchemaExpectation(schemas.getSchema(schema)));
+                        JsonSchema compiled = schemas.getSchema(schema);
+                        // References are resolved lazily by default; resolve them now, so a broken one is refused here.
+                        compiled.initializeValidators();
+                        out.add(new SchemaExpectation(compiled));
                     } catch (RuntimeException ex) {
                         error(where + ".schema", ptr + "/schema", "not a usable JSON Schema: " + ex.getMessage(), null);
                     }

@@ -1,5 +1,6 @@
 package io.mlship.smoke.cases;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,9 @@ final class LocatedTree {
     static JsonNode read(JsonParser p, String pointer, Map<String, Integer> lines) throws IOException {
         lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
         JsonToken t = p.currentToken();
+        if (t == null) {
+            throw new JsonParseException(p, "the input ends in the middle of a value", p.currentLocation());
+        }
         switch (t) {
             case START_OBJECT -> {
                 ObjectNode obj = NODES.objectNode();
@@ -63,7 +67,9 @@ final class LocatedTree {
             case VALUE_NULL -> {
                 return NODES.nullNode();
             }
-            default -> throw new IOException("unexpected " + t);
+            // e.g. a YAML !!binary value: refused as a syntax problem at its line, like any other bad value.
+            default -> throw new JsonParseException(p, "a value of this kind (" + t + ", e.g. a !!binary tag) is not supported here",
+                    p.currentTokenLocation());
         }
     }
 
