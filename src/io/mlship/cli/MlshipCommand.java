@@ -19,6 +19,7 @@ import picocli.CommandLine.IVersionProvider;
             SmokeCommand.class,
             PromoteCommand.class,
             SandboxCommand.class,
+            CommitsCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class MlshipCommand implements Runnable {
