@@ -40,6 +40,9 @@ class StepMetadataTest {
         assertThat(Path.of("vars", name + ".groovy")).exists();
         assertThat(Path.of("vars", name + ".txt")).exists();
 
+        if ("pipeline".equals(step.path("kind").asText())) {
+            return; // mlPipeline runs the other steps; it has no command of its own
+        }
         CommandLine cli = new CommandLine(new MlshipCommand(new CliContext()));
         if (COMMAND_NOT_MERGED_YET.contains(name) && !cli.getSubcommands().containsKey(step.path("command").asText())) {
             return;

@@ -18,4 +18,12 @@ class ValidateApprovalTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.result("validate").path("approval").toString()).isEqualTo("{\"staging\":false,\"prod\":true}");
     }
+
+    @Test
+    void theModelOnlyExampleIsValid() {
+        CliRun run = CliRun.of(out, "validate", "--spec", "examples/model-only/mlship.yaml", "--result-dir", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.result("validate").path("approval").toString()).isEqualTo("{\"staging\":false,\"prod\":true}");
+    }
 }
