@@ -1,14 +1,14 @@
 package io.mlship.jenkins
 
 import static org.junit.jupiter.api.Assertions.assertEquals
-import static org.junit.jupiter.api.Assertions.assertTrue
 
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 
 /**
- * The example Jenkinsfiles as Jenkins runs them: mlPipeline, its closure delegate and its flow
- * CPS-transformed, with the program state serialized at each step inside a node, stage or lock.
+ * Each example Jenkinsfile once as Jenkins runs it: mlPipeline, its closure delegate and its flow
+ * CPS-transformed, with the program state serialized at each step inside a node, stage or lock. (CPS runs
+ * are slow; the other kinds of build and the failures are covered by the plain pipeline tests.)
  */
 class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
     FakeJenkins jenkins
@@ -25,16 +25,6 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
     }
 
     @Test
-    void pullRequestUnderCps() {
-        RecoServiceJenkinsfileTest.asPullRequest(agent.env)
-
-        Map out = jenkins.runFile(RecoServiceJenkinsfileTest.MULTIBRANCH) as Map
-
-        assertEquals(['validate', 'commits', 'build', 'render', 'deploy'], jenkins.commands())
-        assertEquals(out, helper.roundtripSerialization(out))
-    }
-
-    @Test
     void mainBranchUnderCps() {
         RecoServiceJenkinsfileTest.asMainBranch(agent.env)
 
@@ -47,17 +37,6 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
     }
 
     @Test
-    void aFailedGateFailsTheBuildUnderCps() {
-        RecoServiceJenkinsfileTest.asMainBranch(agent.env)
-        agent.failNext('release', 1, [category: 'gateFailed', message: RecoServiceJenkinsfileTest.GATE_FAILED])
-
-        String message = jenkins.failureOf(RecoServiceJenkinsfileTest.MULTIBRANCH)
-
-        assertTrue(message.startsWith('[mlRelease] gate failed (rolled back): gate-service failed'), message)
-        assertEquals(1, jenkins.eventsOf('junit').size())
-    }
-
-    @Test
     void promotionUnderCps() {
         RecoServiceJenkinsfileTest.asPromotion(jenkins.params)
 
@@ -66,16 +45,6 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
         assertEquals(['Validate spec', 'Build and push image', 'Approve release to prod', 'Release to prod'], jenkins.stages)
         assertEquals('alice', agent.runs[2].params.approvedBy)
         assertEquals(out, helper.roundtripSerialization(out))
-    }
-
-    @Test
-    void promotionWithoutTheLockPluginUnderCps() {
-        RecoServiceJenkinsfileTest.asPromotion(jenkins.params)
-        jenkins.withoutLockPlugin()
-
-        jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION)
-
-        assertEquals('lease', agent.runs[2].params.lock)
     }
 
     @Test
