@@ -205,10 +205,10 @@ class PipelineFlow implements Serializable {
                 args[keys[i]] = settings[keys[i]]
             }
         }
-        List given = new ArrayList(release.keySet())
-        for (int i = 0; i < given.size(); i++) {
-            if (release[given[i]] != null) {
-                args[given[i]] = release[given[i]]
+        List releaseKeys = new ArrayList(release.keySet())
+        for (int i = 0; i < releaseKeys.size(); i++) {
+            if (release[releaseKeys[i]] != null) {
+                args[releaseKeys[i]] = release[releaseKeys[i]]
             }
         }
         if (skips(o, 'model')) {

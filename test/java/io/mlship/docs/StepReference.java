@@ -72,7 +72,7 @@ public final class StepReference {
                 .append("## Parameters\n\n| name | type | default | description |\n| --- | --- | --- | --- |\n");
         for (StepMetadata.Param p : s.params()) {
             md.append("| `").append(p.name()).append("` | ").append(p.kind()).append(" | ")
-                    .append(p.defaultValue() == null ? "" : "`" + p.defaultValue().asText() + "`").append(" | ")
+                    .append(p.defaultValue() == null ? "" : "`" + defaultText(p) + "`").append(" | ")
                     .append(p.description().replace("|", "\\|")).append(" |\n");
         }
         if (s.isPipeline()) {
@@ -112,7 +112,7 @@ public final class StepReference {
                 .append("<p>\n  ").append(html(s.description())).append("\n</p>\n\n<h4>Parameters</h4>\n<dl>\n");
         for (StepMetadata.Param p : s.params()) {
             h.append("  <dt><code>").append(p.name()).append("</code> (").append(p.kind())
-                    .append(p.defaultValue() == null ? "" : ", default <code>" + escape(p.defaultValue().asText()) + "</code>")
+                    .append(p.defaultValue() == null ? "" : ", default <code>" + escape(defaultText(p)) + "</code>")
                     .append(")</dt>\n  <dd>").append(html(p.description())).append("</dd>\n");
         }
         if (s.isPipeline()) {
@@ -166,6 +166,16 @@ public final class StepReference {
         all.add("wrong or missing CLI: `[" + s.name() + "] mlship CLI … does not match library version …`, with what to do");
         all.add("no result from the CLI: `[" + s.name() + "] mlship exited N without a result file (…)`; the console log above says why");
         return all;
+    }
+
+    /** A default as written in a Jenkinsfile: text as is, a list as ['main', 'master']. */
+    private static String defaultText(StepMetadata.Param p) {
+        if (!p.defaultValue().isArray()) {
+            return p.defaultValue().asText();
+        }
+        List<String> items = new java.util.ArrayList<>();
+        p.defaultValue().forEach(item -> items.add("'" + item.asText() + "'"));
+        return "[" + String.join(", ", items) + "]";
     }
 
     /** Markdown-ish metadata text to HTML: escape, then `code` spans. */
