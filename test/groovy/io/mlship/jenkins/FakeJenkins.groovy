@@ -36,9 +36,10 @@ class FakeJenkins {
         this.test = test
         this.helper = test.helper
         // Jenkinsfiles as users write them name a version, @Library('mlship@0.1.0'): this checkout stands for it.
+        // Not implicit as well: the library would be loaded (and CPS-transformed) twice.
         helper.registerSharedLibrary(library().name('mlship')
                 .retriever({ String repo, String version, String target -> [FakeAgent.ROOT.toURI().toURL()] } as SourceRetriever)
-                .targetPath(FakeAgent.ROOT.path).defaultVersion('main').allowOverride(true).implicit(true).build())
+                .targetPath(FakeAgent.ROOT.path).defaultVersion('main').allowOverride(true).implicit(false).build())
         test.binding.setVariable('params', params)
         test.binding.setVariable('currentBuild', currentBuild)
         test.binding.setVariable('scm', [type: 'GitSCM'])

@@ -82,7 +82,8 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         agent.failNext('commits', 2, [category: 'badInput',
                                       message : '1 of 2 commit subjects in origin/main..HEAD do not follow Conventional Commits',
                                       hint    : "write subjects as 'type(scope): description'",
-                                      problems: [[path: '9f8e7d6c5b', message: "'Update model': does not start with 'type: ' or 'type(scope): '"]]])
+                                      problems: [[severity: 'error', path: '9f8e7d6c5b', line: 0,
+                                                  message : "'Update model': does not start with 'type: ' or 'type(scope): '"]]])
 
         String message = jenkins.failureOf(MULTIBRANCH)
 
