@@ -20,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
             PromoteCommand.class,
             ReleaseCommand.class,
             SandboxCommand.class,
+            CommitsCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class MlshipCommand implements Runnable {

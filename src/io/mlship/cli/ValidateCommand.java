@@ -50,6 +50,10 @@ final class ValidateCommand extends SpecCommand {
             environments = List.of(env);
         }
         result.put("environments", environments);
+        // Pipelines ask a person before releasing where the spec says so; they cannot read YAML themselves.
+        Map<String, Boolean> approval = new java.util.LinkedHashMap<>();
+        environments.forEach(e -> approval.put(e, loaded.forEnvironment(e).environments().get(e).approval()));
+        result.put("approval", approval);
         result.put("service", loaded.environments().values().iterator().next().service().name());
         err.println("[mlship validate] " + loaded.document().displayName() + " is valid for "
                 + String.join(", ", environments) + (loaded.warnings().isEmpty() ? ""

@@ -56,7 +56,7 @@ class ErrorFormatter implements Serializable {
         }
         Map p = (Map) problem
         String where = p.path ? p.path.toString() : ''
-        if (p.line != null) {
+        if (p.line != null && p.line != 0) { // 0: the problem is not in a file (an option, a commit)
             where = where + (where ? ' ' : '') + '(line ' + p.line + ')'
         }
         String text = (where ? where + ': ' : '') + (p.message ?: 'problem')

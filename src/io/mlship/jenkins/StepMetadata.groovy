@@ -102,11 +102,14 @@ class StepMetadata implements Serializable {
         if (type == 'list') {
             return value instanceof List
         }
+        if (type == 'map') {
+            return value instanceof Map
+        }
         return false
     }
 
     private static String describeType(String type) {
-        return type == 'integer' ? 'an integer' : (type == 'list' ? 'a list' : 'a ' + type)
+        return type == 'integer' ? 'an integer' : 'a ' + type
     }
 
     /** GStrings (common in Jenkinsfiles) become Strings so the JSON holds their text, not their parts. */

@@ -16,7 +16,7 @@ import groovy.json.JsonSlurperClassic
  */
 class StepDocsTest {
     static final File ROOT = new File('.').canonicalFile
-    static final List<String> TYPES = ['string', 'boolean', 'integer', 'list']
+    static final List<String> TYPES = ['string', 'boolean', 'integer', 'list', 'map']
 
     @ParameterizedTest
     @MethodSource('steps')
@@ -24,7 +24,8 @@ class StepDocsTest {
         Map meta = metadata(step)
 
         assertEquals(step, meta.name)
-        assertTrue(meta.command ==~ /[a-z][a-z-]*/, "command: ${meta.command}")
+        boolean pipeline = meta.kind == 'pipeline'
+        assertTrue(pipeline ? meta.command == null : meta.command ==~ /[a-z][a-z-]*/, "command: ${meta.command}")
         ['summary', 'description', 'example'].each { assertTrue((meta[it] as String)?.trim() as boolean, "${it} is empty") }
         assertTrue((meta.example as String).contains(step + '('), 'example calls the step')
         assertFalse(meta.params.isEmpty())
@@ -35,6 +36,7 @@ class StepDocsTest {
             assertFalse(p.name in ['cli', 'resultDir'], "${p.name} is reserved for the runner")
             assertTrue(p.type in TYPES, "type of ${p.name}: ${p.type}")
             assertTrue(p.required instanceof Boolean && p.cli instanceof Boolean, "flags of ${p.name}")
+            assertFalse(pipeline && p.cli as boolean, "${p.name}: mlPipeline passes nothing to the CLI itself")
             assertTrue((p.description as String).trim() as boolean, "description of ${p.name}")
             if (p.containsKey('default')) {
                 assertFalse(p.required as boolean, "required ${p.name} cannot have a default")
@@ -50,6 +52,10 @@ class StepDocsTest {
     void varsScriptRunsItsOwnMetadata(String step) {
         String script = new File(ROOT, "vars/${step}.groovy").getText('UTF-8')
 
+        if (metadata(step).kind == 'pipeline') {
+            assertTrue(script.contains('new PipelineFlow(this, '), script)
+            return
+        }
         assertTrue(script.contains("new StepRunner(this).run('${step}', args)"), script)
     }
 

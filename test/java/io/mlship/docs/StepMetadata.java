@@ -7,13 +7,19 @@ import java.util.List;
 /** A step's description ({@code resources/io/mlship/steps/<step>.json}), the one source of its docs. */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record StepMetadata(String name, String command, String summary, String description, List<Param> params,
-                           List<Result> results, String example, List<String> failures, List<Section> sections) {
+                           List<Result> results, String example, List<String> failures, List<Section> sections,
+                           String kind) {
 
     public StepMetadata {
         params = params == null ? List.of() : List.copyOf(params);
         results = results == null ? List.of() : List.copyOf(results);
         failures = failures == null ? List.of() : List.copyOf(failures);
         sections = sections == null ? List.of() : List.copyOf(sections);
+    }
+
+    /** {@code pipeline} for mlPipeline, which runs the other steps instead of one CLI command. */
+    public boolean isPipeline() {
+        return "pipeline".equals(kind);
     }
 
     /** More of the step's documentation (a file format, how to publish reports), written in Markdown. */

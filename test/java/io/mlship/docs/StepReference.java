@@ -55,8 +55,9 @@ public final class StepReference {
         for (StepMetadata step : steps) {
             out.put(Path.of("docs/steps", step.name() + ".md"), markdown(step));
             out.put(Path.of("vars", step.name() + ".txt"), helpText(step));
-            index.append("| [`").append(step.name()).append("`](").append(step.name()).append(".md) | `mlship ")
-                    .append(step.command()).append("` | ").append(step.summary()).append(" |\n");
+            index.append("| [`").append(step.name()).append("`](").append(step.name()).append(".md) | ")
+                    .append(step.isPipeline() ? "— (runs the steps)" : "`mlship " + step.command() + "`").append(" | ")
+                    .append(step.summary()).append(" |\n");
         }
         out.put(Path.of("docs/steps/README.md"), index.toString());
         return out;
@@ -71,17 +72,26 @@ public final class StepReference {
                 .append("## Parameters\n\n| name | type | default | description |\n| --- | --- | --- | --- |\n");
         for (StepMetadata.Param p : s.params()) {
             md.append("| `").append(p.name()).append("` | ").append(p.kind()).append(" | ")
-                    .append(p.defaultValue() == null ? "" : "`" + p.defaultValue().asText() + "`").append(" | ")
+                    .append(p.defaultValue() == null ? "" : "`" + defaultText(p) + "`").append(" | ")
                     .append(p.description().replace("|", "\\|")).append(" |\n");
         }
-        md.append("| `cli` | map, optional |  | ").append(CLI_MARKDOWN).append(" |\n\n")
-                .append("Any other key is an error, with a \"did you mean\" hint.\n\n")
-                .append("## Returns\n\nThe CLI's result (`mlship ").append(s.command()).append("`) as a map:\n\n");
+        if (s.isPipeline()) {
+            md.append("\n").append(PIPELINE_OPTIONS).append(" Any other key is an error, with a \"did you mean\" hint.\n\n")
+                    .append("## Returns\n\nA map:\n\n");
+        } else {
+            md.append("| `cli` | map, optional |  | ").append(CLI_MARKDOWN).append(" |\n\n")
+                    .append("Any other key is an error, with a \"did you mean\" hint.\n\n")
+                    .append("## Returns\n\nThe CLI's result (`mlship ").append(s.command()).append("`) as a map:\n\n");
+        }
         for (StepMetadata.Result r : s.results()) {
             md.append("- `").append(r.name()).append("`: ").append(r.description()).append('\n');
         }
-        md.append("\nIt also holds `command`, `status`, `exitCode` and `startedAt`; parameters and result are kept in `.mlship/steps/")
-                .append(s.name()).append("-<n>/`.\n\n");
+        if (s.isPipeline()) {
+            md.append('\n');
+        } else {
+            md.append("\nIt also holds `command`, `status`, `exitCode` and `startedAt`; parameters and result are kept in `.mlship/steps/")
+                    .append(s.name()).append("-<n>/`.\n\n");
+        }
         for (StepMetadata.Section section : s.sections()) {
             md.append("## ").append(section.title()).append("\n\n").append(section.markdown().strip()).append("\n\n");
         }
@@ -102,16 +112,25 @@ public final class StepReference {
                 .append("<p>\n  ").append(html(s.description())).append("\n</p>\n\n<h4>Parameters</h4>\n<dl>\n");
         for (StepMetadata.Param p : s.params()) {
             h.append("  <dt><code>").append(p.name()).append("</code> (").append(p.kind())
-                    .append(p.defaultValue() == null ? "" : ", default <code>" + escape(p.defaultValue().asText()) + "</code>")
+                    .append(p.defaultValue() == null ? "" : ", default <code>" + escape(defaultText(p)) + "</code>")
                     .append(")</dt>\n  <dd>").append(html(p.description())).append("</dd>\n");
         }
-        h.append("  <dt><code>cli</code> (map, optional)</dt>\n  <dd>").append(html(CLI_MARKDOWN)).append("</dd>\n</dl>\n")
-                .append("<p>Any other key is an error, with a \"did you mean\" hint.</p>\n\n<h4>Returns</h4>\n<p>The CLI's result as a map:</p>\n<dl>\n");
+        if (s.isPipeline()) {
+            h.append("</dl>\n<p>").append(html(PIPELINE_OPTIONS)).append(" Any other key is an error, with a \"did you mean\" hint.</p>\n\n")
+                    .append("<h4>Returns</h4>\n<p>A map:</p>\n<dl>\n");
+        } else {
+            h.append("  <dt><code>cli</code> (map, optional)</dt>\n  <dd>").append(html(CLI_MARKDOWN)).append("</dd>\n</dl>\n")
+                    .append("<p>Any other key is an error, with a \"did you mean\" hint.</p>\n\n<h4>Returns</h4>\n<p>The CLI's result as a map:</p>\n<dl>\n");
+        }
         for (StepMetadata.Result r : s.results()) {
             h.append("  <dt><code>").append(r.name()).append("</code></dt>\n  <dd>").append(html(r.description())).append("</dd>\n");
         }
-        h.append("</dl>\n<p>It also holds <code>command</code>, <code>status</code>, <code>exitCode</code> and <code>startedAt</code>; ")
-                .append("parameters and result are kept in <code>.mlship/steps/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n\n");
+        h.append("</dl>\n");
+        if (!s.isPipeline()) {
+            h.append("<p>It also holds <code>command</code>, <code>status</code>, <code>exitCode</code> and <code>startedAt</code>; ")
+                    .append("parameters and result are kept in <code>.mlship/steps/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n");
+        }
+        h.append('\n');
         for (StepMetadata.Section section : s.sections()) {
             h.append("<h4>").append(escape(section.title())).append("</h4>\n")
                     .append(this.html.render(markdown.parse(section.markdown()))).append('\n');
@@ -131,15 +150,32 @@ public final class StepReference {
             + "environment decides (`MLSHIP_CLI`, or `MLSHIP_CLI_JAR_REPOSITORY` with `MLSHIP_CLI_JAR_SHA256`), else "
             + "`mlship` on the agent's PATH. The CLI must have the same version as this library.";
 
+    private static final String PIPELINE_OPTIONS = "In the closure form each option is a method call, "
+            + "`mlPipeline { spec 'mlship.yaml'; skip 'model' }`, and `environments` is written as "
+            + "`environment('staging') { canary 20 }`; the map form takes the same names.";
+
     /** Step-specific failures first, then what every step shares through the runner. */
     private static List<String> failures(StepMetadata s) {
         List<String> all = new java.util.ArrayList<>(s.failures());
+        if (s.isPipeline()) {
+            return all;
+        }
         all.add("bad input (exit 2): `[" + s.name() + "] bad input: …`, then each problem on its own line "
                 + "(`deploy.ingres (line 12): unknown key — did you mean 'ingress'?`), then a hint");
         all.add("infrastructure error (exit 3): `[" + s.name() + "] infrastructure error: …`");
         all.add("wrong or missing CLI: `[" + s.name() + "] mlship CLI … does not match library version …`, with what to do");
         all.add("no result from the CLI: `[" + s.name() + "] mlship exited N without a result file (…)`; the console log above says why");
         return all;
+    }
+
+    /** A default as written in a Jenkinsfile: text as is, a list as ['main', 'master']. */
+    private static String defaultText(StepMetadata.Param p) {
+        if (!p.defaultValue().isArray()) {
+            return p.defaultValue().asText();
+        }
+        List<String> items = new java.util.ArrayList<>();
+        p.defaultValue().forEach(item -> items.add("'" + item.asText() + "'"));
+        return "[" + String.join(", ", items) + "]";
     }
 
     /** Markdown-ish metadata text to HTML: escape, then `code` spans. */

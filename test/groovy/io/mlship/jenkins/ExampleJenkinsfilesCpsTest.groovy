@@ -1,0 +1,59 @@
+package io.mlship.jenkins
+
+import static org.junit.jupiter.api.Assertions.assertEquals
+
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+/**
+ * Each example Jenkinsfile once as Jenkins runs it: mlPipeline, its closure delegate and its flow
+ * CPS-transformed, with the program state serialized at each step inside a node, stage or lock. (CPS runs
+ * are slow; the other kinds of build and the failures are covered by the plain pipeline tests.)
+ */
+class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
+    FakeJenkins jenkins
+
+    @BeforeEach
+    void jenkins() {
+        jenkins = new FakeJenkins(agent)
+        jenkins.install(this)
+        agent.env.GIT_COMMIT = '0123abcd0123abcd0123abcd0123abcd0123abcd'
+        agent.env.BUILD_URL = 'https://jenkins.example.com/job/reco-service/job/main/42/'
+        agent.answers.validate = [exitCode: 0, fields: RecoServiceJenkinsfileTest.VALIDATED]
+        agent.answers.build = [exitCode: 0, fields: RecoServiceJenkinsfileTest.BUILT]
+        agent.answers.release = [exitCode: 0, fields: RecoServiceJenkinsfileTest.RELEASED]
+    }
+
+    @Test
+    void mainBranchUnderCps() {
+        RecoServiceJenkinsfileTest.asMainBranch(agent.env)
+
+        Map out = jenkins.runFile(RecoServiceJenkinsfileTest.MULTIBRANCH) as Map
+
+        assertEquals(['Validate spec', 'Build and push image', 'Release to staging'], jenkins.stages)
+        assertEquals(20, agent.runs[2].params.canary, 'the closure DSL worked under CPS')
+        assertEquals('none', agent.runs[2].params.lock)
+        assertEquals(out, helper.roundtripSerialization(out))
+    }
+
+    @Test
+    void promotionUnderCps() {
+        RecoServiceJenkinsfileTest.asPromotion(jenkins.params)
+
+        Map out = jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION) as Map
+
+        assertEquals(['Validate spec', 'Build and push image', 'Approve release to prod', 'Release to prod'], jenkins.stages)
+        assertEquals('alice', agent.runs[2].params.approvedBy)
+        assertEquals(out, helper.roundtripSerialization(out))
+    }
+
+    @Test
+    void modelOnlyMainBranchUnderCps() {
+        RecoServiceJenkinsfileTest.asMainBranch(agent.env)
+
+        jenkins.runFile(ModelOnlyJenkinsfileTest.JENKINSFILE)
+
+        assertEquals(['validate', 'release'], jenkins.commands())
+        assertEquals(true, agent.runs[1].params.skipService)
+    }
+}
