@@ -54,6 +54,44 @@ public final class Container implements AutoCloseable {
         return r.ok() ? r.stdout() : "(no logs: " + r.describe() + ")";
     }
 
+    /**
+     * The last {@code n} lines the container wrote, as it wrote them: the k8s-file log keeps a line written in
+     * several pieces (Python writes an exception's name and its message separately) as partial records, which
+     * {@code podman logs} prints as separate lines; here they are joined again.
+     */
+    public String lastLines(int n) {
+        Exec.Result path = podman.podman(QUICK, "find the log file of " + name, "container", "inspect", "--format",
+                "{{.LogPath}}", name);
+        java.nio.file.Path file = path.ok() ? java.nio.file.Path.of(path.stdout().strip()) : null;
+        if (file == null || !java.nio.file.Files.isReadable(file)) {
+            return logs(n);
+        }
+        try {
+            java.util.Deque<String> lines = new java.util.ArrayDeque<>();
+            StringBuilder partial = new StringBuilder();
+            for (String record : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                String[] f = record.split(" ", 4); // timestamp, stream, P(artial) or F(ull), text
+                if (f.length < 3) {
+                    continue;
+                }
+                partial.append(f.length == 4 ? f[3] : "");
+                if (!"P".equals(f[2])) {
+                    lines.addLast(partial.toString());
+                    partial.setLength(0);
+                    if (lines.size() > n) {
+                        lines.removeFirst();
+                    }
+                }
+            }
+            if (partial.length() > 0) {
+                lines.addLast(partial.toString());
+            }
+            return String.join("\n", lines);
+        } catch (IOException e) {
+            return logs(n);
+        }
+    }
+
     /** The status podman reports ("running", "exited", "stopped" …) and the exit code, e.g. "exited, exit code 1". */
     public String state() {
         Exec.Result r = podman.podman(QUICK, "read the state of " + name, "container", "inspect", "--format",

@@ -93,7 +93,7 @@ public final class PodmanRuntime implements WorkloadRuntime {
                 String state = container.state();
                 if (!state.startsWith("running") && !state.startsWith("created") && !state.startsWith("unknown")) {
                     Matcher m = EXIT.matcher(state);
-                    exit = new Exit(m.find() ? Integer.parseInt(m.group(1)) : -1, container.logs(LOG_LINES).strip());
+                    exit = new Exit(m.find() ? Integer.parseInt(m.group(1)) : -1, container.lastLines(LOG_LINES).strip());
                 }
             }
             return Optional.ofNullable(exit);

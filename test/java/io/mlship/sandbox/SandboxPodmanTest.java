@@ -53,6 +53,19 @@ class SandboxPodmanTest {
             assertThat(reco.statusCode()).isEqualTo(200);
             JsonNode items = new ObjectMapper().readTree(reco.body()).path("items");
             assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.path("category").asText()).isEqualTo("lipstick"));
+
+            Path broken = ExampleImages.repo(tmp.resolve("broken"), "src/reco/server.py", "import json\n",
+                    "import json\nimport ranker  # a module the image does not have\n");
+            String brokenDigest = ExampleImages.build(broken, Path.of(info.imagesDir(), "broken.tar"), base.toString());
+            CliRun failed = CliRun.of(tmp.resolve("out"), "deploy", "--spec", repo.resolve("mlship.yaml").toString(),
+                    "--env", "staging", "--kubeconfig", info.kubeconfig(), "--context", info.kubeContext(),
+                    "--image-digest", brokenDigest, "--certificate-timeout", "10s", "--ingress-timeout", "10s",
+                    "--result-dir", tmp.resolve("out").toString());
+            assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+            assertThat(failed.result("deploy").path("errorDetails").path("message").asText())
+                    .contains("exited 1: ModuleNotFoundError: No module named 'ranker'").contains("rolled back");
+            assertThat(SandboxServicesTest.get(url + "/readyz").statusCode()).as("the previous container serves").isEqualTo(200);
+
             // The answer comes from the container (conmon's child), not from a server process of this JVM.
             assertThat(ProcessHandle.current().descendants()
                     .filter(p -> p.info().arguments().map(a -> java.util.List.of(a).contains("reco.server")).orElse(false)))
