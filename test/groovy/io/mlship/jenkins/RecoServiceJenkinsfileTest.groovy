@@ -66,7 +66,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals('.mlship/pipeline/image.tar', build.tar)
         assertEquals('staging', build.env)
         assertEquals(DIGEST, agent.runs[3].params.imageDigest)
-        assertEquals([spec: 'mlship.yaml', env: 'staging', imageDigest: DIGEST, dryRun: true, certificateTimeout: '5m',
+        assertEquals([spec: 'mlship.yaml', env: 'staging', imageDigest: DIGEST, dryRun: true, rollback: false, certificateTimeout: '5m',
                       ingressTimeout: '5m', resultDir: '.mlship/steps/mlDeploy-5'], agent.runs[4].params)
         assertEquals('/tmp/secret-kubeconfig', agent.runs[4].env.KUBECONFIG, 'the dry run sees the cluster through the kubeconfig credential')
         assertEquals([[file: [credentialsId: 'gke-apps-kubeconfig', variable: 'KUBECONFIG']]], jenkins.eventsOf('credentials')[0].bindings)

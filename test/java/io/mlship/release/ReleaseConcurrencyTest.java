@@ -10,6 +10,8 @@ import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.spec.SpecFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,16 +63,6 @@ class ReleaseConcurrencyTest {
         return CompletableFuture.supplyAsync(() -> CliRun.of(out, args.toArray(String[]::new)));
     }
 
-    /** Waits until the release lock of {@code service} is held (by whoever): the first release is under way. */
-    void awaitLease(String service) {
-        KubernetesClient client = sandbox.cluster().client();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (client.leases().inNamespace("reco").withName(LeaseLock.leaseName(service, "staging")).get() == null) {
-            assertThat(Instant.now()).as("the first release took its lease").isBefore(deadline);
-            Thread.onSpinWait();
-        }
-    }
-
     static Instant started(CliRun run, String stage) {
         for (JsonNode s : run.result("release").path("stages")) {
             if (s.path("name").asText().equals(stage)) {
@@ -85,43 +77,67 @@ class ReleaseConcurrencyTest {
         return Instant.parse(r.path("startedAt").asText()).plusMillis(r.path("durationMs").asLong());
     }
 
+    /** Holds the release lock of reco-service in staging as another build would, until closed. */
+    ReleaseLock.Held holdLock(String who) {
+        return new LeaseLock(sandbox.cluster().client(), "reco", "reco-service", "staging", who, Duration.ofSeconds(60),
+                System.err, Clock.systemUTC()).acquire(Duration.ofSeconds(10));
+    }
+
     @Test
-    void aSecondReleaseOfTheSameServiceWaitsForTheFirstAndNeverInterleaves() throws Exception {
+    void aSecondReleaseWaitsWhileTheLockIsHeldAndStartsOnceItIsFree() throws Exception {
         Path repo = repo("reco", "reco-service");
-        CompletableFuture<CliRun> first = release(repo, "first");
-        awaitLease("reco-service");
-        CompletableFuture<CliRun> second = release(repo, "second");
+        ReleaseLock.Held other = holdLock("https://ci.example.com/job/other/");
+        CompletableFuture<CliRun> waiting = release(repo, "waiting");
+        Thread.sleep(3000); // the release finds the lease taken and waits
+        assertThat(waiting).isNotDone();
+        Instant freed = Instant.now();
+        other.close();
+
+        CliRun b = waiting.get(3, TimeUnit.MINUTES);
+
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.err()).contains("waiting for the release lock: held by https://ci.example.com/job/other/");
+        assertThat(started(b, "build")).as("no stage ran while the lock was held").isAfterOrEqualTo(freed);
+    }
+
+    @Test
+    void twoReleasesOfTheSameServiceAtOnceRunOneAfterTheOther() throws Exception {
+        Path repo = repo("reco", "reco-service");
+        CompletableFuture<CliRun> first = release(repo, "one");
+        CompletableFuture<CliRun> second = release(repo, "two");
 
         CliRun a = first.get(3, TimeUnit.MINUTES);
         CliRun b = second.get(3, TimeUnit.MINUTES);
 
         assertThat(a.exitCode()).as(a.err()).isZero();
         assertThat(b.exitCode()).as(b.err()).isZero();
-        assertThat(b.err()).contains("waiting for the release lock: held by https://ci.example.com/job/first/");
-        assertThat(started(b, "build")).as("the second began only after the first ended").isAfterOrEqualTo(finished(a).minusMillis(50));
-        // Each build is labelled with its build URL, so the second is a new image: rolled out as the next revision.
-        assertThat(a.result("release").path("stages").get(1).path("message").asText()).isEqualTo("revision 1");
-        assertThat(b.result("release").path("stages").get(1).path("message").asText()).isEqualTo("revision 2");
+        boolean aFirst = started(a, "build").isBefore(started(b, "build"));
+        CliRun earlier = aFirst ? a : b;
+        CliRun later = aFirst ? b : a;
+        assertThat(started(later, "build")).as("the later release began only after the earlier one ended")
+                .isAfterOrEqualTo(finished(earlier).minusMillis(50));
+        // Each build is labelled with its build URL, so the later one is a new image: the next revision.
+        assertThat(earlier.result("release").path("stages").get(1).path("message").asText()).isEqualTo("revision 1");
+        assertThat(later.result("release").path("stages").get(1).path("message").asText()).isEqualTo("revision 2");
         assertThat(sandbox.cluster().client().apps().deployments().inNamespace("reco").withName("reco-service").get()
                 .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .endsWith("@" + b.result("release").path("imageDigest").asText());
+                .endsWith("@" + later.result("release").path("imageDigest").asText());
         assertThat(sandbox.cluster().client().leases().inNamespace("reco").list().getItems()).as("both released it").isEmpty();
     }
 
     @Test
     void aSecondReleaseThatCannotWaitFailsClearlyAndTouchesNothing() throws Exception {
         Path repo = repo("reco", "reco-service");
-        CompletableFuture<CliRun> first = release(repo, "first");
-        awaitLease("reco-service");
+        try (ReleaseLock.Held other = holdLock("https://ci.example.com/job/first/")) {
+            CliRun b = release(repo, "impatient", "--lock-timeout", "1s").get(1, TimeUnit.MINUTES);
 
-        CliRun b = release(repo, "impatient", "--lock-timeout", "1s").get(1, TimeUnit.MINUTES);
-
-        assertThat(b.exitCode()).isEqualTo(3);
-        assertThat(b.result("release").path("errorDetails").path("message").asText())
-                .contains("another release of this service to this environment is running")
-                .contains("https://ci.example.com/job/first/");
-        assertThat(repo.resolve(".mlship/impatient/release")).as("no stage ran").doesNotExist();
-        assertThat(first.get(3, TimeUnit.MINUTES).exitCode()).isZero();
+            assertThat(b.exitCode()).as(b.err()).isEqualTo(3);
+            assertThat(b.result("release").path("errorDetails").path("message").asText())
+                    .contains("another release of this service to this environment is running")
+                    .contains("https://ci.example.com/job/first/");
+            assertThat(repo.resolve(".mlship/impatient/release")).as("no stage ran").doesNotExist();
+            assertThat(sandbox.cluster().client().apps().deployments().inNamespace("reco").list().getItems()).isEmpty();
+        }
     }
 
     @Test
