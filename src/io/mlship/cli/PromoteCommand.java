@@ -2,6 +2,7 @@ package io.mlship.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.storage.StorageOptions;
+import io.mlship.model.ArtifactCheck;
 import io.mlship.model.ArtifactStore;
 import io.mlship.model.GcsArtifactStore;
 import io.mlship.model.OperationWaiter;
@@ -60,6 +61,11 @@ final class PromoteCommand extends SpecCommand {
     @Option(names = "--rollback", arity = "0..1", description = "Restore the traffic split and aliases recorded before the promotion.")
     boolean rollback;
 
+    @Option(names = "--check-only", arity = "0..1",
+            description = "Check the trained model's folder (files there, none empty, their content digest) and stop: "
+                    + "no Vertex AI call. For pull requests.")
+    boolean checkOnly;
+
     @Option(names = "--sandbox", paramLabel = "DIR", description = "Use the sandbox started with mlship sandbox up --state DIR.")
     Path sandbox;
 
@@ -97,9 +103,24 @@ final class PromoteCommand extends SpecCommand {
         Duration wait = parseTimeout();
         ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
         PromotionPlan plan = new PromotionPlanner(release, env).artifacts(artifacts).version(modelVersion).canary(canary)
-                .imageDigest(imageDigest).sandbox(sandbox != null).needsArtifacts(!shift && !rollback)
+                .imageDigest(imageDigest).sandbox(sandbox != null).needsArtifacts(!shift && !rollback).needsImage(!checkOnly)
                 .gitSha(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"))
                 .buildUrl(buildUrl != null ? buildUrl : System.getenv("BUILD_URL")).plan();
+        if (checkOnly && (shift || rollback)) {
+            throw MlshipException.badInput("--check-only checks artifacts; it cannot be combined with --shift or --rollback",
+                    "run the check on its own");
+        }
+        if (checkOnly) {
+            ArtifactCheck.Report report = new ArtifactCheck().check(artifactStore(plan), plan.artifacts());
+            result.put("action", "check");
+            result.put("artifacts", report.artifacts().toString());
+            result.put("files", report.files().size());
+            result.put("bytes", report.bytes());
+            result.put("artifactDigest", report.digest());
+            context().err().println("[mlship promote] " + report.files().size() + " files, " + report.bytes() + " bytes under "
+                    + report.artifacts() + ", content " + report.digest() + " (checked only; nothing promoted)");
+            return;
+        }
         PromotionRecord prior = readPrior();
         if (prior != null) {
             result.put("promotion", prior);
@@ -146,6 +167,15 @@ final class PromoteCommand extends SpecCommand {
             context().err().println("[mlship promote] " + done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
         }
+    }
+
+    private ArtifactStore artifactStore(PromotionPlan plan) throws IOException {
+        if (sandbox != null) {
+            SandboxInfo info = new SandboxStateDir(sandbox).read().orElseThrow(() -> MlshipException.infrastructure(
+                    "no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null));
+            return new FolderArtifactStore(new LocalBuckets(Path.of(info.storageRoot())));
+        }
+        return new GcsArtifactStore(StorageOptions.newBuilder().setProjectId(plan.project()).build().getService());
     }
 
     /** An error the Vertex AI API answered with, said plainly, with what to do about it. */

@@ -54,7 +54,10 @@ final class ValidateCommand extends SpecCommand {
         Map<String, Boolean> approval = new java.util.LinkedHashMap<>();
         environments.forEach(e -> approval.put(e, loaded.forEnvironment(e).environments().get(e).approval()));
         result.put("approval", approval);
-        result.put("service", loaded.environments().values().iterator().next().service().name());
+        var first = loaded.environments().values().iterator().next();
+        result.put("service", first.service().name());
+        // Which parts the spec has, so a pipeline knows what to check and release without reading YAML.
+        result.put("parts", Map.of("service", first.deploy() != null, "model", first.model() != null));
         err.println("[mlship validate] " + loaded.document().displayName() + " is valid for "
                 + String.join(", ", environments) + (loaded.warnings().isEmpty() ? ""
                 : " (" + loaded.warnings().size() + " warning" + (loaded.warnings().size() == 1 ? "" : "s") + ")"));

@@ -90,6 +90,13 @@ class PipelineFlow implements Serializable {
                     }
                 }
             }
+            Map parts = out.validated instanceof Map ? (Map) ((Map) out.validated).parts : null
+            if (!skips(o, 'model') && parts != null && parts.model == true && o.modelVersion != null) {
+                script.stage('Check model artifacts') {
+                    out.artifacts = script.mlPromoteModel(spec: o.spec, env: (String) o.mainEnvironment,
+                            modelVersion: o.modelVersion, checkOnly: true)
+                }
+            }
             script.stage('Publish reports') {
                 archive()
             }

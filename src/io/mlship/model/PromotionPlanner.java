@@ -32,6 +32,7 @@ public final class PromotionPlanner {
     private String imageDigest;
     private boolean sandbox;
     private boolean needsArtifacts = true;
+    private boolean needsImage = true;
     private String gitSha;
     private String buildUrl;
 
@@ -69,6 +70,12 @@ public final class PromotionPlanner {
     /** Shift and rollback work from the recorded promotion and need no artifact location. */
     public PromotionPlanner needsArtifacts(boolean needed) {
         this.needsArtifacts = needed;
+        return this;
+    }
+
+    /** Checking artifacts only (a pull request) deploys nothing, so it needs no serving image. */
+    public PromotionPlanner needsImage(boolean needed) {
+        this.needsImage = needed;
         return this;
     }
 
@@ -174,6 +181,9 @@ public final class PromotionPlanner {
         }
         if (imageDigest != null) {
             return repository + "@" + imageDigest;
+        }
+        if (!needsImage) {
+            return repository; // never deployed: only the artifacts are checked
         }
         if (sandbox) {
             return repository + ":sandbox";

@@ -16,7 +16,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
     static final String MULTIBRANCH = 'examples/reco-service/Jenkinsfile'
     static final String PROMOTION = 'examples/reco-service/Jenkinsfile.promotion'
     static final String DIGEST = 'sha256:4f5e6d7c8b9a00112233445566778899aabbccddeeff00112233445566778899'
-    static final Map VALIDATED = [service: 'reco-service', approval: [staging: false, prod: true]]
+    static final Map VALIDATED = [service: 'reco-service', approval: [staging: false, prod: true], parts: [service: true, model: true]]
     static final Map BUILT = [digest: DIGEST, imageRef: 'europe-west4-docker.pkg.dev/ds-artifacts/ds-images/reco-service@' + DIGEST]
     static final Map RELEASED = [environment: 'staging', status: 'released', imageDigest: DIGEST, modelVersionId: '3',
                                  junitFiles : ['.mlship/steps/mlRelease-3/gate-service-junit.xml',
@@ -58,8 +58,10 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
 
         assertEquals('pullRequest', out.kind)
         assertEquals(['Validate spec', 'Check commit messages', 'Build image (tar, no push)', 'Diff against staging',
-                      'Publish reports'], jenkins.stages)
-        assertEquals(['validate', 'commits', 'build', 'render', 'deploy'], jenkins.commands())
+                      'Check model artifacts', 'Publish reports'], jenkins.stages)
+        assertEquals(['validate', 'commits', 'build', 'render', 'deploy', 'promote'], jenkins.commands())
+        assertEquals(true, agent.runs[5].params.checkOnly)
+        assertEquals('v2', agent.runs[5].params.modelVersion)
         assertEquals([from: 'origin/main', to: 'HEAD', repo: '.', resultDir: '.mlship/steps/mlCheckCommits-2'], agent.runs[1].params)
         Map build = agent.runs[2].params
         assertEquals(false, build.push)
