@@ -25,7 +25,7 @@ class MlPromoteModelTest extends PipelineTest {
 
         assertEquals([spec: 'mlship.yaml', env: 'prod', modelVersion: 'v3', canary: 10, shift: false, rollback: false, checkOnly: false,
                       timeout: '30m', resultDir: '.mlship/steps/mlPromoteModel-1'], agent.runs[0].params)
-        assertEquals([spec: 'mlship.yaml', env: 'prod', shift: true, rollback: false, timeout: '30m',
+        assertEquals([spec: 'mlship.yaml', env: 'prod', shift: true, rollback: false, checkOnly: false, timeout: '30m',
                       resultDir: '.mlship/steps/mlPromoteModel-2'], agent.runs[1].params)
         assertEquals(['promote', 'promote'], agent.runs*.command)
         assertEquals('3', results.promoted.modelVersionId)
