@@ -154,6 +154,33 @@ class SmokeGateTest {
     }
 
     @Test
+    @Timeout(60)
+    void targetDyingInTheMiddleOfTheLoadRunFailsTheGateWithItsErrorsCounted() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<FakeService> self = new java.util.concurrent.atomic.AtomicReference<>();
+        // Request 60 (of 2 cases + 200 load requests) stops the whole server: later requests find nobody listening.
+        FakeService service = FakeService.start((n, m, p, b) -> {
+            if (n == 60) {
+                new Thread(() -> self.get().close(), "stop-the-target").start();
+            }
+            return new FakeService.Answer(200, FakeService.LIPSTICKS, 0);
+        });
+        self.set(service);
+        try {
+            GateResult g = run(service.uri(), plan(new LoadPlan(200, null, 2, 0), new Thresholds(null, null, null, 0.01, null)));
+
+            assertThat(g.load().requests()).as("every request of the run was made").isEqualTo(200);
+            assertThat(g.load().errors()).isGreaterThanOrEqualTo(100);
+            assertThat(g.load().errorReasons().keySet()).isNotEmpty()
+                    .noneMatch(reason -> reason.startsWith("status"));
+            assertThat(g.thresholds()).singleElement().satisfies(t -> assertThat(t.passed()).isFalse());
+            assertThat(g.passed()).isFalse();
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("verdict: failed");
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
     void durationBoundLoadRunStopsOnTime() throws Exception {
         try (FakeService service = FakeService.right()) {
             long start = System.nanoTime();
