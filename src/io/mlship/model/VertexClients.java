@@ -48,9 +48,24 @@ public final class VertexClients implements AutoCloseable {
             b.setRetrySettings(b.getRetrySettings().toBuilder().setTotalTimeout(t).setInitialRpcTimeout(t).setMaxRpcTimeout(t).build());
             return null;
         });
+        // Reads are safe to repeat (AIP-194): a brief UNAVAILABLE is retried with backoff within the call's deadline.
+        // Writes keep the client's own settings: an upload or deploy is never sent twice blindly; a re-run resumes.
+        retryReads(ms.getModelSettings(), t);
+        retryReads(ms.listModelsSettings(), t);
+        retryReads(ms.listModelVersionsSettings(), t);
+        retryReads(es.getEndpointSettings(), t);
+        retryReads(es.listEndpointsSettings(), t);
         this.models = ModelServiceClient.create(ms.build());
         this.endpoints = EndpointServiceClient.create(es.build());
         this.predictions = PredictionServiceClient.create(ps.build());
+    }
+
+    private static void retryReads(com.google.api.gax.rpc.UnaryCallSettings.Builder<?, ?> b, org.threeten.bp.Duration total) {
+        b.setRetryableCodes(com.google.api.gax.rpc.StatusCode.Code.UNAVAILABLE);
+        b.setRetrySettings(b.getRetrySettings().toBuilder()
+                .setInitialRetryDelay(org.threeten.bp.Duration.ofMillis(200)).setRetryDelayMultiplier(2.0)
+                .setMaxRetryDelay(org.threeten.bp.Duration.ofSeconds(5)).setMaxAttempts(6)
+                .setTotalTimeout(total).setInitialRpcTimeout(total).setMaxRpcTimeout(total).build());
     }
 
     public ModelServiceClient models() {

@@ -17,10 +17,29 @@ public final class FaultHooks {
     private final Map<String, Deque<Fault>> planned = new HashMap<>();
     private final Map<String, List<Runnable>> held = new HashMap<>();
     private final Map<String, Boolean> released = new HashMap<>();
+    private final Map<String, Integer> unavailable = new HashMap<>();
 
     /** The next operation of {@code method} ends with an error. */
     public synchronized void failNext(String method) {
         planned.computeIfAbsent(method, m -> new ArrayDeque<>()).add(Fault.FAIL);
+    }
+
+    /**
+     * The next {@code times} calls of {@code method} (e.g. {@code ListModelVersions}) are refused at the transport
+     * with UNAVAILABLE, before the service sees them, as a Google front end does when a backend is briefly gone.
+     */
+    public synchronized void unavailableNext(String method, int times) {
+        unavailable.merge(method, times, Integer::sum);
+    }
+
+    /** Whether this call of {@code method} is to be refused with UNAVAILABLE (counts it down). */
+    synchronized boolean refuse(String method) {
+        Integer left = unavailable.get(method);
+        if (left == null || left <= 0) {
+            return false;
+        }
+        unavailable.put(method, left - 1);
+        return true;
     }
 
     /** The next operation of {@code method} does not finish until {@link #release(String)}. */

@@ -42,8 +42,22 @@ public final class VertexEmulator implements AutoCloseable {
                 .addService(new EndpointServiceImpl(state))
                 .addService(new PredictionServiceImpl(predictor))
                 .addService(new OperationsImpl(operations))
+                .intercept(new Unavailable(hooks))
                 .build().start();
         this.rest = b.restPort < 0 ? null : VertexRest.start(state, predictor, b.restPort);
+    }
+
+    /** Refuses calls the fault hooks name with UNAVAILABLE, before any service code runs. */
+    private record Unavailable(FaultHooks hooks) implements io.grpc.ServerInterceptor {
+        @Override
+        public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call, io.grpc.Metadata headers,
+                                                                   io.grpc.ServerCallHandler<Q, A> next) {
+            if (hooks.refuse(call.getMethodDescriptor().getBareMethodName())) {
+                call.close(io.grpc.Status.UNAVAILABLE.withDescription("injected: backend briefly unavailable"), new io.grpc.Metadata());
+                return new io.grpc.ServerCall.Listener<>() { };
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     public static Builder builder(Path storageRoot, Path workDir) {
