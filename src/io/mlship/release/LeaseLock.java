@@ -153,19 +153,35 @@ public final class LeaseLock implements ReleaseLock {
         });
         long every = Math.max(1, leaseDuration.toSeconds() / 3);
         renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.SECONDS);
+        // A build that is stopped (Jenkins sends SIGTERM) gives the lock back on its way out, so the next release
+        // does not wait for the lease to expire.
+        Thread onExit = new Thread(() -> {
+            renewer.shutdownNow();
+            releaseLease();
+        }, "mlship-lease-release");
+        Runtime.getRuntime().addShutdownHook(onExit);
         return () -> {
             renewer.shutdownNow();
             try {
-                Lease lease = leases().withName(name).get();
-                if (lease != null && holder.equals(lease.getSpec().getHolderIdentity())) {
-                    leases().withName(name).delete();
-                }
-                log.println("[mlship release] released the release lock");
-            } catch (KubernetesClientException e) {
-                log.println("[mlship release] could not delete Lease/" + name + " (" + e.getMessage()
-                        + "); it expires by itself in " + leaseDuration.toSeconds() + "s");
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook releases it
             }
+            releaseLease();
+            log.println("[mlship release] released the release lock");
         };
+    }
+
+    private void releaseLease() {
+        try {
+            Lease lease = leases().withName(name).get();
+            if (lease != null && holder.equals(lease.getSpec().getHolderIdentity())) {
+                leases().withName(name).delete();
+            }
+        } catch (RuntimeException e) {
+            log.println("[mlship release] could not delete Lease/" + name + " (" + e.getMessage()
+                    + "); it expires by itself in " + leaseDuration.toSeconds() + "s");
+        }
     }
 
     private void renew() {

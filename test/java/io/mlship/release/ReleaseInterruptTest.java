@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.cloud.aiplatform.v1.Endpoint;
 import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
 import com.google.cloud.aiplatform.v1.Model;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mlship.cli.CliRun;
 import io.mlship.model.VertexClients;
 import io.mlship.model.VertexTarget;
@@ -15,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +34,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A release build aborted (SIGTERM, as Jenkins sends when a build is stopped) at each stage of the model's
- * release, then run again: the re-run converges to a correct state — all traffic on one version that passed its
- * gate, the prod alias on it and nowhere else, one model version per artifact set, one deployed model.
+ * A release build aborted (SIGTERM, as Jenkins sends when a build is stopped) at each stage of the release,
+ * then run again: the re-run converges to a correct state — the Deployment on the re-run's image and available,
+ * all traffic on one model version that passed its gate, the prod alias on it and nowhere else, one model version
+ * per artifact set, and the release lock given back (the stopped build let go of it on its way out).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReleaseInterruptTest {
@@ -82,16 +85,19 @@ class ReleaseInterruptTest {
     List<String> args(String name, String version) {
         return new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
                 "--sandbox", state.toString(), "--result-dir", out(name).toString(), "--git-sha", "0123456789abcdef",
-                "--skip-service", "--model-version", version));
+                "--model-version", version, "--lock-timeout", "20s"));
     }
 
     @ParameterizedTest(name = "stopped in {0}, then run again")
-    @CsvSource({"promote, v2", "gate-vertex, v1", "shift, v2"})
+    @CsvSource({"build, v2", "deploy, v1", "promote, v2", "gate-vertex, v1", "shift, v2"})
     void aStoppedReleaseRunAgainConverges(String stage, String version) throws Exception {
         String name = "stopped-" + stage + "-" + (run++);
+        // A code change each time, so every release rolls out a new image and the deploy has work to be stopped in.
+        Path server = repo.resolve("src/reco/server.py");
+        Files.writeString(server, Files.readString(server) + "\n# candidate " + name + "\n");
         Process p = startCli(args(name, version));
         String seen = awaitLine(p, "▶ " + stage, Duration.ofSeconds(120));
-        Thread.sleep(stage.equals("shift") ? 150 : 400); // inside the stage: an operation or the gate is under way
+        Thread.sleep(stage.equals("shift") || stage.equals("build") ? 150 : 400); // inside the stage: work under way
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the CLI stops on SIGTERM").isTrue();
         assertThat(p.exitValue()).as("stopped, not finished: " + seen).isNotZero();
@@ -105,6 +111,12 @@ class ReleaseInterruptTest {
         assertThat(aliases.get(released)).contains("prod");
         assertThat(aliases.entrySet().stream().filter(e -> e.getValue().contains("prod")).count()).isEqualTo(1);
         assertThat(aliases.keySet()).as("one model version per artifact set (v1, v2)").hasSize(2);
+        String digest = again.result("release").path("imageDigest").asText();
+        Deployment d = sandbox.cluster().client().apps().deployments().inNamespace("reco").withName("reco-service").get();
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith("@" + digest);
+        assertThat(d.getStatus().getAvailableReplicas()).isPositive();
+        assertThat(again.err()).as("the stopped build gave the lock back").doesNotContain("waiting for the release lock");
+        assertThat(sandbox.cluster().client().leases().inNamespace("reco").list().getItems()).isEmpty();
     }
 
     Process startCli(List<String> cliArgs) throws IOException {
