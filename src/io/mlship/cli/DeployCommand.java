@@ -22,11 +22,9 @@ import io.mlship.spec.Placeholders;
 import io.mlship.spec.ReleaseSpec;
 import java.nio.charset.StandardCharsets;
 import io.mlship.kube.deploy.DeployRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.mlship.result.JsonRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -206,17 +204,9 @@ final class DeployCommand extends SpecCommand {
         return record != null ? record : besideSpec(specOptions.spec).getParent().resolve("deploy-" + env + ".json");
     }
 
-    /** Written before the first change, atomically, so a killed build still leaves what to roll back to. */
+    /** Written before the first change, so a killed build still leaves what to roll back to. */
     private void saveRecord(DeployRecord rec) {
-        Path file = recordFile().toAbsolutePath();
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".deploy", ".tmp");
-            context().json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), rec);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the deploy record " + file, e);
-        }
+        JsonRecords.write(context().json(), recordFile(), rec, "deploy record");
     }
 
     private Plan plan(Deployer deployer, DeployRequest request, ClusterTarget target) {

@@ -14,6 +14,7 @@ import io.mlship.model.VertexClients;
 import io.mlship.model.VertexTarget;
 import io.mlship.result.ErrorDetails;
 import io.mlship.result.ExitCode;
+import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxStateDir;
@@ -129,8 +130,7 @@ final class PromoteCommand extends SpecCommand {
         ArtifactStore store;
         Duration poll;
         if (sandbox != null) {
-            SandboxInfo info = new SandboxStateDir(sandbox).read().orElseThrow(() -> MlshipException.infrastructure(
-                    "no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null));
+            SandboxInfo info = new SandboxStateDir(sandbox).require();
             target = VertexTarget.emulator(info.vertexGrpc());
             store = new FolderArtifactStore(new LocalBuckets(Path.of(info.storageRoot())));
             poll = Duration.ofMillis(100);
@@ -171,8 +171,7 @@ final class PromoteCommand extends SpecCommand {
 
     private ArtifactStore artifactStore(PromotionPlan plan) throws IOException {
         if (sandbox != null) {
-            SandboxInfo info = new SandboxStateDir(sandbox).read().orElseThrow(() -> MlshipException.infrastructure(
-                    "no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null));
+            SandboxInfo info = new SandboxStateDir(sandbox).require();
             return new FolderArtifactStore(new LocalBuckets(Path.of(info.storageRoot())));
         }
         return new GcsArtifactStore(StorageOptions.newBuilder().setProjectId(plan.project()).build().getService());
@@ -211,15 +210,7 @@ final class PromoteCommand extends SpecCommand {
     }
 
     private void saveRecord(PromotionRecord rec) {
-        Path file = recordFile().toAbsolutePath();
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".promote", ".tmp");
-            context().json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), rec);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the promotion record " + file, e);
-        }
+        JsonRecords.write(context().json(), recordFile(), rec, "promotion record");
     }
 
     /** The record of the last run: the record file, else the promotion in the result file of the same result dir. */

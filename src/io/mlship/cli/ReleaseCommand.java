@@ -18,6 +18,7 @@ import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
 import io.mlship.release.ServiceLocator;
 import io.mlship.result.ErrorCategory;
+import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxStateDir;
@@ -29,7 +30,6 @@ import io.mlship.spec.ReleaseSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,8 +175,7 @@ final class ReleaseCommand extends SpecCommand {
             context().err().println("[mlship release] warning: the spec has no smoke section, so nothing gates this release");
         }
 
-        SandboxInfo info = sandbox == null ? null : new SandboxStateDir(sandbox).read().orElseThrow(() ->
-                MlshipException.infrastructure("no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null));
+        SandboxInfo info = sandbox == null ? null : new SandboxStateDir(sandbox).require();
         String kubeconfigFile = kubeconfig;
         String contextName = kubeContext;
         Path tarFile = tar;
@@ -228,7 +227,7 @@ final class ReleaseCommand extends SpecCommand {
             }
         }
 
-        writeRecord(recordFile, done);
+        JsonRecords.write(context().json(), recordFile, done, "release record");
         new ReleaseReport().write(done, reportFile);
         context().err().println();
         context().err().print(new ReleaseSummary().render(done, reportFile));
@@ -332,14 +331,6 @@ final class ReleaseCommand extends SpecCommand {
             return Optional.empty();
         }
         return Optional.ofNullable(s.getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION));
-    }
-
-    private void writeRecord(Path file, ReleaseRecord done) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), ".release", ".tmp");
-        context().json().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), done);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Duration duration(String option, String text) {

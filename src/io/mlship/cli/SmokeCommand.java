@@ -182,8 +182,7 @@ final class SmokeCommand extends SpecCommand {
                         "run the gate against the service URL (--target http://…) or use an mlship build with Vertex AI support"));
         String emulator = null;
         if (sandbox != null) {
-            emulator = new SandboxStateDir(sandbox).read().orElseThrow(() -> MlshipException.infrastructure(
-                    "no sandbox running in " + sandbox, "start it with: mlship sandbox up --state " + sandbox, null)).vertexGrpc();
+            emulator = new SandboxStateDir(sandbox).require().vertexGrpc();
         }
         VertexPredictor predictor = factory.open(environment.projects().vertex(), environment.region(),
                 environment.endpoint(), emulator, timeout);

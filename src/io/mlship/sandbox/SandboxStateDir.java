@@ -52,6 +52,12 @@ public record SandboxStateDir(Path dir) {
         return Optional.of(JSON.readValue(infoFile().toFile(), SandboxInfo.class));
     }
 
+    /** The running sandbox's info, or exit 3 saying how to start it (commands given --sandbox DIR use this). */
+    public SandboxInfo require() throws IOException {
+        return read().orElseThrow(() -> io.mlship.result.MlshipException.infrastructure("no sandbox running in " + dir,
+                "start it with: mlship sandbox up --state " + dir, null));
+    }
+
     public void write(SandboxInfo info) throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".sandbox", ".tmp");
