@@ -14,7 +14,6 @@ import io.mlship.image.LayerResult;
 import io.mlship.image.PlannedLayer;
 import io.mlship.image.PythonDependencies;
 import io.mlship.result.MlshipException;
-import io.mlship.spec.Durations;
 import io.mlship.spec.ImageSpec;
 import io.mlship.spec.LoadedSpec;
 import io.mlship.spec.Placeholders;
@@ -100,12 +99,7 @@ final class BuildCommand extends SpecCommand {
 
     @Override
     void execute(Map<String, Object> result) throws IOException {
-        Duration pushDeadline;
-        try {
-            pushDeadline = Durations.parse(pushTimeout);
-        } catch (IllegalArgumentException e) {
-            throw MlshipException.badInput("--push-timeout: " + e.getMessage(), "write it as 30s, 5m or 1h");
-        }
+        Duration pushDeadline = durationOption("--push-timeout", pushTimeout);
         LoadedSpec loaded = specOptions.load(context().specLoader()).requireValid();
         String envName = env != null ? env : loaded.environments().keySet().stream().findFirst()
                 .orElseThrow(() -> MlshipException.badInput("the spec has no environments", "add one under environments"));

@@ -115,9 +115,9 @@ final class DeployCommand extends SpecCommand {
         if (sha != null && !SHA.matcher(sha).matches()) {
             throw MlshipException.badInput("--git-sha '" + sha + "' is not a git commit id", "pass the full or short hex commit id");
         }
-        Duration certWait = duration("--certificate-timeout", certificateTimeout);
-        Duration ingressWait = duration("--ingress-timeout", ingressTimeout);
-        Duration requestWait = duration("--request-timeout", requestTimeout);
+        Duration certWait = durationOption("--certificate-timeout", certificateTimeout);
+        Duration ingressWait = durationOption("--ingress-timeout", ingressTimeout);
+        Duration requestWait = durationOption("--request-timeout", requestTimeout);
         ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
         result.put("environment", env);
         if (release.deploy() == null) {
@@ -239,14 +239,6 @@ final class DeployCommand extends SpecCommand {
             return new ReleaseIdentity(id, sha);
         } catch (IllegalArgumentException e) {
             throw MlshipException.badInput(e.getMessage(), "pass --release-id as a Kubernetes label value, e.g. the Jenkins build tag");
-        }
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw MlshipException.badInput(option + ": " + e.getMessage(), "write it as 30s, 5m or 1h");
         }
     }
 

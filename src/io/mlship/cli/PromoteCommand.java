@@ -20,7 +20,6 @@ import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.storage.FolderArtifactStore;
 import io.mlship.sandbox.storage.LocalBuckets;
-import io.mlship.spec.Durations;
 import io.mlship.spec.ReleaseSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,7 +100,7 @@ final class PromoteCommand extends SpecCommand {
         if (shift && rollback) {
             throw MlshipException.badInput("--shift and --rollback cannot be used together", "choose one");
         }
-        Duration wait = parseTimeout();
+        Duration wait = durationOption("--timeout", timeout);
         ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
         PromotionPlan plan = new PromotionPlanner(release, env).artifacts(artifacts).version(modelVersion).canary(canary)
                 .imageDigest(imageDigest).sandbox(sandbox != null).needsArtifacts(!shift && !rollback).needsImage(!checkOnly)
@@ -229,11 +228,4 @@ final class PromoteCommand extends SpecCommand {
         return context().json().treeToValue(node, PromotionRecord.class);
     }
 
-    private Duration parseTimeout() {
-        try {
-            return Durations.parse(timeout);
-        } catch (RuntimeException e) {
-            throw MlshipException.badInput("--timeout '" + timeout + "' is not a duration", "write it like 90s, 30m or 1h");
-        }
-    }
 }

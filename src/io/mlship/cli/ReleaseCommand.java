@@ -24,7 +24,6 @@ import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.container.PythonBaseImage;
-import io.mlship.spec.Durations;
 import io.mlship.spec.EnvironmentSpec;
 import io.mlship.spec.ReleaseSpec;
 import java.io.IOException;
@@ -138,8 +137,8 @@ final class ReleaseCommand extends SpecCommand {
     void execute(Map<String, Object> result) throws Exception {
         result.put("environment", env);
         // Everything is checked before the first remote call: bad input never half-releases.
-        Duration lockWait = duration("--lock-timeout", lockTimeout);
-        duration("--timeout", timeout);
+        Duration lockWait = durationOption("--lock-timeout", lockTimeout);
+        durationOption("--timeout", timeout);
         if (!lock.equals("lease") && !lock.equals("none")) {
             throw MlshipException.badInput("--lock '" + lock + "' is not lease or none",
                     "lease takes a Kubernetes Lease; none when the pipeline already holds a lock (Jenkins' lock step)");
@@ -331,14 +330,6 @@ final class ReleaseCommand extends SpecCommand {
             return Optional.empty();
         }
         return Optional.ofNullable(s.getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION));
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw MlshipException.badInput(option + " '" + text + "' is not a duration", "write it as 30s, 5m or 1h");
-        }
     }
 
     /** Runs each stage's command in this process, with the same console, and reads its result file. */

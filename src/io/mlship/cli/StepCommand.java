@@ -4,6 +4,7 @@ import io.mlship.result.ErrorDetails;
 import io.mlship.result.ExitCode;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
+import io.mlship.spec.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,16 @@ abstract class StepCommand implements Callable<Integer> {
         }
         if (debug && e.getCause() != null) {
             e.getCause().printStackTrace(err);
+        }
+    }
+
+    /** A duration option's value (30s, 5m, 1h), or exit 2 naming the option and the value. */
+    static Duration durationOption(String option, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw MlshipException.badInput(option + " '" + text + "' is not a duration: " + e.getMessage(),
+                    "write it as 30s, 5m or 1h");
         }
     }
 

@@ -1,5 +1,10 @@
 package io.mlship.spec;
 
+import static io.mlship.fuzz.LineMutations.flip;
+import static io.mlship.fuzz.LineMutations.indentOf;
+import static io.mlship.fuzz.LineMutations.insert;
+import static io.mlship.fuzz.LineMutations.reindent;
+import static io.mlship.fuzz.LineMutations.replaceKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -146,36 +151,5 @@ class SpecLoaderFuzzTest {
         }
         int dash = line.indexOf("- ");
         return dash >= 0 ? line.substring(0, dash + 2) + value : line + " " + value;
-    }
-
-    private static String replaceKey(String line, String key) {
-        int colon = line.indexOf(':');
-        return colon < 0 ? line : indentOf(line) + key + line.substring(colon);
-    }
-
-    private static String reindent(String line, Random r) {
-        return switch (r.nextInt(3)) {
-            case 0 -> line.stripLeading();
-            case 1 -> "\t" + line;
-            default -> " ".repeat(1 + r.nextInt(3)) + line;
-        };
-    }
-
-    private static String indentOf(String line) {
-        return line.substring(0, line.length() - line.stripLeading().length());
-    }
-
-    private static String insert(String line, String token, Random r) {
-        int at = line.isEmpty() ? 0 : r.nextInt(line.length() + 1);
-        return line.substring(0, at) + token + line.substring(at);
-    }
-
-    private static String flip(String line, Random r) {
-        if (line.isEmpty()) {
-            return String.valueOf((char) r.nextInt(128));
-        }
-        char[] chars = line.toCharArray();
-        chars[r.nextInt(chars.length)] = (char) r.nextInt(r.nextBoolean() ? 32 : 0x3000);
-        return new String(chars);
     }
 }
