@@ -56,9 +56,11 @@ public final class ClusterControllers implements AutoCloseable {
             public void onDelete(Namespace ns, boolean deletedFinalStateUnknown) {
                 String name = ns.getMetadata().getName();
                 starter.execute(() -> {
-                    RolloutSimulator s = simulators.remove(name);
+                    // Stopped first, forgotten second: once a namespace is gone from namespaces(), so are its servers.
+                    RolloutSimulator s = simulators.get(name);
                     if (s != null) {
                         s.close();
+                        simulators.remove(name, s);
                     }
                 });
             }
