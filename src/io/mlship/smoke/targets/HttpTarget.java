@@ -4,27 +4,59 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlship.smoke.cases.SmokeRequest;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 
-/** A service reached over HTTP(S) at a base URL: its ingress host, a port-forward or a local server. */
+/**
+ * A service reached over HTTP(S) at a base URL: its ingress host, a port-forward or a local server.
+ *
+ * <p>Each request is sent with blocking I/O on the calling worker's thread over a pooled keep-alive connection,
+ * so what the gate measures is the service, not hand-offs between threads. Every request is bounded three ways:
+ * connecting, each read (a body that stalls), and a hard deadline for the whole exchange (a body that trickles
+ * forever) after which the request is aborted.
+ */
 public final class HttpTarget implements Target {
+    /** Headers the HTTP client sets itself; a case that sets them would send two conflicting values. */
+    private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host",
+            "transfer-encoding", "upgrade", "keep-alive", "te", "trailer");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     private final URI base;
     private final String predictPath;
     private final Duration timeout;
     private final ObjectMapper json;
-    private final HttpClient client;
-    private final Map<Key, HttpRequest> prepared = new ConcurrentHashMap<>();
+    private final PoolingHttpClientConnectionManager connections;
+    private final CloseableHttpClient client;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final Map<Key, Prepared> prepared = new ConcurrentHashMap<>();
 
     /** Cases are few and live as long as the target; their requests are told apart by identity. */
     private record Key(SmokeRequest request) {
@@ -39,17 +71,54 @@ public final class HttpTarget implements Target {
         }
     }
 
+    /** A case's request worked out once: requests themselves are single-use (each can be aborted). */
+    private record Prepared(String method, URI uri, List<Map.Entry<String, String>> headers, byte[] body,
+                            ContentType contentType) {
+        HttpUriRequestBase request() {
+            HttpUriRequestBase r = new HttpUriRequestBase(method, uri);
+            headers.forEach(h -> r.addHeader(h.getKey(), h.getValue()));
+            if (body != null) {
+                r.setEntity(new ByteArrayEntity(body, contentType));
+            }
+            return r;
+        }
+    }
+
     public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.predictPath = predictPath == null ? "/predict" : predictPath;
         this.timeout = timeout;
         this.json = json;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
+        Timeout bound = Timeout.of(timeout);
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                // The JVM's trust settings (javax.net.ssl.*), as for every other TLS call mlship makes.
+                .setTlsSocketStrategy(DefaultClientTlsStrategy.createSystemDefault())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(bound).setSocketTimeout(bound).build())
+                .setMaxConnTotal(1024)
+                .setMaxConnPerRoute(1024)
                 .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(bound)
+                        .setResponseTimeout(bound)
+                        .setRedirectsEnabled(false)
+                        .build())
+                // Exactly the request the case describes: no retries, redirects, cookies or compression added.
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching()
+                .setUserAgent("mlship-smoke")
+                .build();
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mlship-http-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -67,53 +136,64 @@ public final class HttpTarget implements Target {
         return exchange(request, false);
     }
 
-    private Response exchange(SmokeRequest request, boolean parse) {
-        HttpRequest http;
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        client.close(CloseMode.IMMEDIATE);
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Response exchange(SmokeRequest request, boolean keepBody) {
+        HttpUriRequestBase http;
         try {
-            // Requests are immutable: build each case's once, not once per load request.
-            http = prepared.computeIfAbsent(new Key(request), k -> build(k.request()));
+            http = prepared.computeIfAbsent(new Key(request), k -> prepare(k.request())).request();
         } catch (IllegalArgumentException e) {
             return Response.failed("cannot build the request: " + e.getMessage(), 0);
         }
+        AtomicBoolean expired = new AtomicBoolean();
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(http, HttpResponse.BodyHandlers.ofString());
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            expired.set(true);
+            http.cancel();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            // The request timeout covers only the headers; this bound also covers a body that never ends.
-            HttpResponse<String> answer = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            Answer answer = client.execute(http, r -> new Answer(r.getCode(), r.getEntity() == null ? ""
+                    : keepBody ? EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8) : consume(r.getEntity())));
             long nanos = System.nanoTime() - start;
-            String body = answer.body();
-            return new Response(answer.statusCode(), body, parse ? parse(body) : null, nanos, null, null);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return Response.failed("no answer within " + timeout.toMillis() + " ms", System.nanoTime() - start);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            String why = cause instanceof java.net.http.HttpTimeoutException
-                    ? "no answer within " + timeout.toMillis() + " ms"
-                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            return Response.failed(why, System.nanoTime() - start);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return Response.failed("interrupted", System.nanoTime() - start);
+            return new Response(answer.status(), answer.body(), keepBody ? parse(answer.body()) : null, nanos, null, null);
+        } catch (IOException | RuntimeException e) {
+            long nanos = System.nanoTime() - start;
+            if (Thread.currentThread().isInterrupted() && !expired.get()) {
+                return Response.failed("interrupted", nanos);
+            }
+            if (expired.get() || e instanceof SocketTimeoutException || e instanceof InterruptedIOException
+                    || e.getCause() instanceof SocketTimeoutException) {
+                return Response.failed("no answer within " + timeout.toMillis() + " ms", nanos);
+            }
+            String kind = e instanceof ConnectException ? "ConnectException" : e.getClass().getSimpleName();
+            return Response.failed(kind + (e.getMessage() == null ? "" : ": " + e.getMessage()), nanos);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
-    private HttpRequest build(SmokeRequest request) {
+    private static String consume(org.apache.hc.core5.http.HttpEntity entity) throws IOException {
+        EntityUtils.consume(entity); // read to the end, so the connection can carry the next request
+        return "";
+    }
+
+    private Prepared prepare(SmokeRequest request) {
         if (request instanceof SmokeRequest.HttpCall call) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(resolve(call.path())).timeout(timeout);
-            for (Map.Entry<String, String> h : call.headers().entrySet()) {
-                b.header(h.getKey(), h.getValue());
+            List<Map.Entry<String, String>> headers = call.headers().entrySet().stream().map(HttpTarget::checked).toList();
+            if (call.body() == null) {
+                return new Prepared(call.method(), resolve(call.path()), headers, null, null);
             }
-            if (call.body() != null) {
-                if (!call.headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"))) {
-                    b.header("Content-Type", "application/json");
-                }
-                b.method(call.method(), HttpRequest.BodyPublishers.ofString(write(call.body()), StandardCharsets.UTF_8));
-            } else {
-                b.method(call.method(), HttpRequest.BodyPublishers.noBody());
-            }
-            return b.build();
+            boolean typed = call.headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"));
+            // A case's own Content-Type header wins; the entity adds application/json only when there is none.
+            return new Prepared(call.method(), resolve(call.path()), headers,
+                    write(call.body()).getBytes(StandardCharsets.UTF_8), typed ? null : ContentType.APPLICATION_JSON);
         }
         SmokeRequest.PredictCall predict = (SmokeRequest.PredictCall) request;
         ObjectNode payload = json.createObjectNode();
@@ -121,10 +201,23 @@ public final class HttpTarget implements Target {
         if (predict.parameters() != null) {
             payload.set("parameters", predict.parameters());
         }
-        return HttpRequest.newBuilder(resolve(predictPath)).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(write(payload), StandardCharsets.UTF_8))
-                .build();
+        return new Prepared("POST", resolve(predictPath), List.of(), write(payload).getBytes(StandardCharsets.UTF_8),
+                ContentType.APPLICATION_JSON);
+    }
+
+    private static Map.Entry<String, String> checked(Map.Entry<String, String> header) {
+        String name = header.getKey();
+        if (!TOKEN.matcher(name).matches()) {
+            throw new IllegalArgumentException("header name '" + name + "' is not a valid HTTP token");
+        }
+        if (CLIENT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header '" + name + "' is set by the HTTP client; remove it from the case");
+        }
+        String value = header.getValue() == null ? "" : header.getValue();
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("the value of header '" + name + "' contains a line break");
+        }
+        return Map.entry(name, value);
     }
 
     private URI resolve(String path) {
