@@ -18,17 +18,16 @@ public final class Main {
 
     /** Runs one command with the given console streams (tests run the CLI in-process this way). */
     public static int run(CliContext context, String... args) {
-        MlshipCommand root = new MlshipCommand(context);
-        CommandLine cli = new CommandLine(root)
+        CommandLine cli = MlshipCommand.commandLine(context, args)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(new java.io.PrintWriter(context.out(), true))
                 .setErr(new java.io.PrintWriter(context.err(), true))
-                .setParameterExceptionHandler(new BadParameters(root.context()));
+                .setParameterExceptionHandler(new BadParameters(context));
         String[] expanded;
         try {
-            expanded = new ParamsFile(root.context().json()).expand(cli, args);
+            expanded = new ParamsFile(context.json()).expand(cli, args);
         } catch (CommandLine.ParameterException e) {
-            return new BadParameters(root.context()).handleParseException(e, args);
+            return new BadParameters(context).handleParseException(e, args);
         }
         return cli.execute(expanded);
     }

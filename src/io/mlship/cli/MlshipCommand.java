@@ -1,5 +1,9 @@
 package io.mlship.cli;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
@@ -10,20 +14,21 @@ import picocli.CommandLine.IVersionProvider;
                 "",
                 "Exit codes: 0 done, 1 gate or rollout failed (rolled back), 2 bad input,",
                 "3 infrastructure error, 4 rollback failed (a person must look).",
-                "Every command writes <result-dir>/<command>.json (default: .mlship/out next to the spec)."},
-        subcommands = {
-            ValidateCommand.class,
-            RenderCommand.class,
-            BuildCommand.class,
-            DeployCommand.class,
-            SmokeCommand.class,
-            PromoteCommand.class,
-            ReleaseCommand.class,
-            SandboxCommand.class,
-            CommitsCommand.class,
-            picocli.CommandLine.HelpCommand.class,
-        })
+                "Every command writes <result-dir>/<command>.json (default: .mlship/out next to the spec)."})
 public final class MlshipCommand implements Runnable {
+    /** Every command by name, in the order usage help lists them. */
+    static final List<Map.Entry<String, Class<?>>> SUBCOMMANDS = List.of(
+            Map.entry("validate", ValidateCommand.class),
+            Map.entry("render", RenderCommand.class),
+            Map.entry("build", BuildCommand.class),
+            Map.entry("deploy", DeployCommand.class),
+            Map.entry("smoke", SmokeCommand.class),
+            Map.entry("promote", PromoteCommand.class),
+            Map.entry("release", ReleaseCommand.class),
+            Map.entry("sandbox", SandboxCommand.class),
+            Map.entry("commits", CommitsCommand.class),
+            Map.entry("help", CommandLine.HelpCommand.class));
+
     private final CliContext context;
 
     public MlshipCommand(CliContext context) {
@@ -34,9 +39,38 @@ public final class MlshipCommand implements Runnable {
         return context;
     }
 
+    /** The command line with every command: for usage help, generated docs and tests. */
+    public static CommandLine commandLine(CliContext context) {
+        CommandLine cli = new CommandLine(new MlshipCommand(context));
+        SUBCOMMANDS.forEach(c -> cli.addSubcommand(c.getKey(), c.getValue()));
+        return cli;
+    }
+
+    /**
+     * The command line for one run. picocli reflects on every command it is given, options, mixins and field
+     * types included, and a Jenkins step runs exactly one: when the first word of {@code args} is a command,
+     * only that one is added, so start-up pays for it alone; {@code --version} alone (every step's check of
+     * the CLI) needs none. Anything else (help, a typo to suggest a fix for) gets them all.
+     */
+    static CommandLine commandLine(CliContext context, String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return new CommandLine(new MlshipCommand(context));
+        }
+        String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        Map.Entry<String, Class<?>> chosen = SUBCOMMANDS.stream()
+                .filter(c -> !c.getKey().equals("help") && c.getKey().equals(named))
+                .findFirst().orElse(null);
+        if (chosen == null) {
+            return commandLine(context);
+        }
+        CommandLine cli = new CommandLine(new MlshipCommand(context));
+        cli.addSubcommand(chosen.getKey(), chosen.getValue());
+        return cli;
+    }
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(context.err());
+        commandLine(context).usage(context.err());
     }
 
     /** Reads the version the way the Jenkins library does, so both always agree on what this CLI is. */

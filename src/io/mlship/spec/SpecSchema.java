@@ -30,7 +30,6 @@ public final class SpecSchema {
 
     private final JsonNode schemaTree;
     private final JsonSchema validator;
-    private final JsonSchema defaulter;
     private final Suggestions suggestions = new Suggestions();
 
     public SpecSchema(ObjectMapper json) {
@@ -42,12 +41,13 @@ public final class SpecSchema {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        this.validator = factory.getSchema(schemaTree, SchemaValidatorsConfig.builder()
-                .pathType(PathType.JSON_POINTER).build());
-        this.defaulter = factory.getSchema(schemaTree, SchemaValidatorsConfig.builder()
-                .pathType(PathType.JSON_POINTER)
-                .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false)).build());
+        // One compiled schema serves both jobs (building it is a large part of a cold start): validate() only
+        // checks; the defaults strategy is applied only by walk().
+        this.validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaTree,
+                SchemaValidatorsConfig.builder()
+                        .pathType(PathType.JSON_POINTER)
+                        .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false))
+                        .build());
     }
 
     public JsonNode tree() {
@@ -71,7 +71,7 @@ public final class SpecSchema {
 
     /** Fills in every {@code default} the schema declares for keys present objects leave out. */
     public void applyDefaults(JsonNode root) {
-        defaulter.walk(root, false);
+        validator.walk(root, false);
     }
 
     private static boolean isWrapper(String type) {

@@ -118,11 +118,24 @@ class CliContractTest {
     }
 
     @Test
+    void everyCommandIsListedUnderItsOwnName() {
+        // Main adds only the command a run names, looked up in MlshipCommand.SUBCOMMANDS: names must match.
+        for (var entry : MlshipCommand.SUBCOMMANDS) {
+            assertThat(entry.getValue().getAnnotation(picocli.CommandLine.Command.class).name()).isEqualTo(entry.getKey());
+        }
+        CliRun validate = CliRun.of(out, "validate", "--help");
+        assertThat(validate.exitCode()).isZero();
+        CliRun typo = CliRun.of(out, "valdate");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("validate");
+    }
+
+    @Test
     void versionAndHelpWork() {
         CliRun version = CliRun.of(out, "--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("mlship ");
-        CommandLine cli = new CommandLine(new MlshipCommand(new CliContext()));
+        CommandLine cli = MlshipCommand.commandLine(new CliContext());
         for (String command : cli.getSubcommands().keySet()) {
             if (command.equals("help")) {
                 continue;

@@ -39,7 +39,7 @@ class StepMetadataTest {
         if ("pipeline".equals(step.path("kind").asText())) {
             return; // mlPipeline runs the other steps; it has no command of its own
         }
-        CommandLine cli = new CommandLine(new MlshipCommand(new CliContext()));
+        CommandLine cli = MlshipCommand.commandLine(new CliContext());
         CommandLine command = cli.getSubcommands().get(step.path("command").asText());
         assertThat(command).as("CLI command '%s' of %s", step.path("command").asText(), name).isNotNull();
         for (JsonNode param : step.path("params")) {
