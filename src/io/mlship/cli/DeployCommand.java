@@ -3,6 +3,7 @@ package io.mlship.cli;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.apply.Plan;
 import io.mlship.kube.connect.ClusterConnector;
 import io.mlship.kube.connect.ClusterTarget;
@@ -11,7 +12,6 @@ import io.mlship.kube.deploy.DeployRequest;
 import io.mlship.kube.deploy.Deployer;
 import io.mlship.kube.manifest.ImageTarget;
 import io.mlship.kube.manifest.ManifestRenderer;
-import io.mlship.kube.manifest.ManifestYaml;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.kube.manifest.ReleaseLabels;
 import io.mlship.result.MlshipException;
@@ -134,22 +134,27 @@ final class DeployCommand extends SpecCommand {
             return;
         }
         ImageTarget image = imageTarget(release, environment);
-        ReleaseIdentity identity = identity(release, image, sha);
-        List<HasMetadata> objects = new ManifestRenderer().render(release, env, image, identity);
+        if (releaseId != null) {
+            releaseIdentity(releaseId, sha); // a bad --release-id is bad input: say so before anything else
+        }
         DeploySpec deploy = release.deploy();
         ClusterTarget target = new ClusterTarget(environment.projects().gke(), environment.effectiveClusterLocation(),
                 environment.cluster(), kubeconfig, kubeContext);
         result.put("namespace", environment.namespace());
         result.put("image", image.reference());
-        result.put("releaseId", identity.releaseId());
         result.put("context", target.effectiveContext());
         result.put("dryRun", dryRun);
-        DeployRequest request = new DeployRequest(environment.namespace(), release.service().name(), objects, image.reference(),
-                ReleaseLabels.selector(release), Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy),
-                certWait, ingressWait, dryRun);
 
         var log = context().err();
+        // Creating the client sends nothing; it comes first so the release id is hashed with the serializers the
+        // client later sends the same objects with (set up once per run, a large part of a cold start).
         try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait, context().err()).connect(target)) {
+            ReleaseIdentity identity = identity(release, image, sha, client.getKubernetesSerialization());
+            List<HasMetadata> objects = new ManifestRenderer().render(release, env, image, identity);
+            result.put("releaseId", identity.releaseId());
+            DeployRequest request = new DeployRequest(environment.namespace(), release.service().name(), objects, image.reference(),
+                    ReleaseLabels.selector(release), Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy),
+                    certWait, ingressWait, dryRun);
             log.println("[mlship deploy] " + release.service().name() + " → " + target.effectiveContext() + " namespace "
                     + environment.namespace() + (dryRun ? " (dry run)" : ""));
             Deployer deployer = new Deployer(client, log);
@@ -227,14 +232,22 @@ final class DeployCommand extends SpecCommand {
         return readiness != null && readiness.failureThreshold() != null ? readiness.failureThreshold() : 3;
     }
 
-    private ReleaseIdentity identity(ReleaseSpec release, ImageTarget image, String sha) throws Exception {
-        String id = releaseId;
-        if (id == null) {
-            // Same spec and image → same id, so re-running a deploy changes nothing.
-            String rendered = new ManifestYaml().write(new ManifestRenderer().render(release, env, image, new ReleaseIdentity(null, sha)), List.of());
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
-            id = "r-" + HexFormat.of().formatHex(digest).substring(0, 12);
+    private ReleaseIdentity identity(ReleaseSpec release, ImageTarget image, String sha, KubernetesSerialization serialization)
+            throws Exception {
+        if (releaseId != null) {
+            return releaseIdentity(releaseId, sha);
         }
+        // Same spec and image → same id, so re-running a deploy changes nothing: the id is a hash of what would be
+        // applied (rendered without the id itself).
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (HasMetadata object : new ManifestRenderer().render(release, env, image, new ReleaseIdentity(null, sha))) {
+            digest.update(serialization.asJson(object).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+        }
+        return releaseIdentity("r-" + HexFormat.of().formatHex(digest.digest()).substring(0, 12), sha);
+    }
+
+    private static ReleaseIdentity releaseIdentity(String id, String sha) {
         try {
             return new ReleaseIdentity(id, sha);
         } catch (IllegalArgumentException e) {

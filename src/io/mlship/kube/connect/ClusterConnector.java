@@ -3,6 +3,7 @@ package io.mlship.kube.connect;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.mlship.result.MlshipException;
@@ -45,7 +46,10 @@ public final class ClusterConnector {
         // then twice that, and so on (about 1.4 s in all), each retry reported by RetryLog.
         config.setRequestRetryBackoffLimit(RETRIES);
         config.setRequestRetryBackoffInterval(BACKOFF_MS);
+        // HTTP/1.1, as the Vert.x client spoke: the JDK client would otherwise try an h2c upgrade on plain HTTP.
+        config.setHttp2Disable(true);
         return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager())
                         .addOrReplaceInterceptor("mlship-retry-log", new RetryLog(log, RETRIES, BACKOFF_MS)))
                 .build();
