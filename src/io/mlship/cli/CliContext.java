@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * What the commands of one CLI run share. Clients are created on first use, so a command pays only for
@@ -18,7 +21,7 @@ public final class CliContext {
     private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     private final PrintStream out;
     private final PrintStream err;
-    private SpecLoader specLoader;
+    private Future<SpecLoader> specLoader;
     private String version;
 
     public CliContext() {
@@ -44,11 +47,39 @@ public final class CliContext {
         return err;
     }
 
-    public SpecLoader specLoader() {
-        if (specLoader == null) {
-            specLoader = new SpecLoader(json);
+    /**
+     * Starts building the spec loader on a second thread. Compiling the spec's schema and the code that binds it
+     * is a large part of a cold start, and none of it depends on the command line, so it overlaps with parsing it.
+     */
+    void prepareSpecLoader() {
+        synchronized (this) {
+            if (specLoader == null) {
+                FutureTask<SpecLoader> task = new FutureTask<>(() -> new SpecLoader(json));
+                Thread builder = new Thread(task, "mlship-spec-loader");
+                builder.setDaemon(true);
+                builder.start();
+                specLoader = task;
+            }
         }
-        return specLoader;
+    }
+
+    public SpecLoader specLoader() {
+        prepareSpecLoader();
+        try {
+            return specLoader.get(); // waits at most for the schema to compile: no I/O but a resource in the jar
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the spec loader was being built", e);
+        }
     }
 
     public ResultFile resultFile() {

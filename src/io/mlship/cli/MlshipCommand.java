@@ -63,6 +63,9 @@ public final class MlshipCommand implements Runnable {
         if (chosen == null) {
             return commandLine(context);
         }
+        if (SpecCommand.class.isAssignableFrom(chosen.getValue())) {
+            context.prepareSpecLoader();
+        }
         CommandLine cli = new CommandLine(new MlshipCommand(context));
         cli.addSubcommand(chosen.getKey(), chosen.getValue());
         return cli;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mlship.result.Problem;
 import java.nio.file.Path;
@@ -24,17 +25,21 @@ import java.util.Set;
 public final class SpecLoader {
     private final SpecParser parser;
     private final SpecSchema schema;
-    private final ObjectMapper binder;
+    private final ObjectReader binder;
     private final EnvironmentMerger merger = new EnvironmentMerger();
     private final List<SpecRule> rules;
 
     public SpecLoader(ObjectMapper json) {
         this.parser = new SpecParser();
         this.schema = new SpecSchema(json);
+        // The reader fetches the deserializers of every spec record now (Jackson builds them on first use), so
+        // a loader built ahead of time, as the CLI does, binds the spec without that cost.
         this.binder = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .build();
+                .enable(DeserializationFeature.EAGER_DESERIALIZER_FETCH)
+                .build()
+                .readerFor(ReleaseSpec.class);
         this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule());
     }
 
@@ -83,7 +88,7 @@ public final class SpecLoader {
      */
     private ReleaseSpec bind(JsonNode tree, SourceMap origins, String file, List<Problem> problems) {
         try {
-            return binder.treeToValue(tree, ReleaseSpec.class);
+            return binder.readValue(tree);
         } catch (JsonMappingException e) {
             StringBuilder pointer = new StringBuilder();
             for (JsonMappingException.Reference ref : e.getPath()) {
@@ -97,6 +102,8 @@ public final class SpecLoader {
         } catch (JsonProcessingException e) {
             problems.add(Problem.error("", file, 0, "value cannot be used: " + e.getOriginalMessage(), null));
             return null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a tree in memory does no I/O
         }
     }
 
