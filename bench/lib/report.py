@@ -54,6 +54,17 @@ def fmt(x, unit="s"):
     return f"{x:.3f} {unit}" if unit == "s" else f"{x} {unit}"
 
 
+def calls_note(calls):
+    """The Vertex AI calls of one run, as the emulator counted them: registry lookups, writes, then each call."""
+    bare = {k.rsplit(".", 1)[-1]: n for k, n in calls.items()}  # ModelService/ListModelVersions
+    lookups = sum(n for k, n in bare.items() if k.startswith("ModelService/") and k.split("/")[1].startswith(("Get", "List")))
+    writes = sum(n for k, n in bare.items()
+                 if (k.split(" ")[0] != "GET" and not k.endswith(":predict") if " " in k  # REST: verb and path
+                     else not k.split("/")[-1].startswith(("Get", "List", "Predict"))))
+    each = ", ".join(f"{k} {n}" for k, n in sorted(bare.items()))
+    return f"registry lookups: {lookups}, writes: {writes} ({each or 'no calls counted'})"
+
+
 def main():
     parts, command, out_md, out_json = sys.argv[1:5]
     p = lambda name: os.path.join(parts, name)
@@ -76,7 +87,7 @@ def main():
     reused = load_json(p("promote-reused.json"))
     rows.append(("promote an already promoted artifact (whole command)", promote["mlship promote (already promoted)"],
                  "gcloud ai models list", promote["gcloud ai models list (peer)"],
-                 f"reused: {reused['reused']}, version {reused['modelVersionId']}"))
+                 f"reused: {reused['reused']}, version {reused['modelVersionId']}, {calls_note(reused.get('calls', {}))}"))
 
     build = load_json(p("build.json"))
     steps = {s["label"]: s for s in build["steps"]}

@@ -69,6 +69,11 @@ public final class Promoter {
         }
     }
 
+    /**
+     * Uploads (or reuses) the version and deploys it with the canary share. When the same artifacts were promoted
+     * by the recorded run and the version is still deployed with its candidate alias, this is one Model Registry
+     * lookup (the version by its digest label) and one endpoint read, and nothing is written.
+     */
     public PromotionRecord promote(PromotionPlan plan, PromotionRecord prior) {
         List<StoredObject> objects = store.list(plan.artifacts());
         if (objects.isEmpty()) {
@@ -76,34 +81,40 @@ public final class Promoter {
                     "check the artifact path and version parameter; training leaves the model folder there");
         }
         String digest = ArtifactDigest.of(objects);
+        String label = ArtifactDigest.labelValue(digest);
         log.println("[mlship promote] " + objects.size() + " files under " + plan.artifacts() + ", content " + digest);
-        List<Model> versions = versions(plan.modelName());
-        Map<String, List<String>> aliasesBefore = aliases(versions);
-        Endpoint endpoint = findEndpoint(plan);
         boolean resuming = prior != null && "promote".equals(prior.action()) && digest.equals(prior.artifactDigest());
-        EndpointSnapshot before = resuming && prior.before() != null ? prior.before()
-                : snapshot(endpoint, aliasesBefore);
+        boolean knownBefore = resuming && prior.before() != null;
+        // The rollback snapshot needs every version's aliases, so without a recorded one all versions are listed (and
+        // searched for the digest here); with one, the registry is asked for the version with this digest only.
+        List<Model> listed = versions(plan.modelName(), knownBefore ? "labels." + DIGEST_LABEL + "=\"" + label + "\"" : null);
+        Endpoint endpoint = findEndpoint(plan);
+        EndpointSnapshot before = knownBefore ? prior.before() : snapshot(endpoint, aliases(listed == null ? List.of() : listed));
         PromotionRecord rec = new PromotionRecord("promote", plan.modelName(), null, plan.artifacts().toString(), digest,
                 false, endpoint == null ? null : endpoint.getName(), null, null, null, before, List.of(), null);
 
-        Model version = versions.stream()
-                .filter(v -> ArtifactDigest.labelValue(digest).equals(v.getLabelsMap().get(DIGEST_LABEL)))
-                .findFirst().orElse(null);
+        Model version = listed == null ? null : listed.stream()
+                .filter(v -> label.equals(v.getLabelsMap().get(DIGEST_LABEL))).findFirst().orElse(null);
         boolean reused = version != null;
+        boolean changed = false;
         if (reused) {
             log.println("[mlship promote] version " + version.getVersionId() + " of " + plan.modelId()
                     + " already holds these artifacts; reusing it");
             if (!version.getVersionAliasesList().contains(plan.candidateAlias())) {
                 merge(plan.modelName(), version.getVersionId(), List.of(plan.candidateAlias()));
+                changed = true;
             }
         } else {
-            version = upload(plan, digest, versions.isEmpty(), rec);
+            // A filtered answer that is empty still means the model exists; only NOT_FOUND (null) means it does not.
+            version = upload(plan, digest, listed == null || (!knownBefore && listed.isEmpty()), rec);
+            changed = true;
         }
         rec = with(rec, version.getVersionId(), reused, rec.endpoint(), null);
 
         if (endpoint == null) {
             endpoint = createEndpoint(plan, rec);
             rec = with(rec, rec.modelVersionId(), reused, endpoint.getName(), null);
+            changed = true;
         }
         String versionId = version.getVersionId();
         DeployedModel deployed = endpoint.getDeployedModelsList().stream()
@@ -114,11 +125,32 @@ public final class Promoter {
                     + " as " + deployed.getId());
         } else {
             deployed = deploy(plan, endpoint, versionId, TrafficSplits.forDeploy(endpoint.getTrafficSplitMap(), plan.canaryPercent()), rec);
+            changed = true;
+        }
+        // Nothing written: the endpoint is as listed above, and so are the aliases — all of them when every version
+        // was listed, else the recorded ones with this version's own read now.
+        Map<String, List<String>> aliasesNow = changed ? null
+                : knownBefore ? recordedAliases(prior, version) : aliases(listed);
+        if (aliasesNow != null) {
+            return new PromotionRecord("promote", plan.modelName(), versionId, rec.artifacts(), digest, reused,
+                    endpoint.getName(), deployed.getId(), new TreeMap<>(endpoint.getTrafficSplitMap()), aliasesNow, before,
+                    List.of(), null);
         }
         Endpoint after = vertex.endpoints().getEndpoint(endpoint.getName());
         return new PromotionRecord("promote", plan.modelName(), versionId, rec.artifacts(), digest, reused,
                 after.getName(), deployed.getId(), new TreeMap<>(after.getTrafficSplitMap()),
                 aliases(versions(plan.modelName())), before, List.of(), null);
+    }
+
+    /** The aliases the recorded run left, with {@code version}'s as just read; null when the record has none. */
+    private static Map<String, List<String>> recordedAliases(PromotionRecord prior, Model version) {
+        if (prior.aliases() == null) {
+            return null;
+        }
+        Map<String, List<String>> out = new TreeMap<>(java.util.Comparator.comparingLong(Long::parseLong));
+        out.putAll(prior.aliases());
+        out.put(version.getVersionId(), List.copyOf(version.getVersionAliasesList()));
+        return new LinkedHashMap<>(out);
     }
 
     /** All traffic to the promoted version, the prod alias onto it, versions left without traffic undeployed. */
@@ -334,12 +366,21 @@ public final class Promoter {
     }
 
     private List<Model> versions(String modelName) {
+        List<Model> out = versions(modelName, null);
+        return out == null ? List.of() : out;
+    }
+
+    /** The model's versions matching {@code filter} (all when null); null when the model does not exist. */
+    private List<Model> versions(String modelName, String filter) {
+        ListModelVersionsRequest.Builder req = ListModelVersionsRequest.newBuilder().setName(modelName);
+        if (filter != null) {
+            req.setFilter(filter);
+        }
         List<Model> out = new ArrayList<>();
         try {
-            vertex.models().listModelVersions(ListModelVersionsRequest.newBuilder().setName(modelName).build())
-                    .iterateAll().forEach(out::add);
+            vertex.models().listModelVersions(req.build()).iterateAll().forEach(out::add);
         } catch (NotFoundException e) {
-            return List.of();
+            return null;
         }
         return out;
     }

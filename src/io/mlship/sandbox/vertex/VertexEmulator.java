@@ -24,6 +24,7 @@ public final class VertexEmulator implements AutoCloseable {
     private final FaultHooks hooks;
     private final ScheduledExecutorService scheduler;
     private final VertexRest rest;
+    private final CallCounter calls = new CallCounter();
 
     private VertexEmulator(Builder b) throws IOException {
         this.hooks = new FaultHooks();
@@ -43,8 +44,9 @@ public final class VertexEmulator implements AutoCloseable {
                 .addService(new PredictionServiceImpl(predictor))
                 .addService(new OperationsImpl(operations))
                 .intercept(new Unavailable(hooks))
+                .intercept(calls.grpcInterceptor()) // added last, so it runs first: refused calls count too
                 .build().start();
-        this.rest = b.restPort < 0 ? null : VertexRest.start(state, predictor, b.restPort);
+        this.rest = b.restPort < 0 ? null : VertexRest.start(state, predictor, calls, b.restPort);
     }
 
     /** Refuses calls the fault hooks name with UNAVAILABLE, before any service code runs. */
@@ -72,6 +74,11 @@ public final class VertexEmulator implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/}, what gcloud's {@code api_endpoint_overrides/aiplatform} takes; null without REST. */
     public String restUrl() {
         return rest == null ? null : "http://127.0.0.1:" + rest.port() + "/";
+    }
+
+    /** Calls received so far, per method; also served as JSON at {@code GET <restUrl>sandbox/calls}. */
+    public CallCounter calls() {
+        return calls;
     }
 
     public FaultHooks faults() {

@@ -47,17 +47,22 @@ final class VertexRest implements AutoCloseable {
     private static final Pattern LOC = Pattern.compile("/v1(?:beta1)?/(projects/[^/]+/locations/[^/]+)(.*)");
     private static final Pattern MODEL = Pattern.compile("/models/([^/:]+)(?::(\\w+))?");
     private static final Pattern ENDPOINT = Pattern.compile("/endpoints/([^/:]+)(?::(\\w+))?");
+    /** The emulator's own path (outside /v1): the call counts; DELETE also starts them again from zero. */
+    static final String CALLS_PATH = "/sandbox/calls";
+    private static final String ID = "/(projects|locations|models|endpoints|operations)/[^/:]+";
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final VertexState state;
     private final Predictor predictor;
+    private final CallCounter calls;
     private final JsonFormat.Printer printer;
     private final JsonFormat.Parser parser;
 
-    private VertexRest(VertexState state, Predictor predictor, int port) throws IOException {
+    private VertexRest(VertexState state, Predictor predictor, CallCounter calls, int port) throws IOException {
         this.state = state;
         this.predictor = predictor;
+        this.calls = calls;
         JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
                 .add(UploadModelOperationMetadata.getDescriptor()).add(UploadModelResponse.getDescriptor())
                 .add(CreateEndpointOperationMetadata.getDescriptor()).add(Endpoint.getDescriptor())
@@ -77,8 +82,8 @@ final class VertexRest implements AutoCloseable {
         server.start();
     }
 
-    static VertexRest start(VertexState state, Predictor predictor, int port) throws IOException {
-        return new VertexRest(state, predictor, port);
+    static VertexRest start(VertexState state, Predictor predictor, CallCounter calls, int port) throws IOException {
+        return new VertexRest(state, predictor, calls, port);
     }
 
     int port() {
@@ -93,6 +98,11 @@ final class VertexRest implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (ex.getRequestURI().getRawPath().equals(CALLS_PATH)) {
+                countsAnswer(ex);
+                return;
+            }
+            calls.record(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath().replaceAll(ID, "/$1/*"));
             Message answer;
             try {
                 answer = route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), query(ex),
@@ -206,6 +216,27 @@ final class VertexRest implements AutoCloseable {
             }
         }
         throw new ApiError(io.grpc.Status.Code.UNIMPLEMENTED, method + " " + path + " is not emulated");
+    }
+
+    /** {@code {"calls": {"METHOD": N, …}}}; a DELETE answers with the counts it cleared. */
+    private void countsAnswer(HttpExchange ex) throws IOException {
+        Map<String, Long> counts = switch (ex.getRequestMethod()) {
+            case "GET" -> calls.snapshot();
+            case "DELETE" -> calls.reset();
+            default -> null;
+        };
+        if (counts == null) {
+            send(ex, 405, error(405, "METHOD_NOT_ALLOWED", CALLS_PATH + " takes GET or DELETE"));
+            return;
+        }
+        StringBuilder json = new StringBuilder("{\"calls\": {");
+        String sep = "";
+        for (Map.Entry<String, Long> c : counts.entrySet()) {
+            json.append(sep).append('"').append(c.getKey().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\": ").append(c.getValue());
+            sep = ", ";
+        }
+        send(ex, 200, json.append("}}").toString());
     }
 
     private static FieldMask mask(Map<String, String> q) {
