@@ -7,6 +7,7 @@ import io.mlship.smoke.cases.SmokeRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -29,6 +31,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -92,8 +96,7 @@ public final class HttpTarget implements Target {
         this.json = json;
         Timeout bound = Timeout.of(timeout);
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
-                // The JVM's trust settings (javax.net.ssl.*), as for every other TLS call mlship makes.
-                .setTlsSocketStrategy(DefaultClientTlsStrategy.createSystemDefault())
+                .setTlsSocketStrategy(new LazyTls())
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(bound).setSocketTimeout(bound).build())
                 .setMaxConnTotal(1024)
                 .setMaxConnPerRoute(1024)
@@ -176,6 +179,30 @@ public final class HttpTarget implements Target {
             return Response.failed(kind + (e.getMessage() == null ? "" : ": " + e.getMessage()), nanos);
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    /**
+     * TLS with the JVM's trust settings (javax.net.ssl.*), as for every other TLS call mlship makes, set up on the
+     * first HTTPS connection: loading the trust store is a large part of a cold start, and a plain-HTTP target (a
+     * port-forward, a local server) never needs it.
+     */
+    private static final class LazyTls implements TlsSocketStrategy {
+        private volatile TlsSocketStrategy tls;
+
+        @Override
+        public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
+                throws IOException {
+            TlsSocketStrategy t = tls;
+            if (t == null) {
+                synchronized (this) {
+                    if (tls == null) {
+                        tls = DefaultClientTlsStrategy.createSystemDefault();
+                    }
+                    t = tls;
+                }
+            }
+            return t.upgrade(socket, target, port, attachment, context);
         }
     }
 

@@ -150,6 +150,32 @@ class HttpTargetTest {
     }
 
     @Test
+    @Timeout(20)
+    void anHttpsTargetSpeaksTls() throws Exception {
+        // TLS is set up only on the first HTTPS connection; this checks that an https URL does get it: the server
+        // (plain TCP) must receive a TLS handshake record (content type 22), not an HTTP request line.
+        try (ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            var first = new java.util.concurrent.CompletableFuture<Integer>();
+            Thread server = new Thread(() -> {
+                try (Socket s = socket.accept()) {
+                    first.complete(s.getInputStream().read());
+                } catch (IOException e) {
+                    first.completeExceptionally(e);
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            try (HttpTarget target = new HttpTarget(URI.create("https://127.0.0.1:" + socket.getLocalPort()), null,
+                    Duration.ofSeconds(5), json)) {
+                Response r = target.send(new SmokeRequest.HttpCall("GET", "/", Map.of(), null));
+
+                assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(22);
+                assertThat(r.answered()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void headersTheClientOwnsOrThatCouldSplitTheRequestAreRefusedBeforeSending() throws Exception {
         try (Recorder server = new Recorder();
              HttpTarget target = new HttpTarget(server.uri(), null, Duration.ofSeconds(5), json)) {
