@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,26 +25,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * plus watches streamed over plain HTTP, which is how kubectl and other Go clients watch: one JSON event per line
  * on a response that stays open. (fabric8's mock web server answers every watch with a WebSocket upgrade.)
  */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
+    /** Requests kept for tests to read ({@link #takeRequest}); older ones are dropped so a long-running sandbox stays small. */
+    private static final int KEPT_REQUESTS = 10_000;
     private static final List<String> WEBSOCKET_SUBPROTOCOLS = List.of("v1.channel.k8s.io", "v2.channel.k8s.io",
             "v3.channel.k8s.io", "v4.channel.k8s.io");
 
     private final Vertx vertx;
     private final HttpServer http;
-    private final SandboxDispatcher dispatcher;
+    private final BlockingDeque<RecordedRequest> requests;
 
-    private ApiServer(Vertx vertx, HttpServer http, SandboxDispatcher dispatcher) {
+    private ApiServer(Vertx vertx, HttpServer http, BlockingDeque<RecordedRequest> requests) {
         this.vertx = vertx;
         this.http = http;
-        this.dispatcher = dispatcher;
+        this.requests = requests;
     }
 
     static ApiServer start(List<CustomResourceDefinitionContext> crds) {
         Vertx vertx = Vertx.vertx();
         SandboxDispatcher dispatcher = new SandboxDispatcher(crds);
+        BlockingDeque<RecordedRequest> requests = new LinkedBlockingDeque<>();
         HttpServerRequestHandler fabric8 = new HttpServerRequestHandler(vertx) {
             @Override
             protected MockResponse onHttpRequest(RecordedRequest request) {
+                while (requests.size() >= KEPT_REQUESTS) {
+                    requests.pollFirst();
+                }
+                requests.add(request);
                 return dispatcher.dispatch(request);
             }
         };
@@ -62,7 +71,7 @@ final class ApiServer implements AutoCloseable {
             vertx.close();
             throw new IllegalStateException("the sandbox Kubernetes API did not start on loopback: " + e.getMessage(), e);
         }
-        return new ApiServer(vertx, http, dispatcher);
+        return new ApiServer(vertx, http, requests);
     }
 
     /** A watch asked for without a WebSocket upgrade. */
@@ -130,6 +139,16 @@ final class ApiServer implements AutoCloseable {
         }
         res.writeHead();
         listener.onOpen(lines, registered);
+    }
+
+    /** How many received requests are kept to be taken (streamed watches are not among them). */
+    public int getRequestCount() {
+        return requests.size();
+    }
+
+    /** The oldest kept request, waiting up to {@code timeout} for one; null when none came. */
+    public RecordedRequest takeRequest(long timeout, TimeUnit unit) throws InterruptedException {
+        return requests.pollFirst(timeout, unit);
     }
 
     int port() {

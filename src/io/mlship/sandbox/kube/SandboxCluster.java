@@ -71,6 +71,11 @@ public final class SandboxCluster implements AutoCloseable {
         return file;
     }
 
+    /** The API server (tests read the requests it received). */
+    public ApiServer server() {
+        return server;
+    }
+
     @Override
     public void close() {
         client.close();
