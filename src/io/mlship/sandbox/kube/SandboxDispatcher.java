@@ -50,7 +50,13 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return status(404, "NotFound", "the sandbox API serves OpenAPI v3 group documents only, not " + path);
             }
         }
-        return super.dispatch(request);
+        MockResponse response = super.dispatch(request);
+        if (response != null && response.getWebSocketListener() == null && response.getBody() != null
+                && response.header("Content-Type") == null) {
+            // Without it, clients that asked for protobuf first (kubectl rollout history/undo) read the JSON as protobuf.
+            response.setHeader("Content-Type", JSON);
+        }
+        return response;
     }
 
     @Override
