@@ -96,6 +96,17 @@ def main():
         rows.append((f"image build + push: {kind}", {"median": m["median"], "runs": len(m["runs"])}, f"buildah {kind}",
                      {"median": b["median"], "runs": len(b["runs"])}, f"uploaded {m['bytesUploaded']} vs {b['bytesUploaded']} bytes"))
 
+    # 7. Deploy from apply to the rollout noticed complete, against kubectl apply + kubectl rollout status.
+    vs = hyperfine(p("deploy-vs-kubectl.json"))
+    vs_detail = load_json(p("deploy-vs-kubectl-detail.json"))
+    med = lambda xs: sorted(xs)[len(xs) // 2] if xs else None
+    rows.append(("deploy: apply to rollout noticed complete", vs["mlship deploy"], "kubectl apply + rollout status",
+                 vs["kubectl apply + rollout status (peer)"],
+                 f"whole commands, a new digest (a real rollout) each run; inside mlship: {med(vs_detail['mlshipDurationMs'])} ms "
+                 f"command, {med(vs_detail['mlshipRolloutSeconds'])} s from its last write to the rollout noticed; it also waits for the "
+                 f"Certificate and the Ingress; revisions rolled out: mlship {vs_detail['mlshipRevision']}, "
+                 f"kubectl {vs_detail['peerRevision']}"))
+
     deploy = dict(line.split(": ", 1) for line in open(p("deploy.txt")).read().splitlines() if ": " in line)
     # JMH's JSON: throughput in operations per microsecond (all four threads), sample time with percentiles in µs.
     jmh = {(r["benchmark"].rsplit(".", 1)[1], r["mode"]): r["primaryMetric"] for r in load_json(p("gate.json"))}
@@ -120,6 +131,7 @@ def main():
                       "ratio": ratio(ml["median"], pm["median"]), "runs": ml["runs"], "note": note})
     doc = {"command": command, "date": when, "machine": m, "loadBefore": load_before, "loadAfter": load_after,
            "cases": table, "deployNoticed": deploy, "gate": gate, "memory": memory, "build": build}
+    doc["deployVsKubectl"] = vs_detail
     with open(out_json, "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")

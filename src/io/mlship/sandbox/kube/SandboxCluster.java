@@ -6,41 +6,34 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 
 /**
- * An in-process Kubernetes API (fabric8's mock server in CRUD mode: it stores what is written and serves
+ * An in-process Kubernetes API (fabric8's mock store in CRUD mode: it stores what is written and serves
  * watches) on loopback, with the cert-manager Certificate kind registered. mlship reaches it through the real
- * fabric8 client and a kubeconfig like any cluster's; {@link RolloutSimulator} plays the controllers.
+ * fabric8 client and a kubeconfig like any cluster's, and so does kubectl ({@link ApiServer} adds discovery,
+ * streamed watches and strategic merge patches); {@link RolloutSimulator} plays the controllers.
  */
 public final class SandboxCluster implements AutoCloseable {
     private static final CustomResourceDefinitionContext CERTIFICATE = new CustomResourceDefinitionContext.Builder()
             .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates")
             .withScope("Namespaced").withStatusSubresource(true).build();
 
-    private final KubernetesMockServer server;
+    private final ApiServer server;
     private final KubernetesClient client;
-    /** Held so the level sticks: the mock logs every request at INFO through java.util.logging. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
     static final int STALL_TOLERANT_TIMEOUT_MS = 60_000;
 
-    private SandboxCluster(KubernetesMockServer server) {
+    private SandboxCluster(ApiServer server) {
         this.server = server;
         // The mock API can hold its event loop for a while when a watch closes mid-send; the controllers' client
         // waits that out instead of failing a request after fabric8's default 10 s.
         this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/"))
+                .withMasterUrl(server.url() + "/")
                 .withNamespace("default")
                 .withRequestTimeout(STALL_TOLERANT_TIMEOUT_MS)
                 .withConnectionTimeout(STALL_TOLERANT_TIMEOUT_MS)
@@ -48,11 +41,7 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     public static SandboxCluster start() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(CERTIFICATE)), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        return new SandboxCluster(server);
+        return new SandboxCluster(ApiServer.start(List.of(CERTIFICATE)));
     }
 
     /** An admin client (the controllers' view), separate from the one mlship builds from the kubeconfig. */
@@ -67,7 +56,7 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + server.getHostName() + ":" + server.getPort();
+        return server.url();
     }
 
     /** Writes a kubeconfig whose one context, {@code contextName}, points at this API. */
@@ -82,7 +71,8 @@ public final class SandboxCluster implements AutoCloseable {
         return file;
     }
 
-    public KubernetesMockServer server() {
+    /** The API server (tests read the requests it received). */
+    public ApiServer server() {
         return server;
     }
 
@@ -90,10 +80,10 @@ public final class SandboxCluster implements AutoCloseable {
     public void close() {
         client.close();
         try {
-            server.destroy();
+            server.close();
         } catch (IllegalStateException slowShutdown) {
-            // The mock API waits a fixed time for open connections to drain; on a busy machine that can run out.
-            // Its threads are daemons and its port is released with the process, so say so and go on.
+            // The server waits a fixed time for open connections to drain; on a busy machine that can run out.
+            // Its port is released with the process, so say so and go on.
             System.err.println("[sandbox] the in-process Kubernetes API did not shut down in time: " + slowShutdown.getMessage());
         }
     }
