@@ -18,7 +18,7 @@ import java.util.concurrent.FutureTask;
  * what it touches (start-up time matters: every Jenkins step starts the CLI afresh).
  */
 public final class CliContext {
-    private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
+    private ObjectMapper json;
     private final PrintStream out;
     private final PrintStream err;
     private Future<SpecLoader> specLoader;
@@ -33,7 +33,11 @@ public final class CliContext {
         this.err = err;
     }
 
-    public ObjectMapper json() {
+    /** Built on first use: {@code mlship --version}, which every Jenkins step runs first, never needs it. */
+    public synchronized ObjectMapper json() {
+        if (json == null) {
+            json = JsonMapper.builder().findAndAddModules().build();
+        }
         return json;
     }
 
@@ -54,7 +58,7 @@ public final class CliContext {
     void prepareSpecLoader() {
         synchronized (this) {
             if (specLoader == null) {
-                FutureTask<SpecLoader> task = new FutureTask<>(() -> new SpecLoader(json));
+                FutureTask<SpecLoader> task = new FutureTask<>(() -> new SpecLoader(json()));
                 Thread builder = new Thread(task, "mlship-spec-loader");
                 builder.setDaemon(true);
                 builder.start();
@@ -83,7 +87,7 @@ public final class CliContext {
     }
 
     public ResultFile resultFile() {
-        return new ResultFile(json);
+        return new ResultFile(json());
     }
 
     /** The mlship version, from the same resource the Jenkins library reads to check the CLI. */

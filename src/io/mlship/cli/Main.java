@@ -25,7 +25,7 @@ public final class Main {
                 .setParameterExceptionHandler(new BadParameters(context));
         String[] expanded;
         try {
-            expanded = new ParamsFile(context.json()).expand(cli, args);
+            expanded = new ParamsFile(context::json).expand(cli, args);
         } catch (CommandLine.ParameterException e) {
             return new BadParameters(context).handleParseException(e, args);
         }

@@ -22,9 +22,10 @@ import picocli.CommandLine;
 final class ParamsFile {
     private static final Pattern KEY = Pattern.compile("[a-z][A-Za-z0-9]*");
     private static final long MAX_BYTES = 1024 * 1024;
-    private final ObjectMapper json;
+    private final java.util.function.Supplier<ObjectMapper> json;
 
-    ParamsFile(ObjectMapper json) {
+    /** {@code json} is asked for only when there is a params file to read. */
+    ParamsFile(java.util.function.Supplier<ObjectMapper> json) {
         this.json = json;
     }
 
@@ -49,7 +50,7 @@ final class ParamsFile {
             if (Files.size(file) > MAX_BYTES) {
                 throw bad(cli, "params file " + file + " is larger than " + MAX_BYTES + " bytes");
             }
-            root = json.readTree(file.toFile());
+            root = json.get().readTree(file.toFile());
         } catch (JsonProcessingException e) {
             throw bad(cli, "params file " + file + " is not valid JSON (line "
                     + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()) + "): " + e.getOriginalMessage());
