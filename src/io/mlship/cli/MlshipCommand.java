@@ -50,7 +50,8 @@ public final class MlshipCommand implements Runnable {
      * The command line for one run. picocli reflects on every command it is given, options, mixins and field
      * types included, and a Jenkins step runs exactly one: when the first word of {@code args} is a command,
      * only that one is added, so start-up pays for it alone; {@code --version} alone (every step's check of
-     * the CLI) needs none. Anything else (help, a typo to suggest a fix for) gets them all.
+     * the CLI) needs none. Anything else (help, a typo to suggest a fix for) gets them all. For a command that
+     * reads a spec, the spec loader starts building on a second thread from here (see CliContext).
      */
     static CommandLine commandLine(CliContext context, String[] args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
