@@ -220,13 +220,7 @@ final class FakeService implements AutoCloseable {
                     if (head == null) {
                         return;
                     }
-                    int length = 0;
-                    for (String line : head.split("\r\n")) {
-                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                            length = Integer.parseInt(line.substring(15).trim());
-                        }
-                    }
-                    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                    String body = readBody(in, head);
                     String[] first = head.split(" ", 3);
                     Answer a = behaviour.answer(requests.getAndIncrement(), first[0], first[1], body);
                     if (a.delayMillis() > 0) {
@@ -246,6 +240,17 @@ final class FakeService implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** The body that follows {@code head}, as long as its Content-Length says (none: empty). */
+        static String readBody(java.io.InputStream in, String head) throws IOException {
+            int length = 0;
+            for (String line : head.split("\r\n")) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
         }
 
         /** The request line and headers, or null when the connection closed between requests. */

@@ -59,14 +59,8 @@ class HttpTargetTest {
                     if (head == null) {
                         return;
                     }
-                    int length = 0;
-                    for (String line : head.split("\r\n")) {
-                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                            length = Integer.parseInt(line.substring(15).trim());
-                        }
-                    }
                     heads.add(head);
-                    bodies.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                    bodies.add(FakeService.OneWrite.readBody(in, head));
                     out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
                             .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
