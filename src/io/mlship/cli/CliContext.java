@@ -67,6 +67,30 @@ public final class CliContext {
         }
     }
 
+    /**
+     * Runs {@code task} on a daemon thread of its own. For work that only makes a later step faster (loading and
+     * initialising classes a command's first remote call needs) and that the command line does not decide: it
+     * then overlaps with parsing the command line and the spec, on the core those leave idle. A failure is
+     * ignored, since the step it prepares does the same work again and reports what goes wrong there.
+     */
+    void warmUp(String name, WarmUp task) {
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } catch (Exception | LinkageError e) {
+                // nothing to do: see above
+            }
+        }, "mlship-warm-up-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Work for {@link #warmUp}: no result, no effect but on speed. */
+    @FunctionalInterface
+    interface WarmUp {
+        void run() throws Exception;
+    }
+
     public SpecLoader specLoader() {
         prepareSpecLoader();
         try {

@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,11 +148,19 @@ final class DeployCommand extends SpecCommand {
         result.put("dryRun", dryRun);
 
         var log = context().err();
-        // Creating the client sends nothing; it comes first so the release id is hashed with the serializers the
-        // client later sends the same objects with (set up once per run, a large part of a cold start).
-        try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait, context().err()).connect(target)) {
-            ReleaseIdentity identity = identity(release, image, sha, client.getKubernetesSerialization());
-            List<HasMetadata> objects = new ManifestRenderer().render(release, env, image, identity);
+        // Rendering and setting up the client (which sends nothing) need nothing from each other and are each a
+        // large part of a cold start, so the objects are rendered on a second thread meanwhile. Both use one
+        // serialization: the release id is hashed with the serializers the client later sends the objects with.
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        FutureTask<Rendered> rendering = new FutureTask<>(() -> render(release, image, sha, serialization));
+        Thread renderer = new Thread(rendering, "mlship-render");
+        renderer.setDaemon(true);
+        renderer.start();
+        try (KubernetesClient client = new ClusterConnector(System.getenv(), requestWait, context().err())
+                .connect(target, serialization)) {
+            Rendered rendered = await(rendering);
+            ReleaseIdentity identity = rendered.identity();
+            List<HasMetadata> objects = rendered.objects();
             result.put("releaseId", identity.releaseId());
             DeployRequest request = new DeployRequest(environment.namespace(), release.service().name(), objects, image.reference(),
                     ReleaseLabels.selector(release), Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy),
@@ -230,6 +240,31 @@ final class DeployCommand extends SpecCommand {
     private static int readinessThreshold(DeploySpec deploy) {
         DeploySpec.Probe readiness = deploy.probes() == null ? null : deploy.probes().readiness();
         return readiness != null && readiness.failureThreshold() != null ? readiness.failureThreshold() : 3;
+    }
+
+    /** The objects to apply and the release identity they carry. */
+    private record Rendered(ReleaseIdentity identity, List<HasMetadata> objects) {
+    }
+
+    private Rendered render(ReleaseSpec release, ImageTarget image, String sha, KubernetesSerialization serialization)
+            throws Exception {
+        ReleaseIdentity identity = identity(release, image, sha, serialization);
+        return new Rendered(identity, new ManifestRenderer().render(release, env, image, identity));
+    }
+
+    /** What the rendering thread returned, or what it threw (bad input in the spec, most likely) as if thrown here. */
+    private static Rendered await(FutureTask<Rendered> rendering) throws Exception {
+        try {
+            return rendering.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private ReleaseIdentity identity(ReleaseSpec release, ImageTarget image, String sha, KubernetesSerialization serialization)

@@ -1,5 +1,6 @@
 package io.mlship.cli;
 
+import io.mlship.kube.connect.ClusterConnector;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,14 @@ public final class MlshipCommand implements Runnable {
             Map.entry("commits", CommitsCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
+    /**
+     * What a command's first remote call needs that neither its options nor its spec decide, started on a spare
+     * thread before either is parsed (see {@link CliContext#warmUp}).
+     */
+    static final Map<String, CliContext.WarmUp> WARM_UPS = Map.of(
+            "deploy", ClusterConnector::warmUp,
+            "release", ClusterConnector::warmUp);
+
     private final CliContext context;
 
     public MlshipCommand(CliContext context) {
@@ -51,7 +60,8 @@ public final class MlshipCommand implements Runnable {
      * types included, and a Jenkins step runs exactly one: when the first word of {@code args} is a command,
      * only that one is added, so start-up pays for it alone; {@code --version} alone (every step's check of
      * the CLI) needs none. Anything else (help, a typo to suggest a fix for) gets them all. For a command that
-     * reads a spec, the spec loader starts building on a second thread from here (see CliContext).
+     * reads a spec, the spec loader starts building on a second thread from here (see CliContext), and so does the
+     * command's warm-up, if it has one.
      */
     static CommandLine commandLine(CliContext context, String[] args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
@@ -66,6 +76,10 @@ public final class MlshipCommand implements Runnable {
         }
         if (SpecCommand.class.isAssignableFrom(chosen.getValue())) {
             context.prepareSpecLoader();
+        }
+        CliContext.WarmUp warmUp = WARM_UPS.get(chosen.getKey());
+        if (warmUp != null) {
+            context.warmUp(chosen.getKey(), warmUp);
         }
         CommandLine cli = new CommandLine(new MlshipCommand(context));
         cli.addSubcommand(chosen.getKey(), chosen.getValue());

@@ -6,14 +6,18 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Builds the fabric8 client for a cluster: from a kubeconfig context (GKE's context name by default, or
@@ -39,6 +43,11 @@ public final class ClusterConnector {
     }
 
     public KubernetesClient connect(ClusterTarget target) {
+        return connect(target, new KubernetesSerialization());
+    }
+
+    /** A client that reads and writes objects with {@code serialization} (shared with whoever rendered them). */
+    public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization) {
         Config config = config(target);
         config.setRequestTimeout((int) requestTimeout.toMillis());
         config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 10_000));
@@ -49,10 +58,24 @@ public final class ClusterConnector {
         // HTTP/1.1, as the Vert.x client spoke: the JDK client would otherwise try an h2c upgrade on plain HTTP.
         config.setHttp2Disable(true);
         return new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(serialization)
                 .withHttpClientFactory(new JdkHttpClientFactory())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager())
                         .addOrReplaceInterceptor("mlship-retry-log", new RetryLog(log, RETRIES, BACKOFF_MS)))
                 .build();
+    }
+
+    /**
+     * Loads and initialises what {@link #connect} needs without connecting anywhere or reading a kubeconfig:
+     * fabric8's kubeconfig binding, which on first use instantiates every model kind it knows to register them,
+     * and the JVM's trust store and TLS, which the client sets up even for a plain-HTTP API server. Together they are a
+     * large part of a deploy's start; run early on a spare thread, they overlap with parsing its options and spec.
+     */
+    public static void warmUp() throws Exception {
+        KubeConfigUtils.parseConfigFromString("apiVersion: v1\nkind: Config\n");
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((KeyStore) null);
+        SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
     }
 
     Config config(ClusterTarget target) {

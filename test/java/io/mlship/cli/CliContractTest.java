@@ -131,6 +131,18 @@ class CliContractTest {
     }
 
     @Test
+    void everyWarmUpBelongsToACommandAndRunsCleanly() throws Exception {
+        // A run ignores a warm-up's failure (the step it prepares redoes the work), so a warm-up broken by a
+        // library upgrade would only make starts slower, unnoticed: here it must complete.
+        var names = MlshipCommand.SUBCOMMANDS.stream().map(java.util.Map.Entry::getKey).toList();
+        assertThat(MlshipCommand.WARM_UPS).isNotEmpty();
+        for (var warmUp : MlshipCommand.WARM_UPS.entrySet()) {
+            assertThat(names).as("warm-up for '%s'", warmUp.getKey()).contains(warmUp.getKey());
+            warmUp.getValue().run();
+        }
+    }
+
+    @Test
     void versionAndHelpWork() {
         CliRun version = CliRun.of(out, "--version");
         assertThat(version.exitCode()).isZero();
