@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -33,15 +35,20 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * What the smoke gate's HTTP client costs per request, beside the floor: the same request over a plain keep-alive
- * socket. Both hit one no-op server on loopback (the JDK's {@code com.sun.net.httpserver}, answering {@code {}})
- * from four threads, as a gate at concurrency 4 does. Throughput gives requests per second; sample time gives
- * the latency percentiles; the difference between {@code gate} and {@code raw} is what the gate adds.
+ * socket. Both hit one no-op server on loopback (the JDK's {@code com.sun.net.httpserver}, answering {@code {}}).
+ *
+ * <ul>
+ *   <li>Throughput ({@code gate}, {@code raw}): each client alone, from four threads, as a gate at concurrency 4
+ *       sends; requests per second.</li>
+ *   <li>Latency ({@code latency} group: {@code gateLatency}, {@code rawLatency}): both clients at once, two
+ *       threads each (four requests in flight, as at concurrency 4), sampled over the same seconds. On a shared
+ *       machine a pause hits both alike instead of whichever happened to run then, so the difference between
+ *       their percentiles is what the gate adds, not which of them met the noisier moment.</li>
+ * </ul>
  *
  * <p>Run by {@code bench/gate/run} (JMH), which writes the JSON that {@code bench/run} reports.
  */
-@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Threads(4)
 public class GateOverheadBenchmark {
     private static final byte[] BODY = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -106,7 +113,36 @@ public class GateOverheadBenchmark {
     }
 
     @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @Threads(4)
     public int gate(Service service) {
+        return gateRequest(service);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @Threads(4)
+    public int raw(RawConnection connection) throws IOException {
+        return rawRequest(connection);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @Group("latency")
+    @GroupThreads(2)
+    public int gateLatency(Service service) {
+        return gateRequest(service);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @Group("latency")
+    @GroupThreads(2)
+    public int rawLatency(RawConnection connection) throws IOException {
+        return rawRequest(connection);
+    }
+
+    private static int gateRequest(Service service) {
         Response r = service.target.measure(service.request);
         if (r.status() != 200) {
             throw new IllegalStateException("the no-op server answered " + r.status() + " " + r.transportError());
@@ -114,8 +150,7 @@ public class GateOverheadBenchmark {
         return r.status();
     }
 
-    @Benchmark
-    public int raw(RawConnection connection) throws IOException {
+    private static int rawRequest(RawConnection connection) throws IOException {
         connection.out.write(connection.request);
         connection.out.flush();
         return readResponse(connection.in);
