@@ -1,25 +1,23 @@
 package io.mlship.result;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Writes {@code <resultDir>/<command>.json}: the one answer a command gives besides its exit code.
- * Written atomically (temp file + move) so a reader never sees half a result.
+ * Written atomically (see AtomicJson) so a reader never sees half a result.
  */
 public final class ResultFile {
-    private final ObjectMapper json;
+    private final ObjectWriter json;
 
     public ResultFile(ObjectMapper json) {
-        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.json = json.writerWithDefaultPrettyPrinter(); // shares the mapper's serializers, unlike a copy of it
     }
 
     public Path write(Path resultDir, String command, String version, Instant startedAt, long durationMs,
@@ -37,10 +35,7 @@ public final class ResultFile {
         }
         Path target = resultDir.resolve(command + ".json");
         try {
-            Files.createDirectories(resultDir);
-            Path tmp = Files.createTempFile(resultDir, "." + command, ".tmp");
-            json.writeValue(tmp.toFile(), doc);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicJson.write(json, target, doc);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write result file " + target, e);
