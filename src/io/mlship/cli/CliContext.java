@@ -2,6 +2,7 @@ package io.mlship.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mlship.result.ResultFile;
 import io.mlship.spec.SpecLoader;
 import java.io.IOException;
@@ -36,7 +37,8 @@ public final class CliContext {
     /** Built on first use: {@code mlship --version}, which every Jenkins step runs first, never needs it. */
     public synchronized ObjectMapper json() {
         if (json == null) {
-            json = JsonMapper.builder().findAndAddModules().build();
+            // The one module mlship's JSON needs (java.time), named rather than found by scanning the class path.
+            json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
         }
         return json;
     }
