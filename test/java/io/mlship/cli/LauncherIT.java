@@ -1,0 +1,113 @@
+package io.mlship.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/mlship}, the launcher every Jenkins step runs, with the packaged CLI jar (so after {@code package}:
+ * failsafe runs it). Each test works on its own copy of the jar, so the class-data-sharing archive it records
+ * lands beside that copy, not in target/.
+ */
+class LauncherIT {
+    static final Path LAUNCHER = Path.of("bin/mlship").toAbsolutePath();
+    static final String SPEC = Path.of("examples/reco-service/mlship.yaml").toAbsolutePath().toString();
+
+    @TempDir
+    Path dir;
+    Path jar;
+
+    record Run(int exit, String err) {
+    }
+
+    @BeforeEach
+    void copyTheJar() throws IOException {
+        try (Stream<Path> built = Files.list(Path.of("target"))) {
+            Path packaged = built.filter(p -> p.getFileName().toString().matches("mlship-.*-cli\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/mlship-*-cli.jar: run through 'mvn verify'"));
+            jar = Files.copy(packaged, dir.resolve(packaged.getFileName()));
+        }
+    }
+
+    @Test
+    void theFirstRunDumpsAnArchiveThatLaterRunsLoadPicocliAndTheCommandsFrom() throws Exception {
+        Run first = launch(Map.of());
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("recording a class-data-sharing archive");
+        assertThat(files(".jsa")).hasSize(1);
+
+        Path loaded = dir.resolve("loaded.txt");
+        Run second = launch(Map.of("MLSHIP_JAVA_OPTS", "-Xlog:class+load=info:file=" + loaded));
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.err()).doesNotContain("recording");
+        // picocli's classes are compiled for Java 5: only a static dump takes them, which is why the launcher dumps one.
+        List<String> lines = Files.readAllLines(loaded);
+        assertThat(lines).anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file"));
+        assertThat(lines).anyMatch(l -> l.contains(" io.mlship.cli.ValidateCommand source: shared objects file"));
+    }
+
+    @Test
+    void aJvmThatCannotDumpIsNotedOnceAndTheCommandStillRuns() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path fake = bin.resolve("java");
+        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(fake, "#!/usr/bin/env bash\n"
+                + "for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && exit 1; done\n"
+                + "exec '" + realJava + "' \"$@\"\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+
+        Run first = launch(env);
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("could not record the archive with this JVM");
+        assertThat(files(".failed")).hasSize(1);
+        assertThat(files(".jsa")).isEmpty();
+
+        Run second = launch(env);
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.err()).doesNotContain("recording").contains("is valid");
+    }
+
+    @Test
+    void switchedOffItRecordsNothing() throws Exception {
+        Run run = launch(Map.of("MLSHIP_CDS", "off"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).doesNotContain("recording");
+        assertThat(files(".jsa")).isEmpty();
+    }
+
+    private Run launch(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "validate", "--spec", SPEC,
+                "--result-dir", dir.resolve("out").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("MLSHIP_JAR", jar.toString());
+        pb.environment().remove("MLSHIP_JAVA_OPTS");
+        pb.environment().remove("MLSHIP_CDS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/mlship validate did not finish within 3 minutes");
+        }
+        return new Run(p.exitValue(), Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    private List<Path> files(String suffix) throws IOException {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(p -> p.getFileName().toString().startsWith(".mlship-cds-")
+                    && p.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+}
