@@ -82,6 +82,10 @@ def main():
     rows.append(("start-up to first remote call: promote", fc["mlship promote"], "gcloud ai models list",
                  fc["gcloud ai models list (peer)"], "target ≤ 0.8 s"))
     rows.append(("start-up to first remote call: smoke", fc["mlship smoke"], "curl", fc["curl (peer)"], "target ≤ 0.8 s"))
+    rows.append(("start-up to first remote call: build (base image from a registry)", fc["mlship build"],
+                 "skopeo inspect", fc["skopeo inspect (peer)"], "target ≤ 0.8 s"))
+    rows.append(("start-up to first remote call: release (service only, its Lease)", fc["mlship release"],
+                 "kubectl get deployments", fc["kubectl get deployments (peer)"], "target ≤ 0.8 s"))
 
     promote = hyperfine(p("promote.json"))
     reused = load_json(p("promote-reused.json"))

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The launcher's class-data-sharing training run: every command once, in one JVM, against stand-ins on loopback
- * (an HTTP stub that refuses, the Vertex AI emulator with its deploy made to fail), so the archive the launcher
- * records holds the classes each command loads up to and through its first remote calls. Nothing leaves the
+ * (an HTTP stub and a registry that refuse, the Vertex AI emulator with its deploy made to fail), so the archive
+ * the launcher records holds the classes each command loads up to and through its first remote calls. Nothing leaves the
  * machine and the temporary folder is removed. Run by {@code bin/mlship} once per jar and JVM.
  */
 public final class CdsTraining {
@@ -54,6 +56,13 @@ public final class CdsTraining {
                     dir.resolve("m.yaml").toString(), "--result-dir", out.toString());
             run(quiet, "build", "--spec", spec.toString(), "--env", "dev", "--base-image", "scratch", "--tar",
                     dir.resolve("i.tar").toString(), "--git-sha", "0123456", "--result-dir", out.toString());
+            // Again against a registry that refuses: pulling the base and pushing load Jib's registry client and TLS
+            // (Jib tries HTTPS first), which a build into a tar never reaches.
+            try (RefusingRegistry registry = new RefusingRegistry()) {
+                run(quiet, "build", "--spec", spec.toString(), "--env", "dev", "--base-image", registry.host() + "/base:1",
+                        "--registry", registry.host(), "--allow-insecure-registry", "--push-timeout", "10s",
+                        "--git-sha", "0123456", "--result-dir", out.toString());
+            }
             run(quiet, "deploy", "--spec", spec.toString(), "--env", "dev", "--image-digest", DIGEST, "--kubeconfig",
                     kubeconfig.toString(), "--context", "x", "--result-dir", out.toString());
             run(quiet, "smoke", "--spec", spec.toString(), "--env", "dev", "--target", stubUrl, "--result-dir", out.toString());
@@ -78,6 +87,43 @@ public final class CdsTraining {
             }
             stub.stop(0);
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Answers every connection with 403 at once and closes it, whatever arrives: to a TLS handshake that is not a
+     * TLS record, so the client gives up on HTTPS straight away instead of waiting (the JDK's HTTP server would
+     * wait for a request line that never comes).
+     */
+    private static final class RefusingRegistry implements AutoCloseable {
+        private final ServerSocket socket;
+
+        RefusingRegistry() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(this::serve, "mlship-cds-registry");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String host() {
+            return "127.0.0.1:" + socket.getLocalPort();
+        }
+
+        private void serve() {
+            byte[] refusal = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    client.getOutputStream().write(refusal);
+                } catch (IOException e) {
+                    // closed, or the client left first: either way, on to the next one
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 
