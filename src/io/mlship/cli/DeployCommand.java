@@ -252,7 +252,7 @@ final class DeployCommand extends SpecCommand {
         return new Rendered(identity, new ManifestRenderer().render(release, env, image, identity));
     }
 
-    /** What the rendering thread returned, or what it threw (bad input in the spec, most likely) as if thrown here. */
+    /** What the rendering thread returned; what it threw is rethrown here, as the command's own failure. */
     private static Rendered await(FutureTask<Rendered> rendering) throws Exception {
         try {
             return rendering.get();

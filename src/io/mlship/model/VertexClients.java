@@ -2,7 +2,7 @@ package io.mlship.model;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
-import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.api.gax.rpc.ClientSettings;
 import com.google.cloud.aiplatform.v1.EndpointServiceClient;
 import com.google.cloud.aiplatform.v1.EndpointServiceSettings;
 import com.google.cloud.aiplatform.v1.ModelServiceClient;
@@ -35,10 +35,7 @@ public final class VertexClients implements AutoCloseable {
 
     public synchronized ModelServiceClient models() {
         if (models == null) {
-            ModelServiceSettings.Builder ms = ModelServiceSettings.newBuilder().setEndpoint(target.grpcEndpoint());
-            if (target.emulator()) {
-                ms.setTransportChannelProvider(plaintext()).setCredentialsProvider(NoCredentialsProvider.create());
-            }
+            ModelServiceSettings.Builder ms = forTarget(ModelServiceSettings.newBuilder());
             ms.applyToAllUnaryMethods(this::withDeadline);
             // Reads are safe to repeat (AIP-194): a brief UNAVAILABLE is retried with backoff within the call's
             // deadline. Writes keep the client's own settings: an upload is never sent twice blindly; a re-run resumes.
@@ -52,10 +49,7 @@ public final class VertexClients implements AutoCloseable {
 
     public synchronized EndpointServiceClient endpoints() {
         if (endpoints == null) {
-            EndpointServiceSettings.Builder es = EndpointServiceSettings.newBuilder().setEndpoint(target.grpcEndpoint());
-            if (target.emulator()) {
-                es.setTransportChannelProvider(plaintext()).setCredentialsProvider(NoCredentialsProvider.create());
-            }
+            EndpointServiceSettings.Builder es = forTarget(EndpointServiceSettings.newBuilder());
             es.applyToAllUnaryMethods(this::withDeadline);
             retryReads(es.getEndpointSettings(), callTimeout); // reads only, as for models
             retryReads(es.listEndpointsSettings(), callTimeout);
@@ -66,10 +60,7 @@ public final class VertexClients implements AutoCloseable {
 
     public synchronized PredictionServiceClient predictions() {
         if (predictions == null) {
-            PredictionServiceSettings.Builder ps = PredictionServiceSettings.newBuilder().setEndpoint(target.grpcEndpoint());
-            if (target.emulator()) {
-                ps.setTransportChannelProvider(plaintext()).setCredentialsProvider(NoCredentialsProvider.create());
-            }
+            PredictionServiceSettings.Builder ps = forTarget(PredictionServiceSettings.newBuilder());
             ps.applyToAllUnaryMethods(this::withDeadline);
             predictions = create(() -> PredictionServiceClient.create(ps.build()));
         }
@@ -94,10 +85,16 @@ public final class VertexClients implements AutoCloseable {
         }
     }
 
-    private TransportChannelProvider plaintext() {
-        return InstantiatingGrpcChannelProvider.newBuilder()
-                .setEndpoint(target.grpcEndpoint())
-                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build();
+    /** Google's regional endpoint with the agent's credentials, or the emulator in plaintext without any. */
+    private <B extends ClientSettings.Builder<?, B>> B forTarget(B settings) {
+        settings.setEndpoint(target.grpcEndpoint());
+        if (target.emulator()) {
+            settings.setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                            .setEndpoint(target.grpcEndpoint())
+                            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build())
+                    .setCredentialsProvider(NoCredentialsProvider.create());
+        }
+        return settings;
     }
 
     private Void withDeadline(com.google.api.gax.rpc.UnaryCallSettings.Builder<?, ?> b) {
