@@ -5,10 +5,12 @@ the same run and the ratio) and bench/results.json (the same figures, machine-re
 Usage: report.py PARTS_DIR COMMAND OUT.md OUT.json
 """
 import datetime
+import glob
 import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 
@@ -28,6 +30,20 @@ def hyperfine(path):
     for r in load_json(path)["results"]:
         out[r["command"]] = {"median": r["median"], "runs": len(r["times"]), "min": r["min"], "max": r["max"]}
     return out
+
+
+def pooled(times_by_name):
+    """One median (and spread) per name over the runs of every round."""
+    return {name: {"median": statistics.median(ts), "runs": len(ts), "min": min(ts), "max": max(ts)}
+            for name, ts in times_by_name.items()}
+
+
+def hyperfine_rounds(paths):
+    times = {}
+    for path in paths:
+        for r in load_json(path)["results"]:
+            times.setdefault(r["command"], []).extend(r["times"])
+    return pooled(times)
 
 
 def machine():
@@ -70,13 +86,16 @@ def main():
     p = lambda name: os.path.join(parts, name)
     rows = []  # case, mlship median, peer, peer median, runs, note
 
-    startup = hyperfine(p("startup.json"))
+    startup = hyperfine_rounds(sorted(glob.glob(p("startup-*.json"))))
     rows.append(("start-up: validate (no remote call)", startup["mlship validate"], "gcloud version",
                  startup["gcloud version (peer)"], "target ≤ 0.5 s"))
     rows.append(("start-up: render (no remote call)", startup["mlship render"], "kubectl version --client",
                  startup["kubectl version --client (peer)"], ""))
 
-    fc = {r["label"]: {"median": r["median"], "runs": len(r["runs"])} for r in load_jsonl(p("first-call.jsonl"))}
+    fc_times = {}
+    for r in load_jsonl(p("first-call.jsonl")):
+        fc_times.setdefault(r["label"], []).extend(r["runs"])
+    fc = pooled(fc_times)
     rows.append(("start-up to first remote call: deploy", fc["mlship deploy"], "kubectl get deployments",
                  fc["kubectl get deployments (peer)"], "target ≤ 0.8 s"))
     rows.append(("start-up to first remote call: promote", fc["mlship promote"], "gcloud ai models list",
@@ -149,7 +168,9 @@ def main():
     md.append("Whole commands are timed with hyperfine after warm-up runs (mlship through `bin/mlship`, its class-data-"
               "sharing archive made by an untimed first run); \"start-up to first remote call\" is the time from starting "
               "the command until its first request reaches a loopback socket standing in for the service "
-              "(`bench/lib/first_call.py`); image builds use their own loop (`bench/build/run.sh`), since each run needs a "
+              "(`bench/lib/first_call.py`). Both kinds of start-up case run in rounds, two runs of each tool per round with "
+              "the tools alternating, so a burst of noise on a shared machine falls on mlship and its peer alike; the "
+              "median is over all rounds. Image builds use their own loop (`bench/build/run.sh`), since each run needs a "
               "prepare step and the registry's count of bytes received. Ratio = mlship / peer (below 1: mlship is faster).\n")
     md.append("| case | mlship median | peer | peer median | ratio | runs | note |")
     md.append("| --- | ---: | --- | ---: | ---: | ---: | --- |")
