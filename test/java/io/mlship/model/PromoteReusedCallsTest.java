@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.Sandbox;
-import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.vertex.CallCounter;
 import java.io.IOException;
 import java.net.URI;
@@ -46,10 +45,7 @@ class PromoteReusedCallsTest {
     void start(@TempDir Path dir) throws IOException {
         tmp = dir;
         state = tmp.resolve("sandbox");
-        SandboxStateDir stateDir = new SandboxStateDir(state);
-        PromoteSandboxTest.seedTrainingOutput(stateDir, "v1");
-        sandbox = Sandbox.start(stateDir, Map.of("/app", PromoteSandboxTest.EXAMPLE));
-        sandbox.publish();
+        sandbox = PromoteSandboxTest.startWithExample(state, "v1");
         calls = sandbox.vertex().calls();
     }
 

@@ -49,6 +49,15 @@ class PromoteSandboxTest {
     VertexClients vertex;
 
     /** Puts the example's trained versions where training leaves them: the sandbox bucket the spec names. */
+    /** A published sandbox serving the example service, its bucket holding these trained versions. */
+    static Sandbox startWithExample(Path state, String... versions) throws IOException {
+        SandboxStateDir stateDir = new SandboxStateDir(state);
+        seedTrainingOutput(stateDir, versions);
+        Sandbox sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
+        sandbox.publish();
+        return sandbox;
+    }
+
     static void seedTrainingOutput(SandboxStateDir stateDir, String... versions) {
         for (String v : versions) {
             io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
@@ -61,10 +70,7 @@ class PromoteSandboxTest {
         tmp = dir;
         state = tmp.resolve("sandbox");
         results = tmp.resolve("out");
-        SandboxStateDir stateDir = new SandboxStateDir(state);
-        seedTrainingOutput(stateDir, "v1", "v2");
-        sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
-        sandbox.publish();
+        sandbox = startWithExample(state, "v1", "v2");
         vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.Sandbox;
-import io.mlship.sandbox.SandboxStateDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,12 +36,9 @@ class SmokeVertexSandboxTest {
     void start(@TempDir Path dir) throws IOException {
         tmp = dir;
         state = tmp.resolve("sandbox");
-        SandboxStateDir stateDir = new SandboxStateDir(state);
-        PromoteSandboxTest.seedTrainingOutput(stateDir, "v1", "v2", "broken");
         // The example's own prediction cases: the same file its release gates the endpoint with.
         predictionCases = EXAMPLE.resolve("smoke/prediction-cases.yaml");
-        sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
-        sandbox.publish();
+        sandbox = PromoteSandboxTest.startWithExample(state, "v1", "v2", "broken");
     }
 
     @AfterAll

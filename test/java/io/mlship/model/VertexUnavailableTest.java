@@ -6,12 +6,10 @@ import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
 import com.google.cloud.aiplatform.v1.Model;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.Sandbox;
-import io.mlship.sandbox.SandboxStateDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +32,7 @@ class VertexUnavailableTest {
     @BeforeEach
     void start() throws Exception {
         state = tmp.resolve("sandbox");
-        SandboxStateDir dir = new SandboxStateDir(state);
-        PromoteSandboxTest.seedTrainingOutput(dir, "v1");
-        sandbox = Sandbox.start(dir, Map.of("/app", PromoteSandboxTest.EXAMPLE));
-        sandbox.publish();
+        sandbox = PromoteSandboxTest.startWithExample(state, "v1");
         vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
