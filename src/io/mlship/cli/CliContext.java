@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mlship.result.ResultFile;
 import io.mlship.spec.SpecLoader;
+import io.mlship.spec.SpecReader;
+import java.util.function.UnaryOperator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,6 +24,7 @@ public final class CliContext {
     private ObjectMapper json;
     private final PrintStream out;
     private final PrintStream err;
+    private final UnaryOperator<SpecReader> readerAround;
     private Future<SpecLoader> specLoader;
     private String version;
 
@@ -30,8 +33,14 @@ public final class CliContext {
     }
 
     public CliContext(PrintStream out, PrintStream err) {
+        this(out, err, UnaryOperator.identity());
+    }
+
+    /** {@code readerAround} wraps the spec loader (a test counts how often a command reads the spec). */
+    public CliContext(PrintStream out, PrintStream err, UnaryOperator<SpecReader> readerAround) {
         this.out = out;
         this.err = err;
+        this.readerAround = readerAround;
     }
 
     /** Built on first use: {@code mlship --version}, which every Jenkins step runs first, never needs it. */
@@ -93,10 +102,10 @@ public final class CliContext {
         void run() throws Exception;
     }
 
-    public SpecLoader specLoader() {
+    public SpecReader specLoader() {
         prepareSpecLoader();
         try {
-            return specLoader.get(); // waits at most for the schema to compile: no I/O but a resource in the jar
+            return readerAround.apply(specLoader.get()); // waits at most for the schema to compile: no I/O but a resource in the jar
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {

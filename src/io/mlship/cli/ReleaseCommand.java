@@ -1,41 +1,40 @@
 package io.mlship.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.mlship.kube.connect.ClusterConnector;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.image.BuildInput;
+import io.mlship.image.BuildStage;
 import io.mlship.kube.connect.ClusterTarget;
-import io.mlship.release.CommandInvoker;
-import io.mlship.release.Invocation;
-import io.mlship.release.LeaseLock;
+import io.mlship.kube.deploy.DeployInput;
+import io.mlship.kube.deploy.DeployStage;
+import io.mlship.kube.lock.LeaseLock;
+import io.mlship.kube.lock.ReleaseLock;
+import io.mlship.model.PromotionInput;
+import io.mlship.model.PromotionStage;
+import io.mlship.release.CapabilityStages;
 import io.mlship.release.ReleaseFlow;
 import io.mlship.release.ReleaseInputs;
-import io.mlship.release.ReleaseLock;
 import io.mlship.release.ReleaseRecord;
 import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
-import io.mlship.release.ServiceLocator;
+import io.mlship.release.StageFiles;
 import io.mlship.result.ErrorCategory;
 import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
-import io.mlship.sandbox.SandboxInfo;
-import io.mlship.sandbox.SandboxStateDir;
-import io.mlship.sandbox.kube.RolloutSimulator;
-import io.mlship.sandbox.container.PythonBaseImage;
-import io.mlship.spec.EnvironmentSpec;
-import io.mlship.spec.ReleaseSpec;
+import io.mlship.smoke.GateInput;
+import io.mlship.smoke.GateStage;
+import io.mlship.spec.CommitSha;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
+import io.mlship.spec.LoadedSpec;
+import io.mlship.spec.TrafficShare;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,8 +47,6 @@ import picocli.CommandLine.Option;
                 "One release per service and environment at a time (a Kubernetes Lease, or the pipeline's lock).",
                 "Writes a release record (JSON), an HTML report and a summary; each stage's own result is kept too."})
 final class ReleaseCommand extends SpecCommand {
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to release to.")
     String env;
 
@@ -138,121 +135,54 @@ final class ReleaseCommand extends SpecCommand {
         result.put("environment", env);
         // Everything is checked before the first remote call: bad input never half-releases.
         Duration lockWait = durationOption("--lock-timeout", lockTimeout);
-        durationOption("--timeout", timeout);
+        Duration operationWait = durationOption("--timeout", timeout);
         if (!lock.equals("lease") && !lock.equals("none")) {
             throw MlshipException.badInput("--lock '" + lock + "' is not lease or none",
                     "lease takes a Kubernetes Lease; none when the pipeline already holds a lock (Jenkins' lock step)");
         }
-        if (imageDigest != null && !DIGEST.matcher(imageDigest).matches()) {
-            throw MlshipException.badInput("--image-digest '" + imageDigest + "' is not a sha256 digest",
-                    "pass the digest mlship build reported: sha256: followed by 64 lower-case hex characters");
-        }
-        if (canary != null && (canary < 0 || canary > 100)) {
-            throw MlshipException.badInput("--canary " + canary + " is not a percentage", "give 0-100");
-        }
-        ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
-        EnvironmentSpec environment = release.environments().get(env);
-        String service = release.service().name();
-        result.put("service", service);
-
-        boolean deploy = release.deploy() != null && !skipService;
-        boolean promote = release.model() != null && !skipModel;
-        boolean build = deploy && imageDigest == null && !skipBuild && release.image() != null
-                || promote && isServiceImage(release) && imageDigest == null && !skipBuild && release.image() != null;
-        List<String> targets = release.smoke() == null ? List.of() : release.smoke().targets();
-        boolean gateService = deploy && targets.contains("service");
-        boolean gateVertex = promote && targets.contains("vertex");
-        if (!deploy && !promote) {
-            throw MlshipException.badInput("nothing to release: " + (skipService || skipModel ? "the parts left were skipped"
-                    : "the spec has neither a deploy nor a model section"), "drop --skip-service/--skip-model, or add the section");
-        }
-        if ((deploy || promote && isServiceImage(release)) && !build && imageDigest == null) {
-            throw MlshipException.badInput("no image to release: the build is skipped and --image-digest was not given",
-                    "pass --image-digest from an earlier mlship build, or drop --skip-build");
-        }
-        if (release.smoke() == null) {
+        ImageDigest given = ImageDigest.parse(imageDigest, "--image-digest");
+        TrafficShare share = TrafficShare.parse(canary, "--canary");
+        CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"), "--git-sha");
+        String url = buildUrl != null ? buildUrl : System.getenv("BUILD_URL");
+        LoadedSpec loaded = specOptions.load(context().specLoader()); // the one load of this release
+        EnvironmentView environment = EnvironmentView.of(loaded, env);
+        result.put("service", environment.service());
+        ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild, skipService, skipModel, given);
+        if (environment.spec().smoke() == null) {
             context().err().println("[mlship release] warning: the spec has no smoke section, so nothing gates this release");
         }
-
-        SandboxInfo info = sandbox == null ? null : new SandboxStateDir(sandbox).require();
-        String kubeconfigFile = kubeconfig;
-        String contextName = kubeContext;
-        Path tarFile = tar;
-        String base = baseImage;
-        if (info != null) {
-            if (deploy && info.kubeconfig() == null && kubeconfig == null) {
-                throw MlshipException.infrastructure("the sandbox in " + sandbox + " runs no Kubernetes API",
-                        "restart it with this mlship: mlship sandbox down/up --state " + sandbox, null);
-            }
-            kubeconfigFile = kubeconfigFile != null ? kubeconfigFile : info.kubeconfig();
-            contextName = contextName != null ? contextName : info.kubeContext();
-            // The sandbox's registry is a folder: its cluster runs the images built into it, found by digest.
-            Path images = info.imagesDir() != null ? Path.of(info.imagesDir()) : sandbox.resolve("images");
-            tarFile = tarFile != null ? tarFile : images.resolve(service + "-" + System.currentTimeMillis() + ".tar");
-            base = base != null ? base : sandboxBase(info);
-        }
+        Adapters adapters = Adapters.choose(sandbox, context().err());
         Path work = resultDirectory().resolve("release");
+        ReleaseInputs inputs = inputs(loaded, environment, parts, adapters, given, share, sha, url, operationWait, work);
         Path recordFile = record != null ? record : resultDirectory().resolve("release-record.json");
         Path reportFile = report != null ? report : resultDirectory().resolve("release-report.html");
-        String sha = gitSha != null ? gitSha : System.getenv("GIT_COMMIT");
-        String url = buildUrl != null ? buildUrl : System.getenv("BUILD_URL");
-
-        ReleaseInputs inputs = ReleaseInputs.builder()
-                .spec(specOptions.spec, specOptions.repoRoot)
-                .target(env, service)
-                .parts(build, deploy, promote, gateService, gateVertex)
-                .image(imageDigest, base, tarFile, allowInsecureRegistry)
-                .model(modelVersion, artifacts, canary, isServiceImage(release))
-                .gate(cases, predictionCases, baseline)
-                .cluster(kubeconfigFile, contextName)
-                .provenance(sha, url, approvedBy)
-                .sandbox(sandbox)
-                .timeout(timeout)
-                .workDir(work)
-                .build();
-
-        ReleaseRecord done;
-        ClusterTarget cluster = deploy ? new ClusterTarget(environment.projects().gke(), environment.effectiveClusterLocation(),
-                environment.cluster(), kubeconfigFile, contextName) : null;
-        try (KubernetesClient client = cluster == null ? null : new ClusterConnector(System.getenv(), Duration.ofSeconds(30)).connect(cluster)) {
-            if (client != null && info != null) {
-                ensureNamespace(client, environment.namespace());
-            }
-            ReleaseLock releaseLock = lock(client, environment, service, url, lockWait);
-            try (ReleaseLock.Held held = releaseLock.acquire(lockWait)) {
-                ServiceLocator locator = info == null || client == null ? Optional::empty
-                        : () -> sandboxUrl(client, environment.namespace(), service);
-                done = new ReleaseFlow(inputs, new InProcess(), locator, context().err(), Clock.systemUTC()).run();
-            }
+        if (adapters.description() != null) {
+            context().err().println("[mlship release] releasing onto " + adapters.description());
         }
 
+        ReleaseRecord done;
+        ClusterTarget cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext) : null;
+        try (KubernetesClient client = cluster == null ? null
+                : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), context().err())) {
+            if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
+                context().err().println("[mlship release] created namespace " + environment.namespace() + " in the cluster");
+            }
+            try (ReleaseLock.Held held = lock(client, environment, url).acquire(lockWait)) {
+                CapabilityStages stages = new CapabilityStages(
+                        new BuildStage(context().json(), context().version(), context().err()),
+                        new DeployStage(adapters.clusters(), context().json(), context().out(), context().err()),
+                        new PromotionStage(adapters.models(), context().json(), context().err()),
+                        new GateStage(adapters.predictors(), context().json(), context().err()));
+                StageFiles files = new StageFiles(context().resultFile(), context().version(), work);
+                done = new ReleaseFlow(inputs, stages, files, context().err(), Clock.systemUTC()).run();
+            }
+        }
         JsonRecords.write(context().json(), recordFile, done, "release record");
         new ReleaseReport().write(done, reportFile);
         context().err().println();
         context().err().print(new ReleaseSummary().render(done, reportFile));
         context().err().flush();
-        result.put("releaseStatus", done.status()); // "status" is the result file's own succeeded/failed
-        result.put("image", done.image());
-        result.put("imageDigest", done.imageDigest());
-        if (done.model() != null) {
-            result.put("model", done.model().model());
-            result.put("modelVersionId", done.model().modelVersionId());
-            result.put("endpoint", done.model().endpoint());
-            result.put("aliasesBefore", done.model().aliasesBefore());
-            result.put("aliasesAfter", done.model().aliasesAfter());
-            result.put("trafficBefore", done.model().trafficBefore());
-            result.put("trafficAfter", done.model().trafficAfter());
-        }
-        if (done.deployed() != null) {
-            result.put("serviceUrl", done.deployed().url());
-            result.put("revision", done.deployed().revision());
-        }
-        result.put("approvedBy", approvedBy);
-        result.put("reason", done.reason());
-        result.put("stages", done.stages());
-        result.put("junitFiles", done.junitFiles());
-        result.put("recordFile", recordFile.toString());
-        result.put("reportFile", reportFile.toString());
+        ReleaseResult.put(done, approvedBy, recordFile, reportFile, result);
         if (!done.released()) {
             ErrorCategory category = switch (done.exitCode()) {
                 case 1 -> done.gates().stream().anyMatch(g -> !"passed".equals(g.verdict())) ? ErrorCategory.GATE_FAILED
@@ -266,25 +196,43 @@ final class ReleaseCommand extends SpecCommand {
         }
     }
 
+    /** Each part's stage input, as the command line and the spec decide it; null for a part that does not run. */
+    private ReleaseInputs inputs(LoadedSpec loaded, EnvironmentView environment, ReleaseParts parts, Adapters adapters,
+                                 ImageDigest given, TrafficShare share, CommitSha sha, String url, Duration operationWait,
+                                 Path work) {
+        Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
+        BuildInput build = !parts.build() ? null : adapters.images().apply(
+                BuildInput.of(environment, loaded.document().repoRoot().toAbsolutePath().normalize(), stateDir.resolve("cache"))
+                        .withTarOutput(tar == null ? null : tar.toAbsolutePath().normalize()).withBase(baseImage)
+                        .withRegistry(null, allowInsecureRegistry).withGit(sha == null ? null : sha.value(), null, null)
+                        .withProvenance(null, url));
+        DeployInput deploy = !parts.deploy() ? null
+                : DeployInput.of(environment, given, stateDir.resolve("deploy-" + env + ".json"))
+                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext);
+        PromotionInput promote = !parts.promote() ? null
+                : PromotionInput.of(environment, PromotionInput.Action.PROMOTE, stateDir.resolve("promote-" + env + ".json"))
+                        .withModel(artifacts, modelVersion, share).withProvenance(given, sha, url)
+                        .withEarlierResult(work.resolve("promote").resolve("promote.json"))
+                        .withOperationTimeout(operationWait);
+        GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"));
+        GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"));
+        return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
+                serviceGate, vertexGate, environment.servesModelFromServiceImage());
+    }
+
     /**
-     * Services in the sandbox run as processes with this machine's python3 (a scratch base is enough), or under
-     * podman, which needs a Python base: the sandbox makes one offline, once, from the machine's own packages.
+     * The service's gate starts at the environment's https://host (the deploy may say where it answers instead);
+     * the endpoint's gate re-sends each case until the promoted version answers it, since it serves a canary share.
      */
-    private String sandboxBase(SandboxInfo info) {
-        if (!"podman".equals(info.runtime())) {
-            return "scratch";
-        }
-        String cache = System.getenv("XDG_CACHE_HOME") != null ? System.getenv("XDG_CACHE_HOME")
-                : System.getProperty("user.home") + "/.cache";
-        return new PythonBaseImage(Path.of(cache, "mlship", "python-base"), context().err()).ensure().archive().toString();
+    private GateInput gate(EnvironmentView environment, boolean vertex, Path dir) {
+        Path casesFile = SmokeCommand.casesFile(vertex ? predictionCases : cases, environment.spec().smoke(), vertex, specOptions);
+        URI service = vertex || environment.serviceUrl() == null ? null : URI.create(environment.serviceUrl());
+        URI baselineUri = vertex || baseline == null ? null : SmokeCommand.httpUrl(baseline, "--baseline");
+        return new GateInput(environment, vertex, service, casesFile, baselineUri, null, vertex ? 100 : 1, dir.resolve("smoke-junit.xml"),
+                dir.resolve("smoke-report.html"), dir.resolve("smoke.json"));
     }
 
-    private static boolean isServiceImage(ReleaseSpec release) {
-        return release.model() != null && release.model().serving() != null
-                && "service".equals(release.model().serving().image());
-    }
-
-    private ReleaseLock lock(KubernetesClient client, EnvironmentSpec environment, String service, String who, Duration wait) {
+    private ReleaseLock lock(KubernetesClient client, EnvironmentView environment, String who) {
         if (lock.equals("none")) {
             context().err().println("[mlship release] no release lock taken here (--lock none): the pipeline holds one");
             return ReleaseLock.none();
@@ -295,7 +243,7 @@ final class ReleaseCommand extends SpecCommand {
             return ReleaseLock.none();
         }
         String holder = who != null ? who : System.getProperty("user.name", "someone") + "@" + host();
-        return new LeaseLock(client, environment.namespace(), service, env, holder, Duration.ofSeconds(60),
+        return new LeaseLock(client, environment.namespace(), environment.service(), env, holder, Duration.ofSeconds(60),
                 context().err(), Clock.systemUTC());
     }
 
@@ -304,52 +252,6 @@ final class ReleaseCommand extends SpecCommand {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    /** The sandbox stands in for cluster provisioning too: the environment's namespace is made on first use. */
-    private void ensureNamespace(KubernetesClient client, String namespace) {
-        try {
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .addToLabels("kubernetes.io/metadata.name", namespace).endMetadata().build()).create();
-                context().err().println("[mlship release] created namespace " + namespace + " in the sandbox's cluster");
-            }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return; // another release made it at the same moment
-            }
-            throw MlshipException.infrastructure("the sandbox's Kubernetes API refused to create namespace " + namespace
-                    + ": " + e.getMessage(), "restart the sandbox: mlship sandbox down/up --state " + sandbox, e);
-        }
-    }
-
-    private static Optional<String> sandboxUrl(KubernetesClient client, String namespace, String service) {
-        Service s = client.services().inNamespace(namespace).withName(service).get();
-        if (s == null || s.getMetadata().getAnnotations() == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(s.getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION));
-    }
-
-    /** Runs each stage's command in this process, with the same console, and reads its result file. */
-    private final class InProcess implements CommandInvoker {
-        @Override
-        public Invocation run(String stage, List<String> args) {
-            Instant start = Instant.now();
-            int code = Main.run(context(), args.toArray(String[]::new));
-            Duration took = Duration.between(start, Instant.now());
-            int dirAt = args.indexOf("--result-dir");
-            Path file = Path.of(args.get(dirAt + 1)).resolve(args.get(0) + ".json");
-            JsonNode parsed = null;
-            try {
-                if (Files.isRegularFile(file)) {
-                    parsed = context().json().readTree(file.toFile());
-                }
-            } catch (IOException e) {
-                context().err().println("[mlship release] cannot read " + file + ": " + e.getMessage());
-            }
-            return new Invocation(args.get(0), code, parsed, file, took);
         }
     }
 }

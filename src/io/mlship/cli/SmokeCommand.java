@@ -1,33 +1,18 @@
 package io.mlship.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
-import io.mlship.sandbox.SandboxStateDir;
-import io.mlship.smoke.GatePlan;
-import io.mlship.smoke.GatePlanner;
-import io.mlship.smoke.GateResult;
-import io.mlship.smoke.SmokeGate;
-import io.mlship.smoke.cases.CasesLoader;
-import io.mlship.smoke.cases.SmokeCase;
-import io.mlship.smoke.report.HtmlReport;
-import io.mlship.smoke.report.JunitReport;
-import io.mlship.smoke.report.ResultFields;
-import io.mlship.smoke.targets.HttpTarget;
-import io.mlship.smoke.targets.Target;
-import io.mlship.smoke.targets.VertexPredictor;
-import io.mlship.smoke.targets.VertexPredictorFactory;
-import io.mlship.smoke.targets.VertexTarget;
-import io.mlship.spec.EnvironmentSpec;
-import io.mlship.spec.ReleaseSpec;
+import io.mlship.smoke.EndpointPredictors;
+import io.mlship.smoke.GateInput;
+import io.mlship.smoke.GateOutcome;
+import io.mlship.smoke.GateStage;
+import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.SmokeSpec;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -87,22 +72,14 @@ final class SmokeCommand extends SpecCommand {
 
     @Override
     void execute(Map<String, Object> result) throws Exception {
-        ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
+        EnvironmentView environment = EnvironmentView.of(specOptions.load(context().specLoader()), env);
         result.put("environment", env);
-        SmokeSpec smoke = release.smoke();
-        if (smoke == null) {
-            throw MlshipException.badInput(specOptions.spec.getFileName() + " has no smoke section",
-                    "add smoke: with cases (and thresholds) to gate releases");
-        }
+        SmokeSpec smoke = GateStage.requireSmoke(environment);
         boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
-        Path casesFile = casesFile(smoke, vertex);
-        List<SmokeCase> loaded = new CasesLoader(context().json()).load(casesFile);
+        Path casesFile = casesFile(cases, smoke, vertex, specOptions);
         result.put("casesFile", casesFile.toString());
         URI baselineUri = baseline == null ? null : httpUrl(baseline, "--baseline");
         String version = vertex ? versionUnderTest() : modelVersionId;
-        if (version != null) {
-            result.put("modelVersionId", version);
-        }
         if (canary && (!vertex || version == null)) {
             throw MlshipException.badInput("--canary needs --target vertex and a version under test (--model-version-id)",
                     "pass both, or leave --canary out");
@@ -110,33 +87,26 @@ final class SmokeCommand extends SpecCommand {
         if (triesPerCase < 1 || triesPerCase > 10_000) {
             throw MlshipException.badInput("--tries-per-case " + triesPerCase + " is out of range", "give 1-10000");
         }
-        GatePlan plan = new GatePlanner().plan(smoke, loaded, vertex, baselineUri != null, version, canary ? triesPerCase : 1);
-        EnvironmentSpec environment = release.environments().get(env);
-        String predictPath = release.model() == null ? "/predict" : release.model().serving().predictRoute();
-
-        Path junitFile = junit != null ? junit : resultDirectory().resolve("smoke-junit.xml");
-        Path reportFile = report != null ? report : resultDirectory().resolve("smoke-report.html");
-        GateResult gate;
-        try (Target t = vertex ? vertexTarget(release, environment, plan.requestTimeout(), plan)
-                : new HttpTarget(serviceUrl(environment), predictPath, plan.requestTimeout(), context().json());
-             Target base = baselineUri == null ? null : new HttpTarget(baselineUri, predictPath, plan.requestTimeout(), context().json())) {
-            gate = new SmokeGate(context().err()).run(plan, t, base);
-        }
-        ResultFields.put(gate, result);
-        new JunitReport().write(gate, junitFile);
-        new HtmlReport().write(gate, "mlship smoke · " + release.service().name() + " · " + env, reportFile);
-        result.put("junitFile", junitFile.toString());
-        result.put("reportFile", reportFile.toString());
-        if (!gate.passed()) {
-            throw new MlshipException(ErrorCategory.GATE_FAILED, summary(gate),
-                    "failed expectations are in " + resultDirectory().resolve("smoke.json") + ", JUnit XML in " + junitFile
-                            + ", the report in " + reportFile);
+        URI service = vertex ? null : serviceUrl(environment);
+        GateInput input = new GateInput(environment, vertex, service, casesFile, baselineUri, version,
+                canary ? triesPerCase : 1, junit != null ? junit : resultDirectory().resolve("smoke-junit.xml"),
+                report != null ? report : resultDirectory().resolve("smoke-report.html"), resultDirectory().resolve("smoke.json"));
+        GateOutcome outcome = new GateStage(predictors(), context().json(), context().err()).run(input);
+        result.putAll(outcome.resultFields());
+        if (!outcome.succeeded()) {
+            throw outcome.failure();
         }
     }
 
-    private Path casesFile(SmokeSpec smoke, boolean vertex) {
-        if (cases != null) {
-            return cases;
+    /** Vertex AI's prediction API, or the emulator of the sandbox given. */
+    private EndpointPredictors predictors() {
+        return Adapters.choose(sandbox, context().err()).predictors(); // a gate of the service needs no sandbox running
+    }
+
+    /** The cases file given, else the spec's for the target, resolved against the repository's root. */
+    static Path casesFile(Path given, SmokeSpec smoke, boolean vertex, SpecOptions specOptions) {
+        if (given != null) {
+            return given;
         }
         if (smoke.casesFor(vertex) == null) {
             throw MlshipException.badInput("no cases: smoke.cases is not set and --cases was not given",
@@ -147,18 +117,18 @@ final class SmokeCommand extends SpecCommand {
         return root.resolve(smoke.casesFor(vertex)).normalize();
     }
 
-    private URI serviceUrl(EnvironmentSpec environment) {
+    private URI serviceUrl(EnvironmentView environment) {
         if (target != null) {
             return httpUrl(target, "--target");
         }
-        if (environment.host() == null) {
+        if (environment.serviceUrl() == null) {
             throw MlshipException.badInput("environment '" + env + "' has no host, so the service URL is unknown",
                     "pass --target http://… (e.g. a port-forward) or set the environment's host");
         }
-        return URI.create("https://" + environment.host());
+        return URI.create(environment.serviceUrl());
     }
 
-    private static URI httpUrl(String text, String option) {
+    static URI httpUrl(String text, String option) {
         URI uri;
         try {
             uri = URI.create(text);
@@ -172,30 +142,12 @@ final class SmokeCommand extends SpecCommand {
         return uri;
     }
 
-    private Target vertexTarget(ReleaseSpec release, EnvironmentSpec environment, Duration timeout, GatePlan plan) throws Exception {
-        if (release.model() == null || environment.endpoint() == null) {
-            throw MlshipException.badInput("--target vertex needs a model section and an endpoint in environment '" + env + "'",
-                    "add them, or pass the service URL as --target");
-        }
-        VertexPredictorFactory factory = ServiceLoader.load(VertexPredictorFactory.class).findFirst()
-                .orElseThrow(() -> MlshipException.badInput("this mlship has no Vertex AI prediction adapter",
-                        "run the gate against the service URL (--target http://…) or use an mlship build with Vertex AI support"));
-        String emulator = null;
-        if (sandbox != null) {
-            emulator = new SandboxStateDir(sandbox).require().vertexGrpc();
-        }
-        VertexPredictor predictor = factory.open(environment.projects().vertex(), environment.region(),
-                environment.endpoint(), emulator, timeout);
-        int workers = plan.load() == null ? 1 : plan.load().concurrency();
-        return new VertexTarget(predictor, timeout, context().json(), workers);
-    }
-
     /**
      * The version whose answers count: --model-version-id, else the one the last successful mlship promote for this
-     * environment recorded in the same result directory (the release flow runs promote, then the gate). A rollback
+     * environment recorded in the same result directory (a person running promote, then the gate). A rollback
      * promotes nothing, so it sets no default. Without either, the answers' versions are reported but not checked.
      */
-    private String versionUnderTest() throws java.io.IOException {
+    private String versionUnderTest() throws IOException {
         if (modelVersionId != null) {
             return modelVersionId;
         }
@@ -216,22 +168,5 @@ final class SmokeCommand extends SpecCommand {
         String v = r.get("modelVersionId").asText();
         context().err().println("[mlship smoke] version under test: " + v + " (promoted, from " + promoted + ")");
         return v;
-    }
-
-    private static String summary(GateResult g) {
-        StringBuilder s = new StringBuilder("smoke gate failed against " + g.target() + ":");
-        if (g.failedCases() > 0) {
-            s.append(' ').append(g.failedCases()).append(" of ").append(g.cases().size()).append(" cases failed");
-            g.cases().stream().filter(c -> !c.passed()).findFirst().ifPresent(c -> s.append(" (first: '")
-                    .append(c.smokeCase().name()).append("' ").append(c.mismatches().get(0).path()).append(": expected ")
-                    .append(c.mismatches().get(0).expected()).append(", got ").append(c.mismatches().get(0).actual()).append(')'));
-        }
-        g.thresholds().stream().filter(t -> !t.passed()).forEach(t ->
-                s.append("; ").append(t.name()).append(' ').append(t.actual()).append(" (limit ").append(t.limit()).append(')'));
-        if (g.golden() != null && !g.golden().passed()) {
-            s.append("; ").append(g.golden().differing()).append(" of ").append(g.golden().compared())
-                    .append(" answers differ from production");
-        }
-        return s.toString();
     }
 }

@@ -1,7 +1,7 @@
 package io.mlship.cli;
 
 import io.mlship.spec.LoadedSpec;
-import io.mlship.spec.SpecLoader;
+import io.mlship.spec.SpecReader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,7 +16,7 @@ final class SpecOptions {
             description = "Folder that relative paths in the spec resolve against and may not leave (default: the spec's folder).")
     Path repoRoot;
 
-    LoadedSpec load(SpecLoader loader) {
+    LoadedSpec load(SpecReader loader) {
         return loader.load(spec, repoRoot);
     }
 

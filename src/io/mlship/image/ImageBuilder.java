@@ -70,7 +70,7 @@ public final class ImageBuilder {
         this.retry = retry;
     }
 
-    public BuildOutcome build(BuildRequest request) {
+    public BuiltImage build(BuildRequest request) {
         checkBase(request.base());
         if (!request.pushes() && request.platforms().size() > 1) {
             throw MlshipException.badInput("a tar holds one platform, but image.platforms lists "
@@ -105,7 +105,7 @@ public final class ImageBuilder {
                     : builder.containerize(containerizer(request, target, progress));
             List<LayerResult> results = layerResults(request, layers, progress);
             long uploaded = request.pushes() ? progress.bytesUploaded(progress.configBlobSizes()) : 0;
-            return new BuildOutcome(container.getDigest().toString(), container.getImageId().toString(),
+            return new BuiltImage(container.getDigest().toString(), container.getImageId().toString(),
                     request.repository(), request.tags(), results, uploaded,
                     request.pushes() ? null : request.tarOutput().toString());
         } catch (InterruptedException e) {

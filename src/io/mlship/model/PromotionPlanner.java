@@ -5,40 +5,42 @@ import com.google.cloud.aiplatform.v1.ModelContainerSpec;
 import com.google.cloud.aiplatform.v1.Port;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
+import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentSpec;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
 import io.mlship.spec.ModelSpec;
 import io.mlship.spec.Placeholders;
 import io.mlship.spec.ReleaseSpec;
+import io.mlship.spec.TrafficShare;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Turns the spec, the environment and the build's parameters into a {@link PromotionPlan}, reporting every bad
  * value at once — before anything remote is touched.
  */
 public final class PromotionPlanner {
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,40}");
-
+    private final EnvironmentView environment;
     private final ReleaseSpec release;
     private final String env;
     private String artifacts;
     private String version;
-    private Integer canary;
-    private String imageDigest;
-    private boolean sandbox;
+    private TrafficShare canary;
+    private ImageDigest imageDigest;
+    private boolean unpinnedImage;
     private boolean needsArtifacts = true;
     private boolean needsImage = true;
-    private String gitSha;
+    private CommitSha gitSha;
     private String buildUrl;
 
-    public PromotionPlanner(ReleaseSpec release, String env) {
-        this.release = release;
-        this.env = env;
+    public PromotionPlanner(EnvironmentView environment) {
+        this.environment = environment;
+        this.release = environment.spec();
+        this.env = environment.name();
     }
 
     public PromotionPlanner artifacts(String uri) {
@@ -51,19 +53,19 @@ public final class PromotionPlanner {
         return this;
     }
 
-    public PromotionPlanner canary(Integer pct) {
+    public PromotionPlanner canary(TrafficShare pct) {
         this.canary = pct;
         return this;
     }
 
-    public PromotionPlanner imageDigest(String digest) {
+    public PromotionPlanner imageDigest(ImageDigest digest) {
         this.imageDigest = digest;
         return this;
     }
 
-    /** In the sandbox the serving command runs as a local process, so the image need not be pinned. */
-    public PromotionPlanner sandbox(boolean sandbox) {
-        this.sandbox = sandbox;
+    /** Where models are served from source (a stand-in), the serving image need not be pinned. */
+    public PromotionPlanner acceptUnpinnedImage(boolean accept) {
+        this.unpinnedImage = accept;
         return this;
     }
 
@@ -79,7 +81,7 @@ public final class PromotionPlanner {
         return this;
     }
 
-    public PromotionPlanner gitSha(String sha) {
+    public PromotionPlanner gitSha(CommitSha sha) {
         this.gitSha = sha;
         return this;
     }
@@ -95,37 +97,27 @@ public final class PromotionPlanner {
             throw MlshipException.badInput("the spec has no model section, so there is nothing to promote",
                     "add a model section (id, artifacts, serving)");
         }
-        EnvironmentSpec environment = release.environments().get(env);
         List<Problem> problems = new ArrayList<>();
-        String project = environment.projects() == null ? null : environment.projects().vertex();
+        String project = environment.projects().vertex();
         if (project == null) {
             problems.add(problem("environments." + env + ".projects.vertex", "is not set",
                     "name the GCP project that holds the Vertex AI model registry"));
         }
         GcsUri uri = needsArtifacts || (artifacts != null && !artifacts.isBlank())
-                ? artifactsUri(model, environment, problems) : null;
-        int pct = canary != null ? canary : model.canaryPercent();
-        if (pct < 0 || pct > 100) {
-            problems.add(problem("--canary", pct + " is outside 0-100", "give the new version's traffic share in percent"));
-        }
-        if (imageDigest != null && !DIGEST.matcher(imageDigest).matches()) {
-            problems.add(problem("--image-digest", "'" + imageDigest + "' is not a sha256 digest",
-                    "pass the digest mlship build reported: sha256: and 64 lower-case hex characters"));
-        }
-        if (gitSha != null && !gitSha.isBlank() && !SHA.matcher(gitSha).matches()) {
-            problems.add(problem("--git-sha", "'" + gitSha + "' is not a commit id", "pass 7-40 lower-case hex characters"));
-        }
+                ? artifactsUri(model, problems) : null;
+        int pct = canary != null ? canary.percent() : model.canaryPercent(); // the schema keeps the spec's in 0-100
         String image = image(model, problems);
         if (!problems.isEmpty()) {
             throw MlshipException.badInput(problems.size() == 1 ? problems.get(0).path() + ": " + problems.get(0).message()
                     : problems.size() + " problems with the promotion's input", "fix them and run again; nothing was changed", problems);
         }
         GcsUri copyTo = null;
-        if (environment.copyArtifacts() != null) {
-            String prefix = environment.copyArtifacts().prefix() == null ? "" : environment.copyArtifacts().prefix();
-            copyTo = GcsUri.parse("gs://" + environment.copyArtifacts().bucket() + "/" + prefix).child(model.id());
+        EnvironmentSpec.CopyArtifacts copy = environment.settings().copyArtifacts();
+        if (copy != null) {
+            String prefix = copy.prefix() == null ? "" : copy.prefix();
+            copyTo = GcsUri.parse("gs://" + copy.bucket() + "/" + prefix).child(model.id());
         }
-        String endpoint = environment.endpoint() != null ? environment.endpoint() : model.id().replace('_', '-') + "-" + env;
+        String endpoint = environment.endpointName();
         ModelSpec.Aliases aliases = model.aliases();
         return new PromotionPlan(project, environment.region(), model.id(),
                 model.displayName() != null ? model.displayName() : model.id(), model.description(), uri, copyTo,
@@ -134,12 +126,12 @@ public final class PromotionPlanner {
                 aliases == null || aliases.prod() == null ? "prod" : aliases.prod(), labels(model), blankToNull(buildUrl));
     }
 
-    private GcsUri artifactsUri(ModelSpec model, EnvironmentSpec environment, List<Problem> problems) {
+    private GcsUri artifactsUri(ModelSpec model, List<Problem> problems) {
         String text = artifacts;
         String field = "--artifacts";
         if (text == null || text.isBlank()) {
             field = "model.artifacts";
-            Map<String, String> values = Placeholders.environmentValues(env, environment, release.service());
+            Map<String, String> values = environment.placeholderValues();
             if (version != null && !version.isBlank()) {
                 values.put("version", version);
             }
@@ -171,11 +163,10 @@ public final class PromotionPlanner {
                     "name a serving image, or add the image section"));
             return null;
         }
-        Map<String, String> values = Placeholders.environmentValues(env, release.environments().get(env), release.service());
         String repository;
         try {
-            repository = release.image().registry() + "/" + Placeholders.fill(release.image().repository(), values, "image.repository");
-        } catch (IllegalArgumentException e) {
+            repository = environment.imageRepository();
+        } catch (MlshipException e) {
             problems.add(problem("image.repository", e.getMessage(), "set the environment's projects"));
             return null;
         }
@@ -185,7 +176,7 @@ public final class PromotionPlanner {
         if (!needsImage) {
             return repository; // never deployed: only the artifacts are checked
         }
-        if (sandbox) {
+        if (unpinnedImage) {
             return repository + ":sandbox";
         }
         problems.add(problem("--image-digest", "is required: model.serving.image is 'service'",
@@ -214,11 +205,11 @@ public final class PromotionPlanner {
     private Map<String, String> labels(ModelSpec model) {
         Map<String, String> labels = new TreeMap<>(model.labels());
         labels.put("mlship-service", labelValue(release.service().name()));
-        if (gitSha != null && !gitSha.isBlank()) {
-            labels.put("mlship-git-sha", gitSha);
+        if (gitSha != null) {
+            labels.put("mlship-git-sha", gitSha.value());
         }
         if (imageDigest != null) {
-            labels.put("mlship-image", ArtifactDigest.labelValue(imageDigest));
+            labels.put("mlship-image", ArtifactDigest.labelValue(imageDigest.value()));
         }
         if (buildUrl != null && !buildUrl.isBlank()) {
             labels.put("mlship-build", labelValue(buildUrl.replaceFirst("^[a-z]+://", "")));

@@ -22,13 +22,13 @@ import java.time.Duration;
  * up is a noticeable part of a command's start.
  */
 public final class VertexClients implements AutoCloseable {
-    private final VertexTarget target;
+    private final VertexApi target;
     private final org.threeten.bp.Duration callTimeout;
     private ModelServiceClient models;
     private EndpointServiceClient endpoints;
     private PredictionServiceClient predictions;
 
-    public VertexClients(VertexTarget target, Duration callTimeout) {
+    public VertexClients(VertexApi target, Duration callTimeout) {
         this.target = target;
         this.callTimeout = org.threeten.bp.Duration.ofMillis(callTimeout.toMillis());
     }

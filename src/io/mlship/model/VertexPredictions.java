@@ -31,7 +31,7 @@ public final class VertexPredictions implements VertexPredictorFactory {
     @Override
     public VertexPredictor open(String project, String region, String endpoint, String emulator, Duration timeout)
             throws IOException {
-        VertexTarget target = emulator == null ? VertexTarget.google(region) : VertexTarget.emulator(emulator);
+        VertexApi target = emulator == null ? VertexApi.google(region) : VertexApi.emulator(emulator);
         VertexClients clients = new VertexClients(target, timeout);
         try {
             return new Predictor(clients, resolve(clients, "projects/" + project + "/locations/" + region, endpoint));

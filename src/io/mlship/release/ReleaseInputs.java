@@ -1,153 +1,36 @@
 package io.mlship.release;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import io.mlship.image.BuildInput;
+import io.mlship.kube.deploy.DeployInput;
+import io.mlship.model.PromotionInput;
+import io.mlship.smoke.GateInput;
+import io.mlship.spec.CommitSha;
+import io.mlship.spec.ImageDigest;
+import java.util.Objects;
 
 /**
- * Everything one release needs, resolved and checked before the first remote call: which parts run, and the
- * options each stage's command gets. Built with {@link #builder()}.
+ * One release, resolved and checked before the first remote call: each part's stage input, or null where the part
+ * does not run. What one stage hands the next (the built digest, the service's address, the promoted version) is
+ * filled in by the flow as the stages run.
+ *
+ * @param imageDigest        the image to release when none is built
+ * @param servingImageIsService Vertex AI serves the model from the service's image, so promotion needs its digest
  */
-public record ReleaseInputs(
-        Path spec, Path repoRoot, String env, String service,
-        boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex,
-        String imageDigest, String baseImage, Path tar, boolean allowInsecureRegistry,
-        String modelVersion, String artifacts, Integer canary, boolean servingImageIsService,
-        Path cases, Path predictionCases, String baseline,
-        String approvedBy, Path sandbox, String kubeconfig, String kubeContext,
-        String gitSha, String buildUrl, String timeout, Path workDir) {
+public record ReleaseInputs(String service, String env, String approvedBy, CommitSha gitSha, String buildUrl,
+                            ImageDigest imageDigest, BuildInput build, DeployInput deploy, PromotionInput promote,
+                            GateInput serviceGate, GateInput vertexGate, boolean servingImageIsService) {
 
-    public static Builder builder() {
-        return new Builder();
+    public ReleaseInputs {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(env, "env");
+        if (deploy == null && serviceGate != null || promote == null && vertexGate != null) {
+            throw new IllegalArgumentException("a gate needs the part it gates");
+        }
     }
 
-    /** The options every stage shares: spec, environment and the stage's own result folder. */
-    List<String> common(String command, String stage) {
-        List<String> a = new ArrayList<>(List.of(command, "--spec", spec.toString(), "--env", env,
-                "--result-dir", stageDir(stage).toString()));
-        if (repoRoot != null) {
-            a.add("--repo-root");
-            a.add(repoRoot.toString());
-        }
-        return a;
-    }
-
-    Path stageDir(String stage) {
-        return workDir.resolve(stage);
-    }
-
-    public static final class Builder {
-        private Path spec;
-        private Path repoRoot;
-        private String env;
-        private String service;
-        private boolean build;
-        private boolean deploy;
-        private boolean promote;
-        private boolean gateService;
-        private boolean gateVertex;
-        private String imageDigest;
-        private String baseImage;
-        private Path tar;
-        private boolean allowInsecureRegistry;
-        private String modelVersion;
-        private String artifacts;
-        private Integer canary;
-        private boolean servingImageIsService;
-        private Path cases;
-        private Path predictionCases;
-        private String baseline;
-        private String approvedBy;
-        private Path sandbox;
-        private String kubeconfig;
-        private String kubeContext;
-        private String gitSha;
-        private String buildUrl;
-        private String timeout = "30m";
-        private Path workDir;
-
-        public Builder spec(Path v, Path root) {
-            spec = v;
-            repoRoot = root;
-            return this;
-        }
-
-        public Builder target(String environment, String serviceName) {
-            env = environment;
-            service = serviceName;
-            return this;
-        }
-
-        /** Which parts run. */
-        public Builder parts(boolean buildImage, boolean deployService, boolean promoteModel, boolean gateTheService,
-                             boolean gateTheEndpoint) {
-            build = buildImage;
-            deploy = deployService;
-            promote = promoteModel;
-            gateService = gateTheService;
-            gateVertex = gateTheEndpoint;
-            return this;
-        }
-
-        public Builder image(String digest, String base, Path tarFile, boolean insecure) {
-            imageDigest = digest;
-            baseImage = base;
-            tar = tarFile;
-            allowInsecureRegistry = insecure;
-            return this;
-        }
-
-        public Builder model(String version, String artifactsFolder, Integer canaryPercent, boolean servedByServiceImage) {
-            modelVersion = version;
-            artifacts = artifactsFolder;
-            canary = canaryPercent;
-            servingImageIsService = servedByServiceImage;
-            return this;
-        }
-
-        public Builder gate(Path serviceCases, Path endpointCases, String baselineUrl) {
-            cases = serviceCases;
-            predictionCases = endpointCases;
-            baseline = baselineUrl;
-            return this;
-        }
-
-        public Builder cluster(String kubeconfigFile, String context) {
-            kubeconfig = kubeconfigFile;
-            kubeContext = context;
-            return this;
-        }
-
-        public Builder provenance(String sha, String url, String approver) {
-            gitSha = sha;
-            buildUrl = url;
-            approvedBy = approver;
-            return this;
-        }
-
-        public Builder sandbox(Path dir) {
-            sandbox = dir;
-            return this;
-        }
-
-        public Builder timeout(String v) {
-            timeout = v;
-            return this;
-        }
-
-        public Builder workDir(Path v) {
-            workDir = v;
-            return this;
-        }
-
-        public ReleaseInputs build() {
-            if (spec == null || env == null || workDir == null) {
-                throw new IllegalStateException("spec, environment and work folder are required");
-            }
-            return new ReleaseInputs(spec, repoRoot, env, service, build, deploy, promote, gateService, gateVertex,
-                    imageDigest, baseImage, tar, allowInsecureRegistry, modelVersion, artifacts, canary,
-                    servingImageIsService, cases, predictionCases, baseline, approvedBy, sandbox, kubeconfig, kubeContext,
-                    gitSha, buildUrl, timeout, workDir);
-        }
+    /** How many stages run when all goes well: the promotion counts twice (canary, then the shift). */
+    int plannedStages() {
+        return (build != null ? 1 : 0) + (deploy != null ? 1 : 0) + (promote != null ? 2 : 0)
+                + (serviceGate != null ? 1 : 0) + (vertexGate != null ? 1 : 0);
     }
 }

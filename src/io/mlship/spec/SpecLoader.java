@@ -22,7 +22,7 @@ import java.util.Set;
  * names), then — per environment, with its overrides merged and defaults applied — the rules the schema
  * cannot express (paths, conflicts, placement, image references).
  */
-public final class SpecLoader {
+public final class SpecLoader implements SpecReader {
     private final SpecParser parser;
     private final SpecSchema schema;
     private final ObjectReader binder;
@@ -43,7 +43,7 @@ public final class SpecLoader {
         this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule());
     }
 
-    /** Loads {@code specFile}; relative paths in it resolve against {@code repoRoot} (its folder when null). */
+    @Override
     public LoadedSpec load(Path specFile, Path repoRoot) {
         Path absolute = specFile.toAbsolutePath().normalize();
         Path root = repoRoot != null ? repoRoot.toAbsolutePath().normalize() : absolute.getParent();

@@ -71,7 +71,7 @@ class PromoteSandboxTest {
         state = tmp.resolve("sandbox");
         results = tmp.resolve("out");
         sandbox = startWithExample(state, "v1", "v2");
-        vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+        vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -225,7 +225,12 @@ class PromoteSandboxTest {
         CliRun run = CliRun.of(out, "promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(), "--env", "staging",
                 "--sandbox", tmp.resolve("no-sandbox").toString(), "--result-dir", out.toString(), "--canary", "150");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--canary: 150 is outside 0-100").contains("model.artifacts: no value for {version}");
+        assertThat(run.err()).contains("--canary 150 is not a percentage");
+
+        CliRun unversioned = CliRun.of(out, "promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(), "--env",
+                "staging", "--sandbox", tmp.resolve("no-sandbox").toString(), "--result-dir", out.toString());
+        assertThat(unversioned.exitCode()).isEqualTo(2);
+        assertThat(unversioned.err()).contains("model.artifacts: no value for {version}");
 
         CliRun missing = promote(out, "staging", "--artifacts", "gs://ds-training-output/reco-ranker/v9/");
         assertThat(missing.exitCode()).isEqualTo(2);

@@ -33,7 +33,7 @@ class VertexUnavailableTest {
     void start() throws Exception {
         state = tmp.resolve("sandbox");
         sandbox = PromoteSandboxTest.startWithExample(state, "v1");
-        vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+        vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
     @AfterEach

@@ -2,11 +2,41 @@ package io.mlship.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.image.BuildInput;
+import io.mlship.image.BuildOutcome;
+import io.mlship.image.BuiltImage;
+import io.mlship.kube.apply.Plan;
+import io.mlship.kube.deploy.DeployInput;
+import io.mlship.kube.deploy.DeployOutcome;
+import io.mlship.kube.deploy.DeployReport;
+import io.mlship.kube.deploy.ServiceRollback;
+import io.mlship.model.EndpointSnapshot;
+import io.mlship.model.PromotionInput;
+import io.mlship.model.PromotionInput.Action;
+import io.mlship.model.PromotionOutcome;
+import io.mlship.model.PromotionRecord;
+import io.mlship.result.ErrorCategory;
+import io.mlship.result.MlshipException;
+import io.mlship.result.ResultFile;
+import io.mlship.smoke.CaseResult;
+import io.mlship.smoke.GateInput;
+import io.mlship.smoke.GateOutcome;
+import io.mlship.smoke.GateResult;
+import io.mlship.smoke.cases.SmokeCase;
+import io.mlship.smoke.cases.SmokeRequest;
+import io.mlship.smoke.expect.Mismatch;
+import io.mlship.smoke.load.LatencySummary;
+import io.mlship.smoke.targets.Response;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
+import io.mlship.spec.SpecLoader;
+import io.mlship.spec.TrafficShare;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,111 +44,192 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The order of a release's stages and what is undone when one fails, with each stage's command scripted. */
+/**
+ * The order of a release's stages, what each hands the next and what is undone when one fails, with the stages
+ * scripted: each answers a typed outcome, or fails as the real one would.
+ */
 class ReleaseFlowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DIGEST = "sha256:" + "ab".repeat(32);
+    private static final ImageDigest BUILT = new ImageDigest("sha256:" + "ab".repeat(32));
+    private static final ImageDigest GIVEN = new ImageDigest("sha256:" + "cd".repeat(32));
+    private static final EnvironmentView STAGING = EnvironmentView.of(
+            new SpecLoader(JSON).load(Path.of("examples/reco-service/mlship.yaml"), null), "staging");
 
-    private final Map<String, Scripted> script = new HashMap<>();
+    @TempDir
+    Path work;
+
     private final List<String> ran = new ArrayList<>();
-    private final Map<String, List<String>> argsOf = new HashMap<>();
+    private final Map<String, Object> inputOf = new HashMap<>();
+    private final Map<String, MlshipException> failing = new HashMap<>();
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private int deployChanges = 3;
+    private boolean promotionBegan = true;
 
-    private record Scripted(int exit, String json) {
+    /** The scripted stages: they record what they were given and answer like the real ones. */
+    private final class Scripted implements ReleaseStages {
+        @Override
+        public BuildOutcome build(BuildInput in) {
+            step("build", in);
+            return new BuildOutcome("staging", "reg/repo", List.of("git-abc"), "scratch", "sha256:spec", List.of(),
+                    new BuiltImage(BUILT.value(), "id", "reg/repo", List.of("git-abc"), List.of(), 10, null), true, Map.of());
+        }
+
+        @Override
+        public DeployOutcome deploy(DeployInput in) {
+            step("deploy", in);
+            List<String> changed = java.util.stream.IntStream.range(0, deployChanges).mapToObj(i -> "Object/" + i).toList();
+            DeployReport report = new DeployReport(new Plan("reco", List.of(), Map.of(), Map.of()), false, null, "2", "1",
+                    Duration.ofSeconds(1), null);
+            return new DeployOutcome("staging", "reco", "reg/repo@" + in.imageDigest(), "ctx", "r-1", List.of(), changed,
+                    report, "http://127.0.0.1:9", failing.get("deploy"));
+        }
+
+        @Override
+        public ServiceRollback rollBackService(DeployInput in) {
+            step("rollback-service", in);
+            return new ServiceRollback("staging", "reco", "reg/repo@" + BUILT, "reg/repo@sha256:old", "ctx");
+        }
+
+        @Override
+        public PromotionOutcome promote(PromotionInput in, Consumer<PromotionRecord> checkpoint) {
+            String name = switch (in.action()) {
+                case SHIFT -> "shift";
+                case ROLLBACK -> "rollback-model";
+                default -> "promote";
+            };
+            step(name, in);
+            EndpointSnapshot before = new EndpointSnapshot(Map.of("a", 100), Map.of("a", "1"), Map.of("1", List.of("default", "prod")));
+            PromotionRecord rec = switch (in.action()) {
+                case SHIFT -> record("shift", Map.of("b", 100), Map.of("1", List.of("default"), "2", List.of("candidate", "prod")), before);
+                case ROLLBACK -> record("rollback", Map.of("a", 100), Map.of("1", List.of("default", "prod")), before);
+                default -> promotionBegan ? record("promote", Map.of("a", 90, "b", 10), Map.of("1", List.of("default", "prod")), before) : null;
+            };
+            return new PromotionOutcome("staging", in.action(), rec, null, failing.get(name));
+        }
+
+        @Override
+        public GateOutcome gate(GateInput in) {
+            String name = in.vertex() ? "gate-vertex" : "gate-service";
+            step(name, in);
+            boolean pass = !failing.containsKey(name);
+            return new GateOutcome("staging", Path.of("cases.yaml"), in.modelVersion(), gateResult(pass), in.junitFile(),
+                    in.reportFile(), in.resultFile());
+        }
+
+        private void step(String name, Object input) {
+            ran.add(name);
+            inputOf.put(name, input);
+            MlshipException thrown = failing.get(name);
+            if (thrown != null && (name.startsWith("rollback-service") || name.equals("build"))) {
+                throw thrown;
+            }
+        }
     }
 
-    ReleaseFlowTest() {
-        ok("build", "{\"digest\":\"" + DIGEST + "\",\"imageRef\":\"reg/repo@" + DIGEST + "\"}");
-        ok("deploy", "{\"namespace\":\"reco\",\"image\":\"reg/repo@" + DIGEST + "\",\"revision\":\"2\",\"previousRevision\":\"1\",\"changes\":3}");
-        ok("promote", "{\"model\":\"projects/p/locations/r/models/reco-ranker\",\"modelVersionId\":\"2\",\"endpoint\":\"e/reco\","
-                + "\"trafficSplit\":{\"a\":90,\"b\":10},\"promotion\":{\"action\":\"promote\",\"artifacts\":\"gs://b/v2/\","
-                + "\"before\":{\"trafficSplit\":{\"a\":100},\"aliases\":{\"1\":[\"default\",\"prod\"]}}}}");
-        ok("gate-service", gate("passed"));
-        ok("gate-vertex", gate("passed"));
-        ok("shift", "{\"trafficSplit\":{\"b\":100},\"aliases\":{\"1\":[\"default\"],\"2\":[\"candidate\",\"prod\"]}}");
-        ok("rollback-model", "{\"trafficSplit\":{\"a\":100},\"aliases\":{\"1\":[\"default\",\"prod\"]}}");
-        ok("rollback-service", "{\"restoredImage\":\"reg/repo@sha256:old\"}");
+    private static PromotionRecord record(String action, Map<String, Integer> split, Map<String, List<String>> aliases,
+                                          EndpointSnapshot before) {
+        return new PromotionRecord(action, "projects/p/locations/r/models/reco-ranker", "2", "gs://b/v2/", "sha256:art",
+                false, "e/reco", "b", split, aliases, before, List.of(), null);
     }
 
-    private static String gate(String verdict) {
-        return "{\"verdict\":\"" + verdict + "\",\"target\":\"t\",\"cases\":{\"total\":4,\"passed\":" + ("passed".equals(verdict) ? 4 : 3)
-                + ",\"failed\":0},\"latency\":{\"p50Ms\":2.0,\"p99Ms\":9.0,\"count\":40,\"buckets\":[{\"upToMs\":1,\"count\":3}]},"
-                + "\"junitFile\":\"/tmp/j.xml\"}";
+    private static GateResult gateResult(boolean pass) {
+        List<CaseResult> cases = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SmokeCase c = new SmokeCase("case " + i, new SmokeRequest.PredictCall(JSON.createArrayNode(), null), List.of(),
+                    200, "cases.yaml", i + 1);
+            cases.add(new CaseResult(c, Response.failed("scripted", 1_000), !pass && i == 3
+                    ? List.of(new Mismatch("$.products[0]", "lipstick", "face wash")) : List.of()));
+        }
+        return new GateResult("t", cases, new LatencySummary(40, 2.0, 5.0, 9.0, 10.0, 3.0, List.of()), "cases", null,
+                List.of(), null);
     }
 
-    private void ok(String stage, String json) {
-        script.put(stage, new Scripted(0, json));
-    }
-
-    private void fail(String stage, int exit, String json, String message) {
-        String withError = json.replaceFirst("}$", (json.equals("{}") ? "" : ",") + "\"errorDetails\":{\"message\":\"" + message + "\"}}");
-        script.put(stage, new Scripted(exit, withError));
+    private void fail(String stage, ErrorCategory category, String message) {
+        failing.put(stage, new MlshipException(category, message, "scripted hint"));
     }
 
     private ReleaseRecord release(boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex) {
-        ReleaseInputs in = ReleaseInputs.builder().spec(Path.of("mlship.yaml"), null).target("staging", "reco-service")
-                .parts(build, deploy, promote, gateService, gateVertex).image(build ? null : DIGEST, null, null, false)
-                .model("v2", null, null, true).cluster("kc", "ctx").workDir(Path.of("out/release")).build();
-        CommandInvoker invoker = (stage, args) -> {
-            ran.add(stage);
-            argsOf.put(stage, args);
-            Scripted s = script.get(stage);
-            try {
-                JsonNode result = JSON.readTree(s.json());
-                return new Invocation(args.get(0), s.exit(), result, Path.of("x.json"), Duration.ofMillis(10));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        return new ReleaseFlow(in, invoker, () -> Optional.of("http://127.0.0.1:9"),
-                new PrintStream(console, true, StandardCharsets.UTF_8), Clock.systemUTC()).run();
+        Path state = work.resolve("state");
+        BuildInput buildIn = build ? BuildInput.of(STAGING, work, work.resolve("cache")) : null;
+        DeployInput deployIn = deploy ? DeployInput.of(STAGING, build ? null : GIVEN, state.resolve("deploy.json"))
+                .withCluster("kc", "ctx") : null;
+        PromotionInput promoteIn = promote ? PromotionInput.of(STAGING, Action.PROMOTE, state.resolve("promote.json"))
+                .withModel(null, "v2", new TrafficShare(10)).withProvenance(build ? null : GIVEN, null, null) : null;
+        GateInput service = gateService ? gate(false) : null;
+        GateInput vertex = gateVertex ? gate(true) : null;
+        ReleaseInputs in = new ReleaseInputs("reco-service", "staging", "ana", null, null, build ? null : GIVEN, buildIn,
+                deployIn, promoteIn, service, vertex, true);
+        StageFiles files = new StageFiles(new ResultFile(JSON), "test", work.resolve("release"));
+        return new ReleaseFlow(in, new Scripted(), files, new PrintStream(console, true, StandardCharsets.UTF_8),
+                Clock.systemUTC()).run();
+    }
+
+    private GateInput gate(boolean vertex) {
+        Path dir = work.resolve(vertex ? "gate-vertex" : "gate-service");
+        return new GateInput(STAGING, vertex, vertex ? null : URI.create("https://reco.internal.example.com"),
+                Path.of("cases.yaml"), null, null, vertex ? 100 : 1, dir.resolve("j.xml"), dir.resolve("r.html"),
+                dir.resolve("smoke.json"));
     }
 
     @Test
-    void happyPathRunsEveryStageInOrderAndPassesResultsOn() {
+    void happyPathRunsEveryStageInOrderAndHandsOnTypedValues() throws Exception {
         ReleaseRecord r = release(true, true, true, true, true);
 
         assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
         assertThat(r.status()).isEqualTo("released");
         assertThat(r.exitCode()).isZero();
-        assertThat(argsOf.get("deploy")).containsSequence("--image-digest", DIGEST).containsSequence("--kubeconfig", "kc");
-        assertThat(argsOf.get("promote")).containsSequence("--image-digest", DIGEST).containsSequence("--model-version", "v2");
-        assertThat(argsOf.get("gate-service")).containsSequence("--target", "http://127.0.0.1:9");
-        assertThat(argsOf.get("gate-vertex")).containsSequence("--target", "vertex").containsSequence("--model-version-id", "2");
-        assertThat(argsOf.get("shift")).contains("--shift=true");
-        assertThat(argsOf.get("gate-vertex")).containsSequence("--result-dir", Path.of("out/release/gate-vertex").toString());
+        assertThat(((DeployInput) inputOf.get("deploy")).imageDigest()).isEqualTo(BUILT);
+        assertThat(((DeployInput) inputOf.get("deploy")).kubeconfig()).isEqualTo("kc");
+        PromotionInput promoted = (PromotionInput) inputOf.get("promote");
+        assertThat(promoted.imageDigest()).as("the model is served from the image just built").isEqualTo(BUILT);
+        assertThat(promoted.canary()).isEqualTo(new TrafficShare(10));
+        assertThat(((GateInput) inputOf.get("gate-service")).serviceUrl()).as("where the deploy says the service answers")
+                .isEqualTo(URI.create("http://127.0.0.1:9"));
+        assertThat(((GateInput) inputOf.get("gate-vertex")).modelVersion()).as("the version just promoted").isEqualTo("2");
+        assertThat(((PromotionInput) inputOf.get("shift")).action()).isEqualTo(Action.SHIFT);
         assertThat(r.model().aliasesBefore().toString()).contains("prod");
         assertThat(r.model().trafficAfter().toString()).isEqualTo("{\"b\":100}");
         assertThat(r.gates()).extracting(ReleaseRecord.Gate::verdict).containsExactly("passed", "passed");
+        assertThat(r.gates().get(0).latency().path("p99Ms").asDouble()).isEqualTo(9.0);
         assertThat(r.junitFiles()).hasSize(2);
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, false));
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ deploy (2/6").contains("released in");
+        assertThat(r.deployed().url()).isEqualTo("http://127.0.0.1:9");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ deploy (2/6").contains("released in")
+                .contains("✔ gate-vertex in").contains("4/4 cases, p99 9.0 ms");
+        // Each stage keeps the result file the command alone would write.
+        assertThat(JSON.readTree(work.resolve("release/deploy/deploy.json").toFile()).path("revision").asText()).isEqualTo("2");
+        assertThat(JSON.readTree(work.resolve("release/shift/promote.json").toFile()).path("action").asText()).isEqualTo("shift");
+        assertThat(JSON.readTree(work.resolve("release/gate-vertex/smoke.json").toFile()).path("verdict").asText()).isEqualTo("passed");
     }
 
     @Test
-    void failedEndpointGateRollsBackModelAndServiceAndNeverShifts() {
-        fail("gate-vertex", 1, gate("failed"), "1 of 4 cases failed");
+    void failedEndpointGateRollsBackModelAndServiceAndNeverShifts() throws Exception {
+        fail("gate-vertex", ErrorCategory.GATE_FAILED, "1 of 4 cases failed");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
         assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "rollback-model", "rollback-service");
         assertThat(r.status()).isEqualTo("rolledBack");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.reason()).contains("endpoint gate failed").contains("1 of 4 cases failed");
-        assertThat(argsOf.get("rollback-model")).contains("--rollback=true");
-        assertThat(argsOf.get("rollback-service")).contains("--rollback=true").containsSequence("--context", "ctx");
+        assertThat(r.reason()).contains("endpoint gate failed").contains("1 of 4 cases failed (first: 'case 3'");
+        assertThat(((PromotionInput) inputOf.get("rollback-model")).action()).isEqualTo(Action.ROLLBACK);
+        assertThat(((DeployInput) inputOf.get("rollback-service")).kubeContext()).isEqualTo("ctx");
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(true, true));
         assertThat(r.model().trafficAfter().toString()).isEqualTo("{\"a\":100}");
         assertThat(r.stages()).filteredOn(s -> s.name().equals("gate-vertex")).extracting(StageResult::status)
                 .containsExactly(StageStatus.FAILED);
+        JsonResult gate = new JsonResult(work.resolve("release/gate-vertex/smoke.json"));
+        assertThat(gate.exitCode()).isEqualTo(1);
+        assertThat(gate.category()).isEqualTo("gateFailed");
     }
 
     @Test
     void failedRolloutIsUndoneByDeployItselfAndTheModelIsNeverTouched() {
-        fail("deploy", 1, "{\"changes\":3}", "rollout failed: CrashLoopBackOff");
+        fail("deploy", ErrorCategory.ROLLOUT_FAILED, "rollout failed: CrashLoopBackOff");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
@@ -128,11 +239,13 @@ class ReleaseFlowTest {
         assertThat(r.reason()).contains("CrashLoopBackOff");
         assertThat(r.rolledBack().service()).isTrue();
         assertThat(r.rolledBack().model()).isFalse();
+        assertThat(r.deployed().changes()).isEqualTo(3);
     }
 
     @Test
     void promotionThatChangedNothingIsNotRolledBackButTheServiceIs() {
-        fail("promote", 3, "{}", "Vertex AI answered UNAVAILABLE");
+        promotionBegan = false;
+        fail("promote", ErrorCategory.INFRASTRUCTURE, "Vertex AI answered UNAVAILABLE");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
@@ -144,25 +257,52 @@ class ReleaseFlowTest {
     }
 
     @Test
+    void aPromotionThatBeganBeforeFailingIsRolledBack() {
+        fail("promote", ErrorCategory.INFRASTRUCTURE, "DeployModel timed out");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "deploy", "promote", "rollback-model", "rollback-service");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(true, true));
+    }
+
+    @Test
     void aDeployThatChangedNothingLeavesTheRunningServiceAloneOnRollback() {
-        ok("deploy", "{\"namespace\":\"reco\",\"revision\":\"1\",\"changes\":0}");
-        fail("gate-service", 1, gate("failed"), "status 500");
+        deployChanges = 0;
+        fail("gate-service", ErrorCategory.GATE_FAILED, "status 500");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
         assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "rollback-model");
         assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-service")).extracting(StageResult::status)
+                .containsExactly(StageStatus.SKIPPED);
     }
 
     @Test
     void aFailedRollbackIsExitFourAndSaysSo() {
-        fail("gate-service", 1, gate("failed"), "status 500");
-        fail("rollback-service", 4, "{}", "restored Deployment did not become healthy");
+        fail("gate-service", ErrorCategory.GATE_FAILED, "status 500");
+        fail("rollback-service", ErrorCategory.ROLLBACK_FAILED, "restored Deployment did not become healthy");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
         assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.status()).isEqualTo("failed");
         assertThat(r.reason()).contains("rollback failed").contains("did not become healthy");
+    }
+
+    @Test
+    void aBuildThatThrowsStopsTheReleaseBeforeAnythingRuns() {
+        fail("build", ErrorCategory.INFRASTRUCTURE, "registry unreachable");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build");
+        assertThat(r.status()).isEqualTo("failed");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.reason()).isEqualTo("the image build failed: registry unreachable");
+        assertThat(Files.isRegularFile(work.resolve("release/build/build.json"))).isTrue();
     }
 
     @Test
@@ -170,20 +310,29 @@ class ReleaseFlowTest {
         ReleaseRecord r = release(false, false, true, false, true);
 
         assertThat(ran).containsExactly("promote", "gate-vertex", "shift");
-        assertThat(argsOf.get("promote")).containsSequence("--image-digest", DIGEST);
+        assertThat(((PromotionInput) inputOf.get("promote")).imageDigest()).isEqualTo(GIVEN);
         assertThat(r.stages()).extracting(StageResult::name)
                 .containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
         assertThat(r.status()).isEqualTo("released");
+        assertThat(r.imageDigest()).isEqualTo(GIVEN.value());
     }
 
     @Test
     void shiftFailureAfterPassedGatesGoesForwardNotBack() {
-        fail("shift", 3, "{}", "DEADLINE_EXCEEDED");
+        fail("shift", ErrorCategory.INFRASTRUCTURE, "DEADLINE_EXCEEDED");
 
         ReleaseRecord r = release(true, true, true, true, true);
 
         assertThat(ran).endsWith("shift").doesNotContain("rollback-model", "rollback-service");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.hint()).contains("mlship promote --shift");
+    }
+
+    /** The parts of a stage's result file these tests read. */
+    private record JsonResult(int exitCode, String category) {
+        JsonResult(Path file) throws java.io.IOException {
+            this(JSON.readTree(file.toFile()).path("exitCode").asInt(),
+                    JSON.readTree(file.toFile()).path("errorDetails").path("category").asText());
+        }
     }
 }

@@ -8,7 +8,7 @@ import com.google.cloud.aiplatform.v1.Model;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mlship.cli.CliRun;
 import io.mlship.model.VertexClients;
-import io.mlship.model.VertexTarget;
+import io.mlship.model.VertexApi;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.spec.SpecFixtures;
@@ -63,7 +63,7 @@ class ReleaseInterruptTest {
         }
         sandbox = Sandbox.start(stateDir, Map.of("/app", repo));
         sandbox.publish();
-        vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+        vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
         CliRun first = CliRun.of(out("first"), args("first", "v1").toArray(String[]::new));
         assertThat(first.exitCode()).as(first.err()).isZero();
     }

@@ -33,12 +33,12 @@ class ReleaseReportTest {
                         "gs://b/reco-ranker/broken/", "sha256:cd", JSON.readTree("{\"1\":[\"default\",\"prod\"]}"),
                         JSON.readTree("{\"1\":[\"default\",\"prod\"],\"3\":[]}"), JSON.readTree("{\"11\":100}"), JSON.readTree("{\"11\":100}")),
                 List.of(gate),
-                List.of(new StageResult("build", StageStatus.PASSED, "2026-11-22T10:00:00Z", 3.2, 0, "sha256:abab", null),
-                        new StageResult("deploy", StageStatus.PASSED, "2026-11-22T10:00:00Z", 6.0, 0, "revision 2", null),
-                        new StageResult("promote", StageStatus.PASSED, "2026-11-22T10:00:00Z", 9.5, 0, "reco-ranker@3", null),
-                        new StageResult("gate-vertex", StageStatus.FAILED, "2026-11-22T10:00:00Z", 4.0, 1, "2 of 3 cases failed", null),
-                        new StageResult("rollback-model", StageStatus.PASSED, "2026-11-22T10:00:00Z", 2.0, 0, "traffic {11:100}", null),
-                        new StageResult("rollback-service", StageStatus.PASSED, "2026-11-22T10:00:00Z", 3.0, 0, "restored", null)),
+                List.of(new StageResult("build", StageStatus.PASSED, "2026-11-22T10:00:00Z", 3.2, 0, "sha256:abab"),
+                        new StageResult("deploy", StageStatus.PASSED, "2026-11-22T10:00:00Z", 6.0, 0, "revision 2"),
+                        new StageResult("promote", StageStatus.PASSED, "2026-11-22T10:00:00Z", 9.5, 0, "reco-ranker@3"),
+                        new StageResult("gate-vertex", StageStatus.FAILED, "2026-11-22T10:00:00Z", 4.0, 1, "2 of 3 cases failed"),
+                        new StageResult("rollback-model", StageStatus.PASSED, "2026-11-22T10:00:00Z", 2.0, 0, "traffic {11:100}"),
+                        new StageResult("rollback-service", StageStatus.PASSED, "2026-11-22T10:00:00Z", 3.0, 0, "restored")),
                 new ReleaseRecord.RolledBack(true, true));
     }
 

@@ -15,7 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import io.mlship.model.VertexClients;
-import io.mlship.model.VertexTarget;
+import io.mlship.model.VertexApi;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.spec.SpecFixtures;
@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +68,7 @@ class ReleaseSandboxTest {
         }
         sandbox = Sandbox.start(stateDir, Map.of("/app", repo));
         sandbox.publish();
-        vertex = new VertexClients(VertexTarget.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+        vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -80,13 +81,19 @@ class ReleaseSandboxTest {
         }
     }
 
+    /** How often the spec file has been read by the releases of this class. */
+    final AtomicInteger specLoads = new AtomicInteger();
+
     CliRun release(String name, String... extra) {
         Path out = repo.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
                 "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
                 "--build-url", "https://ci.example.com/job/reco/7/", "--approved-by", "alice"));
         args.addAll(List.of(extra));
-        return CliRun.of(out, args.toArray(String[]::new));
+        return CliRun.of(out, reader -> (spec, root) -> {
+            specLoads.incrementAndGet();
+            return reader.load(spec, root);
+        }, args.toArray(String[]::new));
     }
 
     Deployment deployment() {
@@ -129,9 +136,13 @@ class ReleaseSandboxTest {
     @Test
     @Order(1)
     void firstReleaseBuildsPromotesGatesAndShiftsTheModel() throws Exception {
+        int loadsBefore = specLoads.get();
         CliRun run = release("first", "--model-version", "v1");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(specLoads.get() - loadsBefore).as("a whole release (build, deploy, promote, two gates, shift) reads "
+                + "and validates its spec once").isEqualTo(1);
+        assertThat(run.err()).contains("▶ shift (6/6");
         JsonNode result = run.result("release");
         assertThat(result.path("releaseStatus").asText()).isEqualTo("released");
         String digest = result.path("imageDigest").asText();

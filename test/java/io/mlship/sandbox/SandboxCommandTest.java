@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mlship.cli.CliRun;
 import io.mlship.model.VertexClients;
-import io.mlship.model.VertexTarget;
+import io.mlship.model.VertexApi;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,7 +54,7 @@ class SandboxCommandTest {
             ports.add(Integer.parseInt(info.get("vertexGrpc").asText().replaceFirst(".*:", "")));
             ports.add(URI.create(info.get("vertexRest").asText()).getPort());
 
-            try (VertexClients vertex = new VertexClients(VertexTarget.emulator(info.get("vertexGrpc").asText()),
+            try (VertexClients vertex = new VertexClients(VertexApi.emulator(info.get("vertexGrpc").asText()),
                     Duration.ofSeconds(10))) {
                 assertThat(vertex.models().listModels(LocationName.of("p", "europe-west4")).iterateAll()).isEmpty();
             }

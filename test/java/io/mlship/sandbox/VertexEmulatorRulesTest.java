@@ -20,7 +20,7 @@ import com.google.cloud.aiplatform.v1.UploadModelRequest;
 import com.google.cloud.aiplatform.v1.UploadModelResponse;
 import com.google.protobuf.FieldMask;
 import io.mlship.model.VertexClients;
-import io.mlship.model.VertexTarget;
+import io.mlship.model.VertexApi;
 import io.mlship.sandbox.vertex.ServingRuntime;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class VertexEmulatorRulesTest {
         };
         emulator = VertexEmulator.builder(tmp.resolve("storage"), tmp.resolve("work")).runtime(stub).restPort(-1)
                 .operationDelay(Duration.ZERO).start();
-        vertex = new VertexClients(VertexTarget.emulator(emulator.grpcAddress()), Duration.ofSeconds(10));
+        vertex = new VertexClients(VertexApi.emulator(emulator.grpcAddress()), Duration.ofSeconds(10));
     }
 
     @AfterEach

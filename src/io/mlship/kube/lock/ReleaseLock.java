@@ -1,4 +1,4 @@
-package io.mlship.release;
+package io.mlship.kube.lock;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.mlship.release;
+package io.mlship.kube.lock;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;

@@ -1,4 +1,4 @@
-package io.mlship.release;
+package io.mlship.kube.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

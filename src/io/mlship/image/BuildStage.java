@@ -1,0 +1,112 @@
+package io.mlship.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mlship.result.MlshipException;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The build stage: the spec's image section, the checkout and the build's facts turned into one reproducible
+ * image (base, Python dependencies, model and app layers), pushed or written to a tar.
+ */
+public final class BuildStage {
+    private final ObjectMapper json;
+    private final String toolVersion;
+    private final PrintStream log;
+
+    public BuildStage(ObjectMapper json, String toolVersion, PrintStream log) {
+        this.json = json;
+        this.toolVersion = toolVersion;
+        this.log = log;
+    }
+
+    public BuildOutcome run(BuildInput in) throws IOException {
+        EnvironmentView environment = in.environment();
+        ImageSpec image = environment.spec().image();
+        if (image == null) {
+            throw MlshipException.badInput("the spec has no image section, so there is nothing to build",
+                    "add an image section (registry, repository, app)");
+        }
+        GitInfo git = GitInfo.resolve(in.repoRoot(), in.gitSha(), in.gitBranch(), in.sourceRepo());
+        List<String> tags = ImageTags.of(git.sha(), git.branch(), in.versionTag());
+        if (tags.isEmpty() || (in.pushes() && git.sha() == null)) {
+            if (in.pushes()) {
+                throw MlshipException.badInput("no git commit is known for the image tag",
+                        "build from a git checkout, or pass --git-sha (Jenkins: GIT_COMMIT)");
+            }
+            tags = List.of("local");
+        }
+        String repository = environment.imageRepository(in.registry());
+        BaseImage base = in.baseImage() != null ? BaseImage.parse(in.baseImage(), Path.of("").toAbsolutePath())
+                : BaseImage.parse(image.base(), in.repoRoot());
+        List<String> warnings = new ArrayList<>();
+        if (!base.pinned()) {
+            warnings.add("base image " + base.reference() + " is not pinned by digest: the same spec can give a different image "
+                    + "tomorrow; pin it as " + base.reference() + "@sha256:…");
+        }
+        warnings.forEach(w -> log.println("[mlship build] warning: " + w));
+
+        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(), log)
+                .resolve(image);
+        List<PlannedLayer> layers = new LayerPlanner(in.repoRoot()).plan(image, deps);
+        Map<String, String> envVars = new TreeMap<>(image.env());
+        if (deps.isPresent()) {
+            String target = image.python() != null && image.python().target() != null ? image.python().target() : "/opt/python-deps";
+            String existing = envVars.get("PYTHONPATH");
+            envVars.put("PYTHONPATH", existing == null ? target : existing + ":" + target);
+        }
+        String specHash = specHash(image);
+        Map<String, String> labels = new TreeMap<>(image.labels());
+        labels.put("org.opencontainers.image.title", environment.service());
+        putIfSet(labels, "org.opencontainers.image.source", git.sourceRepo());
+        putIfSet(labels, "org.opencontainers.image.revision", git.sha());
+        putIfSet(labels, "org.opencontainers.image.version", in.versionTag());
+        putIfSet(labels, "io.mlship.build-url", in.buildUrl());
+        labels.put("io.mlship.spec-hash", specHash);
+
+        BuildRequest request = BuildRequest.builder()
+                .base(base).repository(repository).tags(tags).layers(layers)
+                .entrypoint(image.entrypoint()).cmd(image.cmd()).env(envVars).port(image.port())
+                .user(image.user()).workdir(image.workdir()).labels(labels).platforms(image.platforms())
+                .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
+                .toolVersion(toolVersion)
+                .build();
+        BuiltImage built = new ImageBuilder(log, PushRetry.defaults().withDeadline(in.pushDeadline())).build(request);
+        log.println("[mlship build] " + (in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()
+                + " (tags " + String.join(", ", tags) + "); layers pushed " + built.layersPushed() + ", reused "
+                + built.layersReused() + ", " + built.bytesUploaded() + " bytes uploaded");
+        return new BuildOutcome(environment.name(), repository, tags, base.reference(), specHash, warnings, built,
+                in.pushes(), labels);
+    }
+
+    /** The image section as resolved, hashed: records serialize in a fixed order, maps sorted by key. */
+    private String specHash(ImageSpec image) throws IOException {
+        ObjectMapper mapper = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(mapper.writeValueAsString(image).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void putIfSet(Map<String, String> map, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.mlship.kube.connect;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.spec.EnvironmentView;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+
+/** The environment's GKE cluster, through the given kubeconfig, $KUBECONFIG, ~/.kube/config or the pod's account. */
+public record GkeClusters(Map<String, String> processEnvironment) implements ClusterAccess {
+
+    public GkeClusters {
+        processEnvironment = Map.copyOf(processEnvironment);
+    }
+
+    @Override
+    public ClusterTarget target(EnvironmentView environment, String kubeconfig, String context) {
+        return ClusterTarget.of(environment, kubeconfig, context);
+    }
+
+    @Override
+    public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
+                                    PrintStream log) {
+        return new ClusterConnector(processEnvironment, requestTimeout, log).connect(target, serialization);
+    }
+}

@@ -1,0 +1,55 @@
+package io.mlship.kube.deploy;
+
+import io.mlship.spec.CommitSha;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One deploy (or rollback) of the service to one environment. Without a digest only a dry run is possible:
+ * releases deploy by digest, never by tag. {@code recordFile} keeps what a deploy replaced, for a rollback.
+ */
+public record DeployInput(EnvironmentView environment, ImageDigest imageDigest, boolean dryRun, String releaseId,
+                          CommitSha gitSha, String kubeconfig, String kubeContext, Path recordFile,
+                          Duration certificateTimeout, Duration ingressTimeout, Duration requestTimeout) {
+
+    public DeployInput {
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(recordFile, "recordFile");
+        certificateTimeout = certificateTimeout == null ? Duration.ofMinutes(5) : certificateTimeout;
+        ingressTimeout = ingressTimeout == null ? Duration.ofMinutes(5) : ingressTimeout;
+        requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+    }
+
+    public static DeployInput of(EnvironmentView environment, ImageDigest digest, Path recordFile) {
+        return new DeployInput(environment, digest, false, null, null, null, null, recordFile, null, null, null);
+    }
+
+    /** The same deploy of another image (the one just built). */
+    public DeployInput withImage(ImageDigest digest) {
+        return new DeployInput(environment, digest, dryRun, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
+                certificateTimeout, ingressTimeout, requestTimeout);
+    }
+
+    public DeployInput withDryRun(boolean dry) {
+        return new DeployInput(environment, imageDigest, dry, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
+                certificateTimeout, ingressTimeout, requestTimeout);
+    }
+
+    public DeployInput withRelease(String id, CommitSha sha) {
+        return new DeployInput(environment, imageDigest, dryRun, id, sha, kubeconfig, kubeContext, recordFile,
+                certificateTimeout, ingressTimeout, requestTimeout);
+    }
+
+    public DeployInput withCluster(String file, String context) {
+        return new DeployInput(environment, imageDigest, dryRun, releaseId, gitSha, file, context, recordFile,
+                certificateTimeout, ingressTimeout, requestTimeout);
+    }
+
+    public DeployInput withTimeouts(Duration certificate, Duration ingress, Duration request) {
+        return new DeployInput(environment, imageDigest, dryRun, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
+                certificate, ingress, request);
+    }
+}

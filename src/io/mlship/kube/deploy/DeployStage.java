@@ -1,0 +1,165 @@
+package io.mlship.kube.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.kube.apply.Plan;
+import io.mlship.kube.connect.ClusterAccess;
+import io.mlship.kube.connect.ClusterTarget;
+import io.mlship.kube.manifest.ImageTarget;
+import io.mlship.kube.manifest.ReleaseIdentity;
+import io.mlship.kube.manifest.ReleaseLabels;
+import io.mlship.result.JsonRecords;
+import io.mlship.result.MlshipException;
+import io.mlship.spec.DeploySpec;
+import io.mlship.spec.Durations;
+import io.mlship.spec.EnvironmentView;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The deploy stage: the service's objects rendered for one environment, compared with what runs, applied by
+ * image digest and watched; a failed rollout is restored to the exact previous objects. What a deploy replaces
+ * is kept in a record first, so a later {@link #rollBack} (a failed gate) can put it back.
+ */
+public final class DeployStage {
+    private final ClusterAccess clusters;
+    private final ObjectMapper json;
+    private final PrintStream out;
+    private final PrintStream log;
+
+    /** {@code out} gets the plan (what changes), {@code log} the progress. */
+    public DeployStage(ClusterAccess clusters, ObjectMapper json, PrintStream out, PrintStream log) {
+        this.clusters = clusters;
+        this.json = json;
+        this.out = out;
+        this.log = log;
+    }
+
+    public DeployOutcome run(DeployInput in) throws Exception {
+        EnvironmentView environment = requireDeploySection(in.environment());
+        if (in.imageDigest() == null && !in.dryRun()) {
+            throw MlshipException.badInput("--image-digest is required: releases deploy by digest, never by tag",
+                    "pass the digest mlship build reported (its result's digest), or use --dry-run to preview");
+        }
+        if (in.releaseId() != null) {
+            ReleaseIds.identity(in.releaseId(), in.gitSha()); // a bad id is bad input: say so before anything else
+        }
+        String repository = environment.imageRepository();
+        ImageTarget image = in.imageDigest() != null ? ImageTarget.byDigest(repository, in.imageDigest().value())
+                : ImageTarget.preview(repository, "preview");
+        DeploySpec deploy = environment.spec().deploy();
+        ClusterTarget target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+
+        // Rendering and setting up the client (which sends nothing) need nothing from each other and are each a
+        // large part of a cold start, so the objects are rendered on a second thread meanwhile. Both use one
+        // serialization: the release id is hashed with the serializers the client later sends the objects with.
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        ReleaseIds ids = new ReleaseIds(serialization);
+        FutureTask<ReleaseIds.Rendered> rendering = new FutureTask<>(() -> ids.render(environment, image, in.releaseId(), in.gitSha()));
+        Thread renderer = new Thread(rendering, "mlship-render");
+        renderer.setDaemon(true);
+        renderer.start();
+        try (KubernetesClient client = clusters.connect(target, serialization, in.requestTimeout(), log)) {
+            ReleaseIds.Rendered rendered = await(rendering);
+            List<HasMetadata> objects = rendered.objects();
+            DeployRequest request = new DeployRequest(environment.namespace(), environment.service(), objects, image.reference(),
+                    ReleaseLabels.selector(environment.spec()), Durations.parse(deploy.rollout().timeout()),
+                    readinessThreshold(deploy), in.certificateTimeout(), in.ingressTimeout(), in.dryRun());
+            log.println("[mlship deploy] " + environment.service() + " → " + target.effectiveContext() + " namespace "
+                    + environment.namespace() + (in.dryRun() ? " (dry run)" : ""));
+            Deployer deployer = new Deployer(client, log);
+            Plan plan = plan(deployer, request, target);
+            out.print(plan.describe());
+            out.flush();
+            if (!plan.changesAnything()) {
+                log.println("[mlship deploy] nothing to change: the cluster already runs this release");
+            }
+            DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
+                    target.effectiveContext(), rendered.identity().releaseId(), plan.summary(),
+                    plan.changed().stream().map(c -> c.key().toString()).toList(), null, null, null);
+            DeployReport report;
+            try {
+                report = deployer.deploy(request, plan, rec -> JsonRecords.write(json, in.recordFile(), rec, "deploy record"));
+            } catch (MlshipException e) {
+                return planned.failed(e);
+            }
+            String url = report.dryRun() ? null : clusters.serviceUrl(client, environment).orElse(null);
+            return new DeployOutcome(planned.environment(), planned.namespace(), planned.image(), planned.context(),
+                    planned.releaseId(), planned.objects(), planned.changedObjects(), report, url, null);
+        }
+    }
+
+    /** Puts back what ran before the deploy recorded in {@code in.recordFile()} and waits until it is healthy. */
+    public ServiceRollback rollBack(DeployInput in) throws IOException {
+        EnvironmentView environment = requireDeploySection(in.environment());
+        if (!Files.isRegularFile(in.recordFile())) {
+            throw MlshipException.badInput("nothing to roll back: no deploy record at " + in.recordFile(),
+                    "a deploy that changed something writes it; pass --record if it was kept elsewhere");
+        }
+        DeployRecord rec = json.readValue(in.recordFile().toFile(), DeployRecord.class);
+        if (!rec.namespace().equals(environment.namespace()) || !rec.service().equals(environment.service())) {
+            throw MlshipException.badInput("the deploy record " + in.recordFile() + " is for " + rec.service() + " in namespace "
+                    + rec.namespace() + ", not " + environment.service() + " in " + environment.namespace(),
+                    "pass --record with this environment's record");
+        }
+        ClusterTarget target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+        DeploySpec deploy = environment.spec().deploy();
+        try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), log)) {
+            new Deployer(client, log).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
+        }
+        return new ServiceRollback(environment.name(), rec.namespace(), rec.image(), rec.previousImage(),
+                target.effectiveContext());
+    }
+
+    private static EnvironmentView requireDeploySection(EnvironmentView environment) {
+        if (environment.spec().deploy() == null) {
+            throw MlshipException.badInput("the spec has no deploy section, so there is nothing to deploy",
+                    "add a deploy section, or skip mlDeploy for a model-only repository");
+        }
+        if (environment.spec().image() == null) {
+            throw MlshipException.badInput("the spec has no image section, so the deployed image is unknown",
+                    "add an image section (registry, repository)");
+        }
+        return environment;
+    }
+
+    private static Plan plan(Deployer deployer, DeployRequest request, ClusterTarget target) {
+        try {
+            return deployer.plan(request);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 401 || e.getCode() == 403) {
+                throw MlshipException.badInput("the cluster refused mlship's credentials (HTTP " + e.getCode() + "): " + e.getMessage(),
+                        "check the Jenkins credential or Workload Identity binding; refresh with: " + target.getCredentialsCommand());
+            }
+            throw MlshipException.infrastructure("cannot reach the Kubernetes API of " + target.effectiveContext() + ": "
+                    + e.getMessage(), "check the cluster endpoint and the agent's network; nothing was applied", e);
+        }
+    }
+
+    static int readinessThreshold(DeploySpec deploy) {
+        DeploySpec.Probe readiness = deploy.probes() == null ? null : deploy.probes().readiness();
+        return readiness != null && readiness.failureThreshold() != null ? readiness.failureThreshold() : 3;
+    }
+
+    /** What the rendering thread returned; what it threw is rethrown here, as the stage's own failure. */
+    private static <T> T await(FutureTask<T> rendering) throws Exception {
+        try {
+            return rendering.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+}

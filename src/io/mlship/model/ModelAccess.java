@@ -1,0 +1,22 @@
+package io.mlship.model;
+
+import java.time.Duration;
+
+/**
+ * Where promotions reach Vertex AI and Cloud Storage: Google's APIs with the agent's credentials, or stand-ins.
+ * Chosen once, where the run starts; the same clients run against either.
+ */
+public interface ModelAccess {
+
+    /** The Vertex AI API serving {@code region}. */
+    VertexApi vertex(String region);
+
+    /** The store that holds trained models' files, billed to {@code project}. */
+    ArtifactStore artifacts(String project);
+
+    /** How often a long-running operation is asked about. */
+    Duration pollInterval();
+
+    /** Whether a serving image may be named by tag (where models are served from source, not from the image). */
+    boolean acceptsUnpinnedServingImage();
+}

@@ -1,0 +1,96 @@
+package io.mlship.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.model.PromotionInput.Action;
+import io.mlship.result.JsonRecords;
+import io.mlship.result.MlshipException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The promotion stage: check a trained model's files, promote it (new version, candidate alias, canary share on
+ * the endpoint), shift all traffic and prod to it, or roll back — each step resuming an operation an interrupted
+ * run left behind. The record of each step is saved whenever it changes, so any later run, on any agent that has
+ * the record, carries on.
+ */
+public final class PromotionStage {
+    private final ModelAccess access;
+    private final ObjectMapper json;
+    private final PrintStream log;
+
+    public PromotionStage(ModelAccess access, ObjectMapper json, PrintStream log) {
+        this.access = access;
+        this.json = json;
+        this.log = log;
+    }
+
+    /** Runs the step; {@code checkpoint} hears of every record saved while it runs (an operation started or done). */
+    public PromotionOutcome run(PromotionInput in, Consumer<PromotionRecord> checkpoint) throws IOException {
+        String env = in.environment().name();
+        PromotionPlan plan = new PromotionPlanner(in.environment()).artifacts(in.artifacts()).version(in.modelVersion())
+                .canary(in.canary()).imageDigest(in.imageDigest()).acceptUnpinnedImage(access.acceptsUnpinnedServingImage())
+                .needsArtifacts(in.action() == Action.PROMOTE || in.action() == Action.CHECK)
+                .needsImage(in.action() != Action.CHECK)
+                .gitSha(in.gitSha()).buildUrl(in.buildUrl()).plan();
+        if (in.action() == Action.CHECK) {
+            ArtifactCheck.Report report = new ArtifactCheck().check(access.artifacts(plan.project()), plan.artifacts());
+            log.println("[mlship promote] " + report.files().size() + " files, " + report.bytes() + " bytes under "
+                    + report.artifacts() + ", content " + report.digest() + " (checked only; nothing promoted)");
+            return new PromotionOutcome(env, in.action(), null, report, null);
+        }
+        PromotionRecord prior = readPrior(in);
+        PromotionRecord[] last = {prior};
+        Consumer<PromotionRecord> save = rec -> {
+            last[0] = rec;
+            JsonRecords.write(json, in.recordFile(), rec, "promotion record");
+            checkpoint.accept(rec);
+        };
+        try (VertexClients vertex = new VertexClients(access.vertex(plan.region()), Duration.ofSeconds(60))) {
+            OperationWaiter waiter = new OperationWaiter(vertex.operations(), in.operationTimeout(), access.pollInterval(),
+                    Duration.ofSeconds(30), log);
+            Promoter promoter = new Promoter(vertex, access.artifacts(plan.project()), waiter, log, save);
+            PromotionRecord done;
+            try {
+                promoter.resume(prior);
+                done = switch (in.action()) {
+                    case ROLLBACK -> promoter.rollback(plan, prior);
+                    case SHIFT -> promoter.shift(plan, prior);
+                    default -> promoter.promote(plan, prior);
+                };
+            } catch (com.google.api.gax.rpc.ApiException e) {
+                return new PromotionOutcome(env, in.action(), last[0], null, VertexErrors.of(e));
+            } catch (com.google.cloud.BaseServiceException e) {
+                return new PromotionOutcome(env, in.action(), last[0], null, MlshipException.infrastructure(
+                        "Cloud Storage: " + e.getMessage(),
+                        "check that the artifacts bucket exists and the agent may read it (roles/storage.objectViewer)", e));
+            } catch (MlshipException e) {
+                return new PromotionOutcome(env, in.action(), last[0], null, e);
+            }
+            JsonRecords.write(json, in.recordFile(), done, "promotion record");
+            log.println("[mlship promote] " + done.action() + " done: " + done.model() + "@" + done.modelVersionId()
+                    + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
+            return new PromotionOutcome(env, in.action(), done, null, null);
+        }
+    }
+
+    /** The record of the last run: the record file, else the promotion in an earlier result file. */
+    private PromotionRecord readPrior(PromotionInput in) throws IOException {
+        if (Files.isRegularFile(in.recordFile())) {
+            return json.readValue(in.recordFile().toFile(), PromotionRecord.class);
+        }
+        Path file = in.earlierResult();
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode node = json.readTree(file.toFile()).get("promotion");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return json.treeToValue(node, PromotionRecord.class);
+    }
+}

@@ -1,0 +1,32 @@
+package io.mlship.smoke;
+
+import io.mlship.spec.EnvironmentView;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One gate run. The target is the service at {@code serviceUrl} (null: unknown yet), or the environment's Vertex AI endpoint when
+ * {@code vertex}; with a {@code modelVersion} under test every answer must come from it, and {@code triesPerCase}
+ * above 1 re-sends a case until that version answers it (a canary split). The reports go to the files named.
+ */
+public record GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
+                        String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile) {
+
+    public GateInput {
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(casesFile, "casesFile");
+    }
+
+    /** The same gate against the service at {@code url} (where the deploy says it answers). */
+    public GateInput withServiceUrl(URI url) {
+        return new GateInput(environment, false, url, casesFile, baseline, modelVersion, triesPerCase, junitFile,
+                reportFile, resultFile);
+    }
+
+    /** The same gate with {@code version} under test (the one just promoted). */
+    public GateInput withModelVersion(String version) {
+        return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, version, triesPerCase, junitFile,
+                reportFile, resultFile);
+    }
+}
