@@ -1,0 +1,19 @@
+package io.mlship.sandbox.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.sandbox.serving.WorkloadRuntime;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * How a {@link RolloutSimulator} plays one namespace's controllers, as its builder left it.
+ *
+ * @param behaviourOfImage what pods of an image do, unless the runtime really runs it
+ * @param progressDeadline how long a hanging rollout takes to report ProgressDeadlineExceeded
+ * @param workloads        the runtime that really runs images, or null for none
+ * @param ingressAddress   the address Ingresses get
+ * @param crashMessage     what a crash-looping container last wrote
+ */
+record SimulatorSettings(KubernetesClient client, String namespace, Function<String, Behaviour> behaviourOfImage,
+                         Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage) {
+}
