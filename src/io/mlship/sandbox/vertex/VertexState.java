@@ -6,9 +6,7 @@ import com.google.cloud.aiplatform.v1.DeployModelResponse;
 import com.google.cloud.aiplatform.v1.DeployedModel;
 import com.google.cloud.aiplatform.v1.CreateEndpointOperationMetadata;
 import com.google.cloud.aiplatform.v1.CreateEndpointRequest;
-import com.google.cloud.aiplatform.v1.DeleteOperationMetadata;
 import com.google.cloud.aiplatform.v1.Endpoint;
-import com.google.cloud.aiplatform.v1.GenericOperationMetadata;
 import com.google.cloud.aiplatform.v1.MergeVersionAliasesRequest;
 import com.google.cloud.aiplatform.v1.Model;
 import com.google.cloud.aiplatform.v1.UndeployModelOperationMetadata;
@@ -20,15 +18,12 @@ import com.google.cloud.aiplatform.v1.UploadModelRequest;
 import com.google.cloud.aiplatform.v1.UploadModelResponse;
 import com.google.longrunning.Operation;
 import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import io.mlship.sandbox.storage.LocalBuckets;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,11 +39,7 @@ import java.util.stream.Stream;
  * call this class, so they always agree.
  */
 final class VertexState {
-    static final Pattern ALIAS = Pattern.compile("[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]");
     private static final Pattern MODEL_ID = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
-    private static final Pattern LOCATION = Pattern.compile("projects/([^/]+)/locations/([^/]+)");
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
-    private static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
 
     private final Map<String, List<Model>> models = new LinkedHashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -77,7 +68,7 @@ final class VertexState {
     // ---- models ----
 
     synchronized Operation upload(UploadModelRequest req) {
-        String parent = location(req.getParent());
+        String parent = Locations.of(req.getParent());
         Model m = req.getModel();
         if (m.getDisplayName().isEmpty()) {
             throw ApiError.invalid("model.display_name is required");
@@ -85,9 +76,9 @@ final class VertexState {
         if (!m.hasContainerSpec() || m.getContainerSpec().getImageUri().isEmpty()) {
             throw ApiError.invalid("model.container_spec.image_uri is required");
         }
-        checkLabels(m.getLabelsMap());
+        Labels.check(m.getLabelsMap());
         for (String alias : m.getVersionAliasesList()) {
-            checkAlias(alias);
+            VersionAliases.check(alias);
         }
         String name;
         if (!req.getParentModel().isEmpty()) {
@@ -110,7 +101,7 @@ final class VertexState {
         }
         String target = name;
         UploadModelOperationMetadata meta = UploadModelOperationMetadata.newBuilder()
-                .setGenericMetadata(GenericOperationMetadata.newBuilder().setCreateTime(now())).build();
+                .setGenericMetadata(OperationMeta.startedNow()).build();
         return operations.start(target, "UploadModel", meta, () -> addVersion(target, m));
     }
 
@@ -118,32 +109,21 @@ final class VertexState {
         List<Model> versions = models.computeIfAbsent(name, n -> new ArrayList<>());
         String version = Integer.toString(versions.size() + 1);
         Model.Builder b = m.toBuilder().setName(name).setVersionId(version)
-                .setCreateTime(now()).setUpdateTime(now()).setVersionCreateTime(now()).setVersionUpdateTime(now())
+                .setCreateTime(OperationMeta.now()).setUpdateTime(OperationMeta.now())
+                .setVersionCreateTime(OperationMeta.now()).setVersionUpdateTime(OperationMeta.now())
                 .clearVersionAliases();
         List<String> aliases = new ArrayList<>();
         if (versions.isEmpty()) {
             aliases.add("default");
         }
         for (String alias : m.getVersionAliasesList()) {
-            takeAlias(versions, alias);
+            VersionAliases.take(versions, alias);
             aliases.add(alias);
         }
         b.addAllVersionAliases(aliases);
         b.addSupportedDeploymentResourcesTypes(Model.DeploymentResourcesType.DEDICATED_RESOURCES);
         versions.add(b.build());
         return UploadModelResponse.newBuilder().setModel(name).setModelVersionId(version).build();
-    }
-
-    /** An alias names one version of a model: adding it somewhere takes it from where it was. */
-    private static void takeAlias(List<Model> versions, String alias) {
-        for (int i = 0; i < versions.size(); i++) {
-            Model v = versions.get(i);
-            if (v.getVersionAliasesList().contains(alias)) {
-                List<String> kept = new ArrayList<>(v.getVersionAliasesList());
-                kept.remove(alias);
-                versions.set(i, v.toBuilder().clearVersionAliases().addAllVersionAliases(kept).build());
-            }
-        }
     }
 
     synchronized Model getModel(String name) {
@@ -175,7 +155,7 @@ final class VertexState {
     }
 
     synchronized List<Model> listModels(String parent, String filter) {
-        String loc = location(parent);
+        String loc = Locations.of(parent);
         List<Model> out = new ArrayList<>();
         for (Map.Entry<String, List<Model>> e : models.entrySet()) {
             if (e.getKey().startsWith(loc + "/models/") && !e.getValue().isEmpty()) {
@@ -202,40 +182,16 @@ final class VertexState {
             throw ApiError.invalid("name must name a version: " + req.getName() + "@<version>");
         }
         Model target = getModel(req.getName());
-        if (req.getVersionAliasesCount() == 0) {
-            throw ApiError.invalid("version_aliases is empty");
-        }
-        List<String> add = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        for (String a : req.getVersionAliasesList()) {
-            boolean minus = a.startsWith("-");
-            String alias = minus ? a.substring(1) : a;
-            checkAlias(alias);
-            if ("default".equals(alias) && minus) {
-                throw ApiError.invalid("the 'default' alias cannot be removed; move it to another version instead");
-            }
-            (minus ? remove : add).add(alias);
-        }
-        for (String a : add) {
-            if (remove.contains(a)) {
-                throw ApiError.invalid("alias '" + a + "' is both added and removed");
-            }
-        }
+        VersionAliases.Change change = VersionAliases.Change.parse(req.getVersionAliasesList());
         List<Model> versions = models.get(parts[0]);
-        for (String a : add) {
-            takeAlias(versions, a);
+        for (String a : change.add()) {
+            VersionAliases.take(versions, a);
         }
         int index = indexOf(versions, target.getVersionId());
         Model current = versions.get(index);
-        List<String> aliases = new ArrayList<>(current.getVersionAliasesList());
-        aliases.removeAll(remove);
-        for (String a : add) {
-            if (!aliases.contains(a)) {
-                aliases.add(a);
-            }
-        }
-        Model updated = current.toBuilder().clearVersionAliases().addAllVersionAliases(aliases)
-                .setVersionUpdateTime(now()).build();
+        Model updated = current.toBuilder().clearVersionAliases()
+                .addAllVersionAliases(change.applyTo(current.getVersionAliasesList()))
+                .setVersionUpdateTime(OperationMeta.now()).build();
         versions.set(index, updated);
         return withDeployments(updated);
     }
@@ -250,7 +206,7 @@ final class VertexState {
         for (String path : req.getUpdateMask().getPathsList()) {
             switch (path) {
                 case "labels" -> {
-                    checkLabels(req.getModel().getLabelsMap());
+                    Labels.check(req.getModel().getLabelsMap());
                     b.clearLabels().putAllLabels(req.getModel().getLabelsMap());
                 }
                 case "display_name", "displayName" -> b.setDisplayName(req.getModel().getDisplayName());
@@ -260,7 +216,7 @@ final class VertexState {
             }
         }
         List<Model> versions = models.get(current.getName());
-        Model updated = b.clearDeployedModels().setVersionUpdateTime(now()).build();
+        Model updated = b.clearDeployedModels().setVersionUpdateTime(OperationMeta.now()).build();
         versions.set(indexOf(versions, current.getVersionId()), updated);
         return withDeployments(updated);
     }
@@ -276,7 +232,7 @@ final class VertexState {
         }
         List<Model> versions = models.get(v.getName());
         versions.remove(indexOf(versions, v.getVersionId()));
-        return operations.start(v.getName(), "DeleteModelVersion", deleteMeta(), Empty::getDefaultInstance);
+        return operations.start(v.getName(), "DeleteModelVersion", OperationMeta.delete(), Empty::getDefaultInstance);
     }
 
     synchronized Operation deleteModel(String name) {
@@ -290,26 +246,27 @@ final class VertexState {
             }
         }
         models.remove(name);
-        return operations.start(name, "DeleteModel", deleteMeta(), Empty::getDefaultInstance);
+        return operations.start(name, "DeleteModel", OperationMeta.delete(), Empty::getDefaultInstance);
     }
 
     // ---- endpoints ----
 
     synchronized Operation createEndpoint(CreateEndpointRequest req) {
-        String parent = location(req.getParent());
+        String parent = Locations.of(req.getParent());
         if (req.getEndpoint().getDisplayName().isEmpty()) {
             throw ApiError.invalid("endpoint.display_name is required");
         }
-        checkLabels(req.getEndpoint().getLabelsMap());
+        Labels.check(req.getEndpoint().getLabelsMap());
         String id = req.getEndpointId().isEmpty() ? Long.toString(ids.incrementAndGet()) : req.getEndpointId();
         String name = parent + "/endpoints/" + id;
         if (endpoints.containsKey(name)) {
             throw ApiError.exists("endpoint " + name + " already exists");
         }
-        Endpoint e = req.getEndpoint().toBuilder().setName(name).setCreateTime(now()).setUpdateTime(now())
+        Endpoint e = req.getEndpoint().toBuilder().setName(name).setCreateTime(OperationMeta.now())
+                .setUpdateTime(OperationMeta.now())
                 .clearDeployedModels().clearTrafficSplit().build();
         CreateEndpointOperationMetadata meta = CreateEndpointOperationMetadata.newBuilder()
-                .setGenericMetadata(GenericOperationMetadata.newBuilder().setCreateTime(now())).build();
+                .setGenericMetadata(OperationMeta.startedNow()).build();
         return operations.start(name, "CreateEndpoint", meta, () -> {
             synchronized (this) {
                 endpoints.put(name, e);
@@ -327,7 +284,7 @@ final class VertexState {
     }
 
     synchronized List<Endpoint> listEndpoints(String parent, String filter) {
-        String loc = location(parent);
+        String loc = Locations.of(parent);
         return endpoints.values().stream().filter(e -> e.getName().startsWith(loc + "/endpoints/"))
                 .filter(e -> Filters.matches(filter, e)).toList();
     }
@@ -343,19 +300,19 @@ final class VertexState {
             switch (path) {
                 case "traffic_split", "trafficSplit" -> {
                     Map<String, Integer> split = req.getEndpoint().getTrafficSplitMap();
-                    checkSplit(current, split, null);
+                    TrafficSplits.check(current, split, null);
                     b.clearTrafficSplit().putAllTrafficSplit(split);
                 }
                 case "display_name", "displayName" -> b.setDisplayName(req.getEndpoint().getDisplayName());
                 case "description" -> b.setDescription(req.getEndpoint().getDescription());
                 case "labels" -> {
-                    checkLabels(req.getEndpoint().getLabelsMap());
+                    Labels.check(req.getEndpoint().getLabelsMap());
                     b.clearLabels().putAllLabels(req.getEndpoint().getLabelsMap());
                 }
                 default -> throw ApiError.invalid("update_mask path '" + path + "' cannot be updated");
             }
         }
-        Endpoint updated = b.setUpdateTime(now()).build();
+        Endpoint updated = b.setUpdateTime(OperationMeta.now()).build();
         endpoints.put(updated.getName(), updated);
         return updated;
     }
@@ -366,7 +323,7 @@ final class VertexState {
             throw ApiError.precondition("endpoint " + name + " still has deployed models; undeploy them first");
         }
         endpoints.remove(name);
-        return operations.start(name, "DeleteEndpoint", deleteMeta(), Empty::getDefaultInstance);
+        return operations.start(name, "DeleteEndpoint", OperationMeta.delete(), Empty::getDefaultInstance);
     }
 
     synchronized Operation deploy(DeployModelRequest req) {
@@ -376,7 +333,7 @@ final class VertexState {
             throw ApiError.invalid("deployed_model.model is required");
         }
         Model version = getModel(d.getModel());
-        if (!location(e.getName()).equals(location(version.getName()))) {
+        if (!Locations.of(e.getName()).equals(Locations.of(version.getName()))) {
             throw ApiError.invalid("model " + version.getName() + " and endpoint " + e.getName() + " are in different locations");
         }
         if (!d.hasDedicatedResources() && !d.hasAutomaticResources()) {
@@ -396,14 +353,14 @@ final class VertexState {
         }
         Map<String, Integer> split = req.getTrafficSplitMap();
         if (!split.isEmpty()) {
-            checkSplit(e, split, "0");
+            TrafficSplits.check(e, split, "0");
         }
         String id = Long.toString(ids.incrementAndGet());
         DeployedModel deployed = d.toBuilder().setId(id).setModel(version.getName())
-                .setModelVersionId(version.getVersionId()).setCreateTime(now())
+                .setModelVersionId(version.getVersionId()).setCreateTime(OperationMeta.now())
                 .setDisplayName(d.getDisplayName().isEmpty() ? version.getDisplayName() : d.getDisplayName()).build();
         DeployModelOperationMetadata meta = DeployModelOperationMetadata.newBuilder()
-                .setGenericMetadata(GenericOperationMetadata.newBuilder().setCreateTime(now())).build();
+                .setGenericMetadata(OperationMeta.startedNow()).build();
         return operations.start(e.getName(), "DeployModel", meta, () -> finishDeploy(e.getName(), deployed, version, split));
     }
 
@@ -417,7 +374,7 @@ final class VertexState {
                 throw ApiError.notFound("endpoint " + endpoint + " was deleted");
             }
             servers.put(deployed.getId(), server);
-            Endpoint.Builder b = e.toBuilder().addDeployedModels(deployed).setUpdateTime(now());
+            Endpoint.Builder b = e.toBuilder().addDeployedModels(deployed).setUpdateTime(OperationMeta.now());
             if (!split.isEmpty()) {
                 b.clearTrafficSplit();
                 split.forEach((k, v) -> b.putTrafficSplit("0".equals(k) ? deployed.getId() : k, v));
@@ -478,10 +435,10 @@ final class VertexState {
             }
             Endpoint without = e.toBuilder().clearDeployedModels().addAllDeployedModels(
                     e.getDeployedModelsList().stream().filter(d -> !d.getId().equals(id)).toList()).build();
-            checkSplit(without, split, null);
+            TrafficSplits.check(without, split, null);
         }
         UndeployModelOperationMetadata meta = UndeployModelOperationMetadata.newBuilder()
-                .setGenericMetadata(GenericOperationMetadata.newBuilder().setCreateTime(now())).build();
+                .setGenericMetadata(OperationMeta.startedNow()).build();
         return operations.start(e.getName(), "UndeployModel", meta, () -> {
             ServingRuntime.Server server;
             synchronized (this) {
@@ -495,7 +452,7 @@ final class VertexState {
                 if (b.getDeployedModelsCount() == 0) {
                     b.clearTrafficSplit();
                 }
-                endpoints.put(e.getName(), b.setUpdateTime(now()).build());
+                endpoints.put(e.getName(), b.setUpdateTime(OperationMeta.now()).build());
                 server = servers.remove(id);
             }
             if (server != null) {
@@ -503,32 +460,6 @@ final class VertexState {
             }
             return UndeployModelResponse.getDefaultInstance();
         });
-    }
-
-    /** The traffic rules: known deployed models only, each 0-100, together exactly 100. */
-    private static void checkSplit(Endpoint e, Map<String, Integer> split, String newKey) {
-        if (split.isEmpty()) {
-            if (e.getDeployedModelsCount() > 0) {
-                throw ApiError.invalid("traffic_split is empty but endpoint " + e.getName() + " has deployed models");
-            }
-            return;
-        }
-        int sum = 0;
-        for (Map.Entry<String, Integer> s : split.entrySet()) {
-            boolean known = s.getKey().equals(newKey)
-                    || e.getDeployedModelsList().stream().anyMatch(d -> d.getId().equals(s.getKey()));
-            if (!known) {
-                throw ApiError.invalid("traffic_split names deployed model '" + s.getKey() + "', which is not on endpoint "
-                        + e.getName());
-            }
-            if (s.getValue() < 0 || s.getValue() > 100) {
-                throw ApiError.invalid("traffic_split[" + s.getKey() + "] = " + s.getValue() + " is outside 0-100");
-            }
-            sum += s.getValue();
-        }
-        if (sum != 100) {
-            throw ApiError.invalid("traffic_split percentages add up to " + sum + ", not 100");
-        }
     }
 
     /** Picks the deployed model for the next request: smooth weighted round robin, so splits are exact over 100 calls. */
@@ -578,14 +509,6 @@ final class VertexState {
 
     // ---- helpers ----
 
-    private static String location(String name) {
-        var m = LOCATION.matcher(name);
-        if (!m.lookingAt()) {
-            throw ApiError.invalid("'" + name + "' is not below projects/{project}/locations/{location}");
-        }
-        return m.group();
-    }
-
     private static int indexOf(List<Model> versions, String versionId) {
         for (int i = 0; i < versions.size(); i++) {
             if (versions.get(i).getVersionId().equals(versionId)) {
@@ -595,31 +518,4 @@ final class VertexState {
         throw ApiError.notFound("version " + versionId + " not found");
     }
 
-    private static void checkAlias(String alias) {
-        if (!ALIAS.matcher(alias).matches()) {
-            throw ApiError.invalid("version alias '" + alias + "' must match " + ALIAS.pattern());
-        }
-        if (alias.matches("[0-9]+")) {
-            throw ApiError.invalid("version alias '" + alias + "' looks like a version id");
-        }
-    }
-
-    private static void checkLabels(Map<String, String> labels) {
-        for (Map.Entry<String, String> l : labels.entrySet()) {
-            if (!LABEL_KEY.matcher(l.getKey()).matches() || !LABEL_VALUE.matcher(l.getValue()).matches()) {
-                throw ApiError.invalid("label " + l.getKey() + "=" + l.getValue()
-                        + " is not valid: lower-case letters, digits, '_' and '-', at most 63 characters");
-            }
-        }
-    }
-
-    private static DeleteOperationMetadata deleteMeta() {
-        return DeleteOperationMetadata.newBuilder()
-                .setGenericMetadata(GenericOperationMetadata.newBuilder().setCreateTime(now())).build();
-    }
-
-    private static Timestamp now() {
-        Instant n = Instant.now();
-        return Timestamp.newBuilder().setSeconds(n.getEpochSecond()).setNanos(n.getNano()).build();
-    }
 }
