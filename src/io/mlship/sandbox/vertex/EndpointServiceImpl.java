@@ -15,45 +15,47 @@ import io.grpc.stub.StreamObserver;
 
 /** {@code google.cloud.aiplatform.v1.EndpointService}: endpoints, deployments and traffic. */
 final class EndpointServiceImpl extends EndpointServiceGrpc.EndpointServiceImplBase {
-    private final VertexState state;
+    private final Endpoints endpoints;
+    private final Deployments deployments;
 
-    EndpointServiceImpl(VertexState state) {
-        this.state = state;
+    EndpointServiceImpl(Endpoints endpoints, Deployments deployments) {
+        this.endpoints = endpoints;
+        this.deployments = deployments;
     }
 
     @Override
     public void createEndpoint(CreateEndpointRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.createEndpoint(request));
+        GrpcCalls.answer(observer, () -> endpoints.createEndpoint(request));
     }
 
     @Override
     public void getEndpoint(GetEndpointRequest request, StreamObserver<Endpoint> observer) {
-        GrpcCalls.answer(observer, () -> state.getEndpoint(request.getName()));
+        GrpcCalls.answer(observer, () -> endpoints.getEndpoint(request.getName()));
     }
 
     @Override
     public void listEndpoints(ListEndpointsRequest request, StreamObserver<ListEndpointsResponse> observer) {
         GrpcCalls.answer(observer, () -> ListEndpointsResponse.newBuilder()
-                .addAllEndpoints(state.listEndpoints(request.getParent(), request.getFilter())).build());
+                .addAllEndpoints(endpoints.listEndpoints(request.getParent(), request.getFilter())).build());
     }
 
     @Override
     public void updateEndpoint(UpdateEndpointRequest request, StreamObserver<Endpoint> observer) {
-        GrpcCalls.answer(observer, () -> state.updateEndpoint(request));
+        GrpcCalls.answer(observer, () -> endpoints.updateEndpoint(request));
     }
 
     @Override
     public void deleteEndpoint(DeleteEndpointRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.deleteEndpoint(request.getName()));
+        GrpcCalls.answer(observer, () -> endpoints.deleteEndpoint(request.getName()));
     }
 
     @Override
     public void deployModel(DeployModelRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.deploy(request));
+        GrpcCalls.answer(observer, () -> deployments.deploy(request));
     }
 
     @Override
     public void undeployModel(UndeployModelRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.undeploy(request));
+        GrpcCalls.answer(observer, () -> deployments.undeploy(request));
     }
 }

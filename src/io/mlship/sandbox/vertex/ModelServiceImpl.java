@@ -16,51 +16,51 @@ import io.grpc.stub.StreamObserver;
 
 /** {@code google.cloud.aiplatform.v1.ModelService}: the calls mlship and gcloud use. */
 final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
-    private final VertexState state;
+    private final ModelRegistry models;
 
-    ModelServiceImpl(VertexState state) {
-        this.state = state;
+    ModelServiceImpl(ModelRegistry models) {
+        this.models = models;
     }
 
     @Override
     public void uploadModel(UploadModelRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.upload(request));
+        GrpcCalls.answer(observer, () -> models.upload(request));
     }
 
     @Override
     public void getModel(GetModelRequest request, StreamObserver<Model> observer) {
-        GrpcCalls.answer(observer, () -> state.getModel(request.getName()));
+        GrpcCalls.answer(observer, () -> models.getModel(request.getName()));
     }
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
         GrpcCalls.answer(observer, () -> ListModelsResponse.newBuilder()
-                .addAllModels(state.listModels(request.getParent(), request.getFilter())).build());
+                .addAllModels(models.listModels(request.getParent(), request.getFilter())).build());
     }
 
     @Override
     public void listModelVersions(ListModelVersionsRequest request, StreamObserver<ListModelVersionsResponse> observer) {
         GrpcCalls.answer(observer, () -> ListModelVersionsResponse.newBuilder()
-                .addAllModels(state.listVersions(request.getName(), request.getFilter())).build());
+                .addAllModels(models.listVersions(request.getName(), request.getFilter())).build());
     }
 
     @Override
     public void mergeVersionAliases(MergeVersionAliasesRequest request, StreamObserver<Model> observer) {
-        GrpcCalls.answer(observer, () -> state.mergeAliases(request));
+        GrpcCalls.answer(observer, () -> models.mergeAliases(request));
     }
 
     @Override
     public void updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest request, StreamObserver<Model> observer) {
-        GrpcCalls.answer(observer, () -> state.updateModel(request));
+        GrpcCalls.answer(observer, () -> models.updateModel(request));
     }
 
     @Override
     public void deleteModel(DeleteModelRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.deleteModel(request.getName()));
+        GrpcCalls.answer(observer, () -> models.deleteModel(request.getName()));
     }
 
     @Override
     public void deleteModelVersion(DeleteModelVersionRequest request, StreamObserver<Operation> observer) {
-        GrpcCalls.answer(observer, () -> state.deleteVersion(request.getName()));
+        GrpcCalls.answer(observer, () -> models.deleteVersion(request.getName()));
     }
 }

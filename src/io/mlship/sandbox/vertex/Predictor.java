@@ -16,11 +16,11 @@ import java.time.Duration;
 
 /** Predict: picks a deployed model by the traffic split and calls its server by the custom-container contract. */
 final class Predictor {
-    private final VertexState state;
+    private final TrafficRouter router;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    Predictor(VertexState state) {
-        this.state = state;
+    Predictor(TrafficRouter router) {
+        this.router = router;
     }
 
     /**
@@ -64,7 +64,7 @@ final class Predictor {
         if (req.getInstancesCount() == 0) {
             throw ApiError.invalid("instances is empty");
         }
-        VertexState.Route route = state.route(req.getEndpoint());
+        TrafficRouter.Route route = router.route(req.getEndpoint());
         try {
             StringBuilder body = new StringBuilder("{\"instances\": [");
             for (int i = 0; i < req.getInstancesCount(); i++) {

@@ -36,11 +36,11 @@ public final class VertexEmulator implements AutoCloseable {
         OperationRegistry operations = new OperationRegistry(scheduler, b.operationDelay, hooks);
         ServingRuntime runtime = b.runtime != null ? b.runtime
                 : new LocalProcessRuntime(b.mounts, b.workDir.resolve("logs"));
-        this.state = new VertexState(operations, runtime, new LocalBuckets(b.storageRoot), b.workDir, b.healthTimeout);
-        Predictor predictor = new Predictor(state);
+        this.state = VertexState.create(operations, runtime, new LocalBuckets(b.storageRoot), b.workDir, b.healthTimeout);
+        Predictor predictor = new Predictor(state.router());
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", b.grpcPort))
-                .addService(new ModelServiceImpl(state))
-                .addService(new EndpointServiceImpl(state))
+                .addService(new ModelServiceImpl(state.models()))
+                .addService(new EndpointServiceImpl(state.endpoints(), state.deployments()))
                 .addService(new PredictionServiceImpl(predictor))
                 .addService(new OperationsImpl(operations))
                 .intercept(new Unavailable(hooks))
@@ -97,7 +97,7 @@ public final class VertexEmulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
-        state.stopServers();
+        state.servers().stopAll();
     }
 
     public void awaitTermination() throws InterruptedException {

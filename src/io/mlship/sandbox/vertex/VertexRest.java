@@ -137,14 +137,16 @@ final class VertexRest implements AutoCloseable {
         Matcher e = ENDPOINT.matcher(rest);
         switch (method + " " + (rest.isEmpty() ? "/" : rest.replaceAll("/(models|endpoints)/[^/:]+", "/$1/*"))) {
             case "GET /models":
-                return ListModelsResponse.newBuilder().addAllModels(state.listModels(parent, q.get("filter"))).build();
+                return ListModelsResponse.newBuilder()
+                        .addAllModels(state.models().listModels(parent, q.get("filter"))).build();
             case "POST /models:upload": {
                 UploadModelRequest.Builder b = UploadModelRequest.newBuilder();
                 parser.merge(body, b);
-                return state.upload(b.setParent(parent).build());
+                return state.models().upload(b.setParent(parent).build());
             }
             case "GET /endpoints":
-                return ListEndpointsResponse.newBuilder().addAllEndpoints(state.listEndpoints(parent, q.get("filter"))).build();
+                return ListEndpointsResponse.newBuilder()
+                        .addAllEndpoints(state.endpoints().listEndpoints(parent, q.get("filter"))).build();
             case "POST /endpoints": {
                 Endpoint.Builder b = Endpoint.newBuilder();
                 parser.merge(body, b);
@@ -152,7 +154,7 @@ final class VertexRest implements AutoCloseable {
                 if (q.containsKey("endpointId")) {
                     req.setEndpointId(q.get("endpointId"));
                 }
-                return state.createEndpoint(req.build());
+                return state.endpoints().createEndpoint(req.build());
             }
             default:
                 break;
@@ -162,22 +164,23 @@ final class VertexRest implements AutoCloseable {
             String verb = m.group(2) == null ? "" : m.group(2);
             switch (method + " " + verb) {
                 case "GET ":
-                    return state.getModel(name);
+                    return state.models().getModel(name);
                 case "GET listVersions":
-                    return ListModelVersionsResponse.newBuilder().addAllModels(state.listVersions(name, q.get("filter"))).build();
+                    return ListModelVersionsResponse.newBuilder()
+                            .addAllModels(state.models().listVersions(name, q.get("filter"))).build();
                 case "POST mergeVersionAliases": {
                     MergeVersionAliasesRequest.Builder b = MergeVersionAliasesRequest.newBuilder();
                     parser.merge(body, b);
-                    return state.mergeAliases(b.setName(name).build());
+                    return state.models().mergeAliases(b.setName(name).build());
                 }
                 case "PATCH ": {
                     com.google.cloud.aiplatform.v1.Model.Builder b = com.google.cloud.aiplatform.v1.Model.newBuilder();
                     parser.merge(body, b);
-                    return state.updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                    return state.models().updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
                             .setModel(b.setName(name)).setUpdateMask(mask(q)).build());
                 }
                 case "DELETE ":
-                    return name.contains("@") ? state.deleteVersion(name) : state.deleteModel(name);
+                    return name.contains("@") ? state.models().deleteVersion(name) : state.models().deleteModel(name);
                 default:
                     break;
             }
@@ -187,24 +190,24 @@ final class VertexRest implements AutoCloseable {
             String verb = e.group(2) == null ? "" : e.group(2);
             switch (method + " " + verb) {
                 case "GET ":
-                    return state.getEndpoint(name);
+                    return state.endpoints().getEndpoint(name);
                 case "DELETE ":
-                    return state.deleteEndpoint(name);
+                    return state.endpoints().deleteEndpoint(name);
                 case "PATCH ": {
                     Endpoint.Builder b = Endpoint.newBuilder();
                     parser.merge(body, b);
-                    return state.updateEndpoint(UpdateEndpointRequest.newBuilder().setEndpoint(b.setName(name))
+                    return state.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder().setEndpoint(b.setName(name))
                             .setUpdateMask(mask(q)).build());
                 }
                 case "POST deployModel": {
                     DeployModelRequest.Builder b = DeployModelRequest.newBuilder();
                     parser.merge(body, b);
-                    return state.deploy(b.setEndpoint(name).build());
+                    return state.deployments().deploy(b.setEndpoint(name).build());
                 }
                 case "POST undeployModel": {
                     UndeployModelRequest.Builder b = UndeployModelRequest.newBuilder();
                     parser.merge(body, b);
-                    return state.undeploy(b.setEndpoint(name).build());
+                    return state.deployments().undeploy(b.setEndpoint(name).build());
                 }
                 case "POST predict": {
                     PredictRequest.Builder b = PredictRequest.newBuilder();
