@@ -96,7 +96,7 @@ final class SmokeCommand extends SpecCommand {
         }
         boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
         Path casesFile = casesFile(smoke, vertex);
-        List<SmokeCase> loaded = new CasesLoader(context().json()).load(casesFile);
+        List<SmokeCase> loaded = new CasesLoader().load(casesFile);
         result.put("casesFile", casesFile.toString());
         URI baselineUri = baseline == null ? null : httpUrl(baseline, "--baseline");
         String version = vertex ? versionUnderTest() : modelVersionId;
