@@ -115,7 +115,9 @@ final class CaseParser {
                 at.error(where + ".headers", ptr + "/headers", "headers must be a mapping of name to value", null);
                 return null;
             }
-            h.fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
+                headers.put(e.getKey(), e.getValue().asText());
+            }
         }
         return new SmokeRequest.HttpCall(method, path.asText(), headers, body);
     }

@@ -192,7 +192,9 @@ final class ExpectationParser {
             if (!a.isObject() || a.isEmpty()) {
                 at.error(where + ".all", ptr + "/all", "all must map attribute names to the value every result has", "all: {category: lipstick}");
             } else {
-                a.fields().forEachRemaining(f -> all.put(f.getKey(), f.getValue()));
+                for (Map.Entry<String, JsonNode> f : a.properties()) {
+                    all.put(f.getKey(), f.getValue());
+                }
             }
         }
         if (contains.isEmpty() && all.isEmpty() && at.count() == before) {
