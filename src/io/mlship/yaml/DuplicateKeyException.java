@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class DuplicateKeyException extends JsonParseException {
     private final String key;
-    private final transient List<Object> parentPath;
+    private final List<Object> parentPath;
 
     DuplicateKeyException(JsonParser parser, String key, List<Object> parentPath) {
         super(parser, "duplicate key '" + key + "'", parser.currentTokenLocation());

@@ -36,8 +36,10 @@ public final class LocatedTreeReader {
     public enum Numbers {
         /** Whole numbers as {@code BigInteger}, others as {@code BigDecimal}: nothing is rounded before a schema checks it. */
         EXACT,
-        /** {@code int}, {@code long} or {@code BigInteger} as they fit, others as {@code double}: the kinds JSON read by
-         * Jackson's defaults has, so a value compares equal to the same value in a parsed JSON answer. */
+        /**
+         * {@code int}, {@code long} or {@code BigInteger} as they fit, others as {@code double}: the kinds Jackson
+         * reads JSON into by default, so a value compares equal to the same value in a parsed JSON answer.
+         */
         PLAIN
     }
 
@@ -64,18 +66,20 @@ public final class LocatedTreeReader {
     public static LocatedTreeReader yaml(Limits limits, Numbers numbers) {
         LoaderOptions loader = new LoaderOptions();
         loader.setCodePointLimit(limits.maxCodePoints());
-        // `key:` with nothing after it is null (not ""), so a check can say "null found, object expected".
-        return new LocatedTreeReader(YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(constraints(limits))
+        JsonFactory factory = YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(constraints(limits))
+                // `key:` with nothing after it is null (not ""), so a check can say "null found, object expected".
                 .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build(), numbers);
+                // read() finds duplicate keys itself and knows their path; Jackson's own check knows only the name.
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        return new LocatedTreeReader(factory, numbers);
     }
 
     public static LocatedTreeReader json(Limits limits, Numbers numbers) {
-        return new LocatedTreeReader(JsonFactory.builder().streamReadConstraints(constraints(limits))
-                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build(), numbers);
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints(limits))
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        return new LocatedTreeReader(factory, numbers);
     }
 
-    /** Jackson's own duplicate check stays off: {@link #read} finds duplicates itself and knows their path. */
     private static StreamReadConstraints constraints(Limits limits) {
         return StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build();
     }

@@ -26,10 +26,6 @@ final class CaseProblems {
         return sink.size();
     }
 
-    int line(String pointer) {
-        return at.line(pointer);
-    }
-
     /** {@code where} names the value for a person ({@code case 'search'.request.path}), {@code pointer} locates it. */
     void error(String where, String pointer, String message, String hint) {
         sink.add(Problem.error(where, at.file(), at.line(pointer), message, hint));
