@@ -34,7 +34,7 @@ public final class GateStage {
         EnvironmentView environment = in.environment();
         ReleaseSpec release = environment.spec();
         SmokeSpec smoke = requireSmoke(environment);
-        List<SmokeCase> cases = new CasesLoader(json).load(in.casesFile());
+        List<SmokeCase> cases = new CasesLoader().load(in.casesFile());
         GatePlan plan = new GatePlanner().plan(smoke, cases, in.vertex(), in.baseline() != null, in.modelVersion(),
                 in.triesPerCase());
         if (!in.vertex() && in.serviceUrl() == null) {

@@ -1,5 +1,6 @@
 package io.mlship.spec;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Conversions between JSON pointers ({@code /deploy/ingress/host}) and dotted paths ({@code deploy.ingress.host}). */
@@ -23,6 +24,15 @@ public final class Pointers {
 
     public static String dottedIndex(String dotted, int index) {
         return dotted + "[" + index + "]";
+    }
+
+    /** The dotted form of a path of keys ({@code String}) and list indexes ({@code Integer}). */
+    public static String dotted(List<Object> path) {
+        String out = "";
+        for (Object step : path) {
+            out = step instanceof Integer index ? dottedIndex(out, index) : dottedChild(out, (String) step);
+        }
+        return out;
     }
 
     public static String toDotted(String pointer) {

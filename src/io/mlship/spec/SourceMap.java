@@ -1,5 +1,7 @@
 package io.mlship.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlship.yaml.LocatedTree;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,13 +17,29 @@ public final class SourceMap {
         this.origins = origins;
     }
 
-    public void put(String pointer, Origin origin) {
-        origins.put(pointer, origin);
+    /** The origin of every value of a tree as read, its path built as the tree is walked (keys vs. list indexes). */
+    static SourceMap of(LocatedTree tree) {
+        SourceMap map = new SourceMap();
+        map.putAll(tree.root(), "", "", tree);
+        return map;
     }
 
-    /** Records a value's origin unless its key already gave one (a key's line reads better than its value's). */
-    void putIfAbsentLine(String pointer, Origin origin) {
-        origins.putIfAbsent(pointer, origin);
+    private void putAll(JsonNode node, String pointer, String dotted, LocatedTree tree) {
+        origins.put(pointer, new Origin(dotted, tree.positions().get(pointer).line()));
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String key = field.getKey();
+                putAll(field.getValue(), Pointers.child(pointer, key), Pointers.dottedChild(dotted, key), tree);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                putAll(node.get(i), pointer + "/" + i, Pointers.dottedIndex(dotted, i), tree);
+            }
+        }
+    }
+
+    public void put(String pointer, Origin origin) {
+        origins.put(pointer, origin);
     }
 
     /**

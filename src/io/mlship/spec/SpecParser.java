@@ -1,27 +1,22 @@
 package io.mlship.spec;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
+import io.mlship.yaml.DuplicateKeyException;
+import io.mlship.yaml.LocatedTree;
+import io.mlship.yaml.LocatedTreeReader;
+import io.mlship.yaml.UnsupportedValueException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads {@code mlship.yaml} (or JSON) into a tree while recording the line of every key and item, so that
@@ -32,23 +27,11 @@ public final class SpecParser {
     public static final int MAX_BYTES = 1024 * 1024;
     public static final int MAX_DEPTH = 40;
 
-    private final JsonFactory yaml;
-    private final JsonFactory json;
+    private static final LocatedTreeReader.Limits LIMITS = new LocatedTreeReader.Limits(MAX_DEPTH, MAX_BYTES);
 
-    public SpecParser() {
-        LoaderOptions loader = new LoaderOptions();
-        loader.setAllowDuplicateKeys(false);
-        loader.setMaxAliasesForCollections(50);
-        loader.setNestingDepthLimit(MAX_DEPTH + 10);
-        loader.setCodePointLimit(MAX_BYTES);
-        StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
-        // `key:` with nothing after it is null (not ""), so the schema can say "null found, object expected".
-        this.yaml = YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(limits)
-                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-        this.json = JsonFactory.builder().streamReadConstraints(limits)
-                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    }
+    // Exact numbers: the schema checks them (multipleOf, maximum) and nothing should be rounded first.
+    private final LocatedTreeReader yaml = LocatedTreeReader.yaml(LIMITS, LocatedTreeReader.Numbers.EXACT);
+    private final LocatedTreeReader json = LocatedTreeReader.json(LIMITS, LocatedTreeReader.Numbers.EXACT);
 
     public SpecDocument parse(Path file, Path repoRoot) {
         String name = file.getFileName().toString();
@@ -75,8 +58,8 @@ public final class SpecParser {
     /** Parses spec content that did not come from a file on disk (e.g. built by the Groovy DSL). */
     public SpecDocument parse(String displayName, byte[] bytes, Path file, Path repoRoot) {
         boolean isJson = displayName.toLowerCase(Locale.ROOT).endsWith(".json");
-        SourceMap origins = new SourceMap();
-        try (JsonParser parser = (isJson ? json : yaml).createParser(bytes)) {
+        LocatedTreeReader reader = isJson ? json : yaml;
+        try (JsonParser parser = reader.open(bytes)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw fail(displayName, 0, "the spec is empty", "start from examples/reco-service/mlship.yaml");
@@ -86,12 +69,18 @@ public final class SpecParser {
                         "the spec must be a mapping of keys (apiVersion, service, …), not " + describe(first),
                         "start from examples/reco-service/mlship.yaml");
             }
-            ObjectNode root = (ObjectNode) read(parser, "", "", origins, displayName);
+            LocatedTree tree = reader.read(parser);
             if (parser.nextToken() != null) {
                 throw fail(displayName, parser.currentTokenLocation().getLineNr(),
                         "more than one document in the spec", "keep one release spec per file (remove the extra '---')");
             }
-            return new SpecDocument(file, repoRoot, root, origins);
+            return new SpecDocument(file, repoRoot, (ObjectNode) tree.root(), SourceMap.of(tree));
+        } catch (DuplicateKeyException e) {
+            String parent = Pointers.dotted(e.parentPath());
+            throw fail(displayName, e.line(), "duplicate key '" + e.key() + "' in " + (parent.isEmpty() ? "the spec" : parent),
+                    "keep one of the two", Pointers.dottedChild(parent, e.key()));
+        } catch (UnsupportedValueException e) {
+            throw fail(displayName, e.line(), "unexpected " + describe(e.token()), null);
         } catch (StreamConstraintsException e) {
             throw fail(displayName, 0, "the spec is nested deeper than " + MAX_DEPTH + " levels",
                     "a release spec needs only a few levels; check for runaway indentation or anchors");
@@ -105,58 +94,9 @@ public final class SpecParser {
             if (e instanceof MlshipException m) {
                 throw m;
             }
-            // SnakeYAML reports its own limits (aliases, code points) as unchecked exceptions.
+            // SnakeYAML may report its own limits as unchecked exceptions.
             throw fail(displayName, 0, "the spec was refused: " + firstLine(e.getMessage()),
                     "a release spec needs no anchors/aliases and is well under " + MAX_BYTES + " bytes");
-        }
-    }
-
-    private JsonNode read(JsonParser p, String pointer, String dotted, SourceMap origins, String file) throws IOException {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        JsonToken token = p.currentToken();
-        int line = p.currentTokenLocation().getLineNr();
-        origins.putIfAbsentLine(pointer, new Origin(dotted, line));
-        switch (token) {
-            case START_OBJECT: {
-                ObjectNode object = nodes.objectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    int keyLine = p.currentTokenLocation().getLineNr();
-                    String childPointer = Pointers.child(pointer, key);
-                    String childDotted = Pointers.dottedChild(dotted, key);
-                    if (object.has(key)) {
-                        throw fail(file, keyLine, "duplicate key '" + key + "' in " + (dotted.isEmpty() ? "the spec" : dotted),
-                                "keep one of the two", childDotted);
-                    }
-                    origins.put(childPointer, new Origin(childDotted, keyLine));
-                    p.nextToken();
-                    object.set(key, read(p, childPointer, childDotted, origins, file));
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                ArrayNode array = nodes.arrayNode();
-                int index = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(read(p, pointer + "/" + index, Pointers.dottedIndex(dotted, index), origins, file));
-                    index++;
-                }
-                return array;
-            }
-            case VALUE_STRING:
-                return nodes.textNode(p.getText());
-            case VALUE_NUMBER_INT:
-                return nodes.numberNode(p.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT:
-                return nodes.numberNode(p.getDecimalValue());
-            case VALUE_TRUE:
-                return nodes.booleanNode(true);
-            case VALUE_FALSE:
-                return nodes.booleanNode(false);
-            case VALUE_NULL:
-                return nodes.nullNode();
-            default:
-                throw fail(file, line, "unexpected " + describe(token), null);
         }
     }
 

@@ -68,7 +68,7 @@ class CasesLoaderFuzzTest {
     void mutatedCasesFilesLoadOrAreRefusedWithOurOwnError() throws IOException {
         List<String> yamlSeeds = yamlSeeds();
         List<String> jsonlSeeds = jsonLines(yamlSeeds);
-        CasesLoader loader = new CasesLoader(new ObjectMapper());
+        CasesLoader loader = new CasesLoader();
         List<Response> answers = answers();
         Random random = new Random(SEED);
         int loaded = 0;

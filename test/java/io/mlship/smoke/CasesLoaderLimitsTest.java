@@ -3,7 +3,6 @@ package io.mlship.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * a line, before anything is sent.
  */
 class CasesLoaderLimitsTest {
-    private final CasesLoader loader = new CasesLoader(new ObjectMapper());
+    private final CasesLoader loader = new CasesLoader();
 
     private List<Problem> refused(String name, String text) {
         MlshipException e = catchThrowableOfType(MlshipException.class,

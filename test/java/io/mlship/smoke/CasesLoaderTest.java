@@ -28,7 +28,7 @@ class CasesLoaderTest {
     private List<SmokeCase> load(String name, String text) throws IOException {
         Path file = tmp.resolve(name);
         Files.writeString(file, text);
-        return new CasesLoader(new ObjectMapper()).load(file);
+        return new CasesLoader().load(file);
     }
 
     private List<Problem> problems(String name, String text) {
@@ -188,7 +188,7 @@ class CasesLoaderTest {
         assertThat(problems("cases.yaml", "# nothing yet\n")).extracting(Problem::message).containsExactly("no cases");
         assertThat(problems("cases.yaml", "name: one\n")).extracting(Problem::message)
                 .containsExactly("the file must be a list of cases");
-        assertThatThrownBy(() -> new CasesLoader(new ObjectMapper()).load(tmp.resolve("missing.yaml")))
+        assertThatThrownBy(() -> new CasesLoader().load(tmp.resolve("missing.yaml")))
                 .hasMessageContaining("does not exist");
     }
 

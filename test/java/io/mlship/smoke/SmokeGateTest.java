@@ -57,7 +57,7 @@ class SmokeGateTest {
         Path file = tmp.resolve("cases.yaml");
         Files.writeString(file, CASES);
         try {
-            return new CasesLoader(json).load(file);
+            return new CasesLoader().load(file);
         } catch (io.mlship.result.MlshipException e) {
             throw new AssertionError(e.getMessage() + ": " + e.problems(), e);
         }

@@ -54,7 +54,7 @@ class VertexTargetTest {
                   expect:
                     ranking: {items: "$.predictions[0].items", top: 3, all: {category: lipstick}}
                 """);
-        var cases = new CasesLoader(json).load(file);
+        var cases = new CasesLoader().load(file);
         try (VertexTarget target = new VertexTarget(predictor, timeout, json, 1)) {
             return new SmokeGate(new PrintStream(new ByteArrayOutputStream()))
                     .run(new GatePlan(cases, timeout, null, null, null, expectedVersion), target, null);
