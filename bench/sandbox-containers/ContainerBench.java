@@ -22,7 +22,8 @@ import java.util.Map;
  * The sandbox's container path, timed: making the offline Python base image (cold and cached), loading images into
  * podman, and an image of the example service from `podman run` to its first 200 on /readyz.
  *
- * Run: bench/sandbox-containers/run [starts]   (default 5 starts; needs podman and runc, as root)
+ * Run by bench/sandbox-containers/run (needs podman and runc, as root). Argument: the number of starts (default 5).
+ * Prints one JSON object with the figures.
  */
 public class ContainerBench {
     public static void main(String[] args) throws Exception {
@@ -83,18 +84,18 @@ public class ContainerBench {
         Collections.sort(ready);
         Collections.sort(stop);
 
-        out.append(String.format(Locale.ROOT, "mlship sandbox containers: %s, %d cores, podman state under target/%n",
-                base.repoTag(), Runtime.getRuntime().availableProcessors()));
-        out.append(String.format(Locale.ROOT, "base image: %.1f MB docker-archive, %d Debian packages, %s%n",
+        // One JSON object, the figures bench/lib/report.py renders (part sandbox-containers).
+        out.append("{");
+        out.append(String.format(Locale.ROOT, "\"image\": \"%s\", \"cores\": %d, ", base.repoTag(),
+                Runtime.getRuntime().availableProcessors()));
+        out.append(String.format(Locale.ROOT, "\"baseArchiveMb\": %.1f, \"basePackages\": %d, \"baseConfigDigest\": \"%s\", ",
                 base.sizeBytes() / 1e6, base.packages().size(), base.configDigest()));
-        out.append(String.format(Locale.ROOT, "base image made (cold)          %6.2f s%n", coldSeconds));
-        out.append(String.format(Locale.ROOT, "base image ensure (cached)      %6.2f s%n", cachedSeconds));
-        out.append(String.format(Locale.ROOT, "podman load base                %6.2f s%n", loadBase));
-        out.append(String.format(Locale.ROOT, "example image (layer + archive) %6.2f s%n", appBuild));
-        out.append(String.format(Locale.ROOT, "podman load example image       %6.2f s%n", loadApp));
-        out.append(String.format(Locale.ROOT, "start to ready (/readyz 200), %d starts: min %d ms, median %d ms, max %d ms%n",
+        out.append(String.format(Locale.ROOT, "\"baseColdS\": %.2f, \"baseCachedS\": %.2f, \"loadBaseS\": %.2f, ",
+                coldSeconds, cachedSeconds, loadBase));
+        out.append(String.format(Locale.ROOT, "\"exampleImageS\": %.2f, \"loadExampleS\": %.2f, ", appBuild, loadApp));
+        out.append(String.format(Locale.ROOT, "\"starts\": %d, \"readyMs\": {\"min\": %d, \"median\": %d, \"max\": %d}, ",
                 starts, ready.get(0), ready.get(ready.size() / 2), ready.get(ready.size() - 1)));
-        out.append(String.format(Locale.ROOT, "stop (SIGTERM) and remove: median %d ms, exit codes %s%n",
+        out.append(String.format(Locale.ROOT, "\"stopMedianMs\": %d, \"exitCodes\": %s}%n",
                 stop.get(stop.size() / 2), exits));
         System.out.print(out);
         podman.pruneImages();

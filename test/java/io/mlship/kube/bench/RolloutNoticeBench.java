@@ -24,13 +24,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long mlship's rollout watch takes to notice that the API reports a rollout complete: the simulator
  * notes the instant just before it writes the completed Deployment status; the watcher notes when it decides.
- * Run by bench/deploy/run (see bench/deploy/README.md); writes a small report.
+ * Run by bench/deploy/run (see bench/deploy/README.md); writes a small report (key: value lines).
  */
 public final class RolloutNoticeBench {
     private static final String NS = "bench";
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "bench/deploy/results.txt");
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/work/deploy/raw/rollout-noticed.txt");
         int rollouts = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         List<Long> micros = new ArrayList<>();
