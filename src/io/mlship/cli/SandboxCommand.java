@@ -1,19 +1,15 @@
 package io.mlship.cli;
 
 import io.mlship.sandbox.SandboxInfo;
-import io.mlship.sandbox.SandboxMain;
+import io.mlship.sandbox.SandboxProcess;
 import io.mlship.sandbox.RuntimeKind;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.container.Podman;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.result.ExitCode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,10 +41,6 @@ final class SandboxCommand implements Runnable {
 
         CliContext context() {
             return sandbox.parent.context();
-        }
-
-        static boolean alive(SandboxInfo info) {
-            return info.pid() != null && ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
         }
     }
 
@@ -86,46 +78,23 @@ final class SandboxCommand implements Runnable {
                         + Podman.PACKAGES + "' (bin/setup does), or use --runtime process");
                 return ExitCode.BAD_INPUT.code();
             }
-            Optional<SandboxInfo> running = dir.read().filter(Sub::alive);
+            SandboxProcess process = new SandboxProcess(dir);
+            Optional<SandboxInfo> running = process.running();
             if (running.isPresent()) {
                 context().out().println(SandboxStateDir.toJson(running.get()));
                 summary(running.get(), "already running");
                 return ExitCode.OK.code();
             }
-            dir.clear();
-            Files.createDirectories(dir.dir());
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(SandboxMain.class.getName());
-            cmd.add(dir.dir().toString());
-            cmd.add("--runtime=" + kind.label());
             Map<String, Path> m = mounts == null || mounts.isEmpty() ? Map.of("/app", Path.of("")) : mounts;
-            m.forEach((k, v) -> cmd.add(k + "=" + v.toAbsolutePath().normalize()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile())).start();
             Instant started = Instant.now();
-            Instant deadline = started.plus(Duration.ofSeconds(timeoutSeconds));
-            context().err().println("[mlship sandbox] starting (pid " + p.pid() + "), waiting for " + dir.infoFile());
-            while (true) {
-                Optional<SandboxInfo> info = readQuietly(dir);
-                if (info.isPresent() && info.get().pid() != null && info.get().pid() == p.pid()) {
-                    context().out().println(SandboxStateDir.toJson(info.get()));
-                    summary(info.get(), "up in " + Duration.between(started, Instant.now()).toMillis() + " ms");
-                    return ExitCode.OK.code();
-                }
-                if (!p.isAlive()) {
-                    context().err().println("[mlship sandbox] the sandbox process exited with " + p.exitValue()
-                            + "; see " + dir.logFile());
-                    return ExitCode.INFRASTRUCTURE.code();
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    p.destroy();
-                    context().err().println("[mlship sandbox] not ready after " + timeoutSeconds + "s; see " + dir.logFile());
-                    return ExitCode.INFRASTRUCTURE.code();
-                }
-                Thread.sleep(100); // the ready signal is a file appearing
+            try {
+                SandboxInfo info = process.start(kind, m, Duration.ofSeconds(timeoutSeconds), context().err());
+                context().out().println(SandboxStateDir.toJson(info));
+                summary(info, "up in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+                return ExitCode.OK.code();
+            } catch (SandboxProcess.StartFailed e) {
+                context().err().println("[mlship sandbox] " + e.getMessage());
+                return ExitCode.INFRASTRUCTURE.code();
             }
         }
 
@@ -149,14 +118,6 @@ final class SandboxCommand implements Runnable {
             context().err().print(s);
             context().err().flush();
         }
-
-        private static Optional<SandboxInfo> readQuietly(SandboxStateDir dir) {
-            try {
-                return dir.read();
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the sandbox started with the same --state.")
@@ -164,21 +125,9 @@ final class SandboxCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SandboxStateDir dir = new SandboxStateDir(state);
-            Optional<SandboxInfo> info = dir.read();
-            if (info.isEmpty() || !alive(info.get())) {
-                dir.clear();
-                context().err().println("[mlship sandbox] not running in " + dir.dir());
-                return ExitCode.OK.code();
-            }
-            ProcessHandle handle = ProcessHandle.of(info.get().pid()).orElseThrow();
-            handle.destroy();
-            try {
-                handle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                handle.destroyForcibly();
-            }
-            dir.clear();
-            context().err().println("[mlship sandbox] stopped (pid " + info.get().pid() + ")");
+            Optional<Long> stopped = new SandboxProcess(dir).stop();
+            context().err().println(stopped.map(pid -> "[mlship sandbox] stopped (pid " + pid + ")")
+                    .orElse("[mlship sandbox] not running in " + dir.dir()));
             return ExitCode.OK.code();
         }
     }
@@ -188,7 +137,7 @@ final class SandboxCommand implements Runnable {
     static final class Status extends Sub {
         @Override
         public Integer call() throws Exception {
-            Optional<SandboxInfo> info = new SandboxStateDir(state).read().filter(Sub::alive);
+            Optional<SandboxInfo> info = new SandboxProcess(new SandboxStateDir(state)).running();
             if (info.isEmpty()) {
                 context().err().println("[mlship sandbox] not running in " + state);
                 return ExitCode.INFRASTRUCTURE.code();

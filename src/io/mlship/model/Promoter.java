@@ -124,7 +124,7 @@ public final class Promoter {
             log.println("[mlship promote] version " + versionId + " is already deployed to " + endpoint.getDisplayName()
                     + " as " + deployed.getId());
         } else {
-            deployed = deploy(plan, endpoint, versionId, TrafficSplits.forDeploy(endpoint.getTrafficSplitMap(), plan.canaryPercent()), rec);
+            deployed = deploy(plan, endpoint, versionId, TrafficSplits.forDeploy(endpoint.getTrafficSplitMap(), plan.canary()), rec);
             changed = true;
         }
         // Nothing written: the endpoint is as listed above, and so are the aliases — all of them when every version

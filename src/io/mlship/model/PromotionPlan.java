@@ -1,6 +1,7 @@
 package io.mlship.model;
 
 import com.google.cloud.aiplatform.v1.ModelContainerSpec;
+import io.mlship.spec.TrafficShare;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ public record PromotionPlan(
         int minReplicas,
         int maxReplicas,
         String endpointDisplayName,
-        int canaryPercent,
+        TrafficShare canary,
         String candidateAlias,
         String prodAlias,
         Map<String, String> labels,

@@ -105,7 +105,7 @@ public final class PromotionPlanner {
         }
         GcsUri uri = needsArtifacts || (artifacts != null && !artifacts.isBlank())
                 ? artifactsUri(model, problems) : null;
-        int pct = canary != null ? canary.percent() : model.canaryPercent(); // the schema keeps the spec's in 0-100
+        TrafficShare share = canary != null ? canary : new TrafficShare(model.canaryPercent()); // the schema keeps it in 0-100
         String image = image(model, problems);
         if (!problems.isEmpty()) {
             throw MlshipException.badInput(problems.size() == 1 ? problems.get(0).path() + ": " + problems.get(0).message()
@@ -122,7 +122,7 @@ public final class PromotionPlanner {
         return new PromotionPlan(project, environment.region(), model.id(),
                 model.displayName() != null ? model.displayName() : model.id(), model.description(), uri, copyTo,
                 container(model, image), model.machineType(), model.minReplicas(), Math.max(model.minReplicas(), model.maxReplicas()),
-                endpoint, pct, aliases == null || aliases.candidate() == null ? "candidate" : aliases.candidate(),
+                endpoint, share, aliases == null || aliases.candidate() == null ? "candidate" : aliases.candidate(),
                 aliases == null || aliases.prod() == null ? "prod" : aliases.prod(), labels(model), blankToNull(buildUrl));
     }
 

@@ -1,5 +1,6 @@
 package io.mlship.model;
 
+import io.mlship.spec.TrafficShare;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,10 +17,8 @@ public final class TrafficSplits {
     private TrafficSplits() {
     }
 
-    public static Map<String, Integer> forDeploy(Map<String, Integer> current, int percent) {
-        if (percent < 0 || percent > 100) {
-            throw new IllegalArgumentException("traffic percentage " + percent + " is outside 0-100");
-        }
+    public static Map<String, Integer> forDeploy(Map<String, Integer> current, TrafficShare canary) {
+        int percent = canary.percent();
         Map<String, Integer> existing = new TreeMap<>();
         current.forEach((k, v) -> {
             if (v > 0) {

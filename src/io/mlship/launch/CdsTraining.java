@@ -1,6 +1,8 @@
-package io.mlship.cli;
+package io.mlship.launch;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mlship.cli.CliContext;
+import io.mlship.cli.Main;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.IOException;
 import java.io.OutputStream;
