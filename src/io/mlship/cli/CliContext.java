@@ -3,6 +3,7 @@ package io.mlship.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.mlship.progress.Progress;
 import io.mlship.result.ResultFile;
 import io.mlship.spec.SpecLoader;
 import io.mlship.spec.SpecReader;
@@ -60,6 +61,11 @@ public final class CliContext {
     /** Messages for the person watching the console. */
     public PrintStream err() {
         return err;
+    }
+
+    /** What stage {@code stage} tells the person watching: {@code [mlship <stage>]} lines on the console. */
+    public Progress progress(String stage) {
+        return ConsoleProgress.forStage(err, stage);
     }
 
     /**

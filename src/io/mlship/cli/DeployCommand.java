@@ -87,7 +87,7 @@ final class DeployCommand extends SpecCommand {
                 .withTimeouts(durationOption("--certificate-timeout", certificateTimeout),
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
         result.put("environment", env);
-        DeployStage stage = new DeployStage(new GkeClusters(System.getenv()), context().json(), context().out(), context().err());
+        DeployStage stage = new DeployStage(new GkeClusters(System.getenv()), context().json(), context().out(), progress());
         if (rollback) {
             ServiceRollback restored = stage.rollBack(input);
             result.putAll(restored.resultFields());

@@ -105,7 +105,7 @@ final class PromoteCommand extends SpecCommand {
                 .withProvenance(digest, sha, buildUrl != null ? buildUrl : System.getenv("BUILD_URL"))
                 .withEarlierResult(resultDirectory().resolve("promote.json"))
                 .withOperationTimeout(wait);
-        PromotionOutcome outcome = new PromotionStage(access(), context().json(), context().err())
+        PromotionOutcome outcome = new PromotionStage(access(), context().json(), progress())
                 .run(input, rec -> checkpoint(result, rec, started));
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

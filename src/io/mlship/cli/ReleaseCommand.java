@@ -149,7 +149,7 @@ final class ReleaseCommand extends SpecCommand {
         result.put("service", environment.service());
         ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild, skipService, skipModel, given);
         if (environment.spec().smoke() == null) {
-            context().err().println("[mlship release] warning: the spec has no smoke section, so nothing gates this release");
+            progress().warn("the spec has no smoke section, so nothing gates this release");
         }
         Adapters adapters = Adapters.choose(sandbox, context().err());
         Path work = resultDirectory().resolve("release");
@@ -157,24 +157,25 @@ final class ReleaseCommand extends SpecCommand {
         Path recordFile = record != null ? record : resultDirectory().resolve("release-record.json");
         Path reportFile = report != null ? report : resultDirectory().resolve("release-report.html");
         if (adapters.description() != null) {
-            context().err().println("[mlship release] releasing onto " + adapters.description());
+            progress().step("releasing onto " + adapters.description());
         }
 
         ReleaseRecord done;
         ClusterTarget cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext) : null;
         try (KubernetesClient client = cluster == null ? null
-                : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), context().err())) {
+                : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), progress())) {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
-                context().err().println("[mlship release] created namespace " + environment.namespace() + " in the cluster");
+                progress().step("created namespace " + environment.namespace() + " in the cluster");
             }
             try (ReleaseLock.Held held = lock(client, environment, url).acquire(lockWait)) {
+                // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
                 CapabilityStages stages = new CapabilityStages(
-                        new BuildStage(context().json(), context().version(), context().err()),
-                        new DeployStage(adapters.clusters(), context().json(), context().out(), context().err()),
-                        new PromotionStage(adapters.models(), context().json(), context().err()),
-                        new GateStage(adapters.predictors(), context().json(), context().err()));
+                        new BuildStage(context().json(), context().version(), context().progress("build")),
+                        new DeployStage(adapters.clusters(), context().json(), context().out(), context().progress("deploy")),
+                        new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
+                        new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));
                 StageFiles files = new StageFiles(context().resultFile(), context().version(), work);
-                done = new ReleaseFlow(inputs, stages, files, context().err(), Clock.systemUTC()).run();
+                done = new ReleaseFlow(inputs, stages, files, progress(), Clock.systemUTC()).run();
             }
         }
         JsonRecords.write(context().json(), recordFile, done, "release record");
@@ -234,17 +235,17 @@ final class ReleaseCommand extends SpecCommand {
 
     private ReleaseLock lock(KubernetesClient client, EnvironmentView environment, String who) {
         if (lock.equals("none")) {
-            context().err().println("[mlship release] no release lock taken here (--lock none): the pipeline holds one");
+            progress().step("no release lock taken here (--lock none): the pipeline holds one");
             return ReleaseLock.none();
         }
         if (client == null) {
-            context().err().println("[mlship release] warning: no cluster in this release, so no Lease: "
+            progress().warn("no cluster in this release, so no Lease: "
                     + "let the pipeline hold the lock (mlPipeline does, with Jenkins' lock step)");
             return ReleaseLock.none();
         }
         String holder = who != null ? who : System.getProperty("user.name", "someone") + "@" + host();
         return new LeaseLock(client, environment.namespace(), environment.service(), env, holder, Duration.ofSeconds(60),
-                context().err(), Clock.systemUTC());
+                progress(), Clock.systemUTC());
     }
 
     private static String host() {

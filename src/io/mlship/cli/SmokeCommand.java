@@ -91,7 +91,7 @@ final class SmokeCommand extends SpecCommand {
         GateInput input = new GateInput(environment, vertex, service, casesFile, baselineUri, version,
                 canary ? triesPerCase : 1, junit != null ? junit : resultDirectory().resolve("smoke-junit.xml"),
                 report != null ? report : resultDirectory().resolve("smoke-report.html"), resultDirectory().resolve("smoke.json"));
-        GateOutcome outcome = new GateStage(predictors(), context().json(), context().err()).run(input);
+        GateOutcome outcome = new GateStage(predictors(), context().json(), progress()).run(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {
             throw outcome.failure();
@@ -153,7 +153,7 @@ final class SmokeCommand extends SpecCommand {
         }
         Path promoted = resultDirectory().resolve("promote.json");
         if (!Files.isRegularFile(promoted)) {
-            context().err().println("[mlship smoke] no --model-version-id and no " + promoted
+            progress().step("no --model-version-id and no " + promoted
                     + ": the answers' model versions are reported, not checked");
             return null;
         }
@@ -161,12 +161,12 @@ final class SmokeCommand extends SpecCommand {
         boolean usable = r.path("exitCode").asInt(-1) == 0 && env.equals(r.path("environment").asText())
                 && !"rollback".equals(r.path("action").asText()) && r.hasNonNull("modelVersionId");
         if (!usable) {
-            context().err().println("[mlship smoke] " + promoted + " is not a successful promotion in '" + env
+            progress().step(promoted + " is not a successful promotion in '" + env
                     + "': the answers' model versions are reported, not checked");
             return null;
         }
         String v = r.get("modelVersionId").asText();
-        context().err().println("[mlship smoke] version under test: " + v + " (promoted, from " + promoted + ")");
+        progress().step("version under test: " + v + " (promoted, from " + promoted + ")");
         return v;
     }
 }

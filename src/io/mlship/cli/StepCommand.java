@@ -1,5 +1,6 @@
 package io.mlship.cli;
 
+import io.mlship.progress.Progress;
 import io.mlship.result.ErrorDetails;
 import io.mlship.result.ExitCode;
 import io.mlship.result.MlshipException;
@@ -51,6 +52,11 @@ abstract class StepCommand implements Callable<Integer> {
 
     CliContext context() {
         return parent.context();
+    }
+
+    /** What this command tells the person watching, tagged with its name. */
+    Progress progress() {
+        return context().progress(name());
     }
 
     @Override

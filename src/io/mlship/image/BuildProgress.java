@@ -3,7 +3,7 @@ package io.mlship.image;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.event.progress.Allocation;
-import java.io.PrintStream;
+import io.mlship.progress.Progress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,7 +26,7 @@ final class BuildProgress {
     /** Large uploads log a line at each quarter. */
     private static final long QUARTER_LOG_MIN_BYTES = 8L << 20;
 
-    private final PrintStream log;
+    private final Progress progress;
     private final Map<Allocation, Long> done = new HashMap<>();
     private final Set<String> alreadyInRegistry = new LinkedHashSet<>();
     /** Every layer blob Jib handled for the push, in the order it started: digest → size. */
@@ -35,8 +35,8 @@ final class BuildProgress {
     private final Set<String> finished = new LinkedHashSet<>();
     private final Set<String> retriesLogged = new LinkedHashSet<>();
 
-    BuildProgress(PrintStream log) {
-        this.log = log;
+    BuildProgress(Progress progress) {
+        this.progress = progress;
     }
 
     synchronized void onLog(LogEvent event) {
@@ -55,7 +55,7 @@ final class BuildProgress {
         boolean retry = message.endsWith("will be retried");
         if ((event.getLevel() == LogEvent.Level.WARN || event.getLevel() == LogEvent.Level.ERROR)
                 && (!retry || retriesLogged.add(message))) {
-            log.println("[build] jib: " + message + (retry ? " (further retries of this call are not logged)" : ""));
+            progress.step("jib: " + message + (retry ? " (further retries of this call are not logged)" : ""));
         }
     }
 
@@ -69,13 +69,13 @@ final class BuildProgress {
         Matcher building = BUILDING_LAYER.matcher(description);
         if (building.matches()) {
             if (before < 0) {
-                log.println("[build] layer " + building.group(1) + ": building");
+                progress.step("layer " + building.group(1) + ": building");
             }
             return;
         }
         if (!description.startsWith(PUSHING_BLOB)) {
             if (before < 0 && description.startsWith("pulling base image")) {
-                log.println("[build] " + description);
+                progress.step(description);
             }
             return;
         }
@@ -90,11 +90,11 @@ final class BuildProgress {
         }
         if (!config && total >= QUARTER_LOG_MIN_BYTES && before >= 0 && quarter(before, total) < quarter(now, total)
                 && now < total) {
-            log.println("[build] blob " + shortDigest(digest) + ": " + (quarter(now, total) * 25) + "% of " + Sizes.human(total));
+            progress.step("blob " + shortDigest(digest) + ": " + (quarter(now, total) * 25) + "% of " + Sizes.human(total));
         }
         if (now >= total && finished.add(digest)) {
             String what = config ? "config " + shortDigest(digest) : "blob " + shortDigest(digest);
-            log.println("[build] " + what + " (" + Sizes.human(total) + "): "
+            progress.step(what + " (" + Sizes.human(total) + "): "
                     + (alreadyInRegistry.contains(digest) ? "already in the registry, not uploaded" : "uploaded"));
         }
     }

@@ -2,11 +2,11 @@ package io.mlship.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageSpec;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,12 +25,12 @@ import java.util.TreeMap;
 public final class BuildStage {
     private final ObjectMapper json;
     private final String toolVersion;
-    private final PrintStream log;
+    private final Progress progress;
 
-    public BuildStage(ObjectMapper json, String toolVersion, PrintStream log) {
+    public BuildStage(ObjectMapper json, String toolVersion, Progress progress) {
         this.json = json;
         this.toolVersion = toolVersion;
-        this.log = log;
+        this.progress = progress;
     }
 
     public BuildOutcome run(BuildInput in) throws IOException {
@@ -57,9 +57,11 @@ public final class BuildStage {
             warnings.add("base image " + base.reference() + " is not pinned by digest: the same spec can give a different image "
                     + "tomorrow; pin it as " + base.reference() + "@sha256:…");
         }
-        warnings.forEach(w -> log.println("[mlship build] warning: " + w));
+        warnings.forEach(progress::warn);
 
-        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(), log)
+        // Python's and Jib's lines are the build's details: a part of its own, so they read apart from the stage's.
+        Progress details = progress.of("build");
+        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(), details)
                 .resolve(image);
         List<PlannedLayer> layers = new LayerPlanner(in.repoRoot()).plan(image, deps);
         Map<String, String> envVars = new TreeMap<>(image.env());
@@ -84,8 +86,8 @@ public final class BuildStage {
                 .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
                 .toolVersion(toolVersion)
                 .build();
-        BuiltImage built = new ImageBuilder(log, PushRetry.defaults().withDeadline(in.pushDeadline())).build(request);
-        log.println("[mlship build] " + (in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()
+        BuiltImage built = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline())).build(request);
+        progress.step((in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()
                 + " (tags " + String.join(", ", tags) + "); layers pushed " + built.layersPushed() + ", reused "
                 + built.layersReused() + ", " + built.bytesUploaded() + " bytes uploaded");
         return new BuildOutcome(environment.name(), repository, tags, base.reference(), specHash, warnings, built,

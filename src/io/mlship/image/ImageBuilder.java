@@ -22,10 +22,10 @@ import com.google.cloud.tools.jib.cache.CachedLayer;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import com.google.common.collect.ImmutableList;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,16 +57,16 @@ public final class ImageBuilder {
     /** Image creation time: fixed, so the checkout time never changes the digest. */
     static final Instant CREATION_TIME = Instant.EPOCH;
 
-    private final PrintStream log;
+    private final Progress progress;
     private final PushRetry retry;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ImageBuilder(PrintStream log) {
-        this(log, PushRetry.defaults());
+    public ImageBuilder(Progress progress) {
+        this(progress, PushRetry.defaults());
     }
 
-    public ImageBuilder(PrintStream log, PushRetry retry) {
-        this.log = log;
+    public ImageBuilder(Progress progress, PushRetry retry) {
+        this.progress = progress;
         this.retry = retry;
     }
 
@@ -77,10 +77,10 @@ public final class ImageBuilder {
                     + request.platforms(), "build the tar for one platform (set image.platforms), or push to a registry");
         }
         List<PlannedLayer> layers = request.layers().stream().filter(l -> !l.entries().isEmpty()).toList();
-        BuildProgress progress = new BuildProgress(log);
+        BuildProgress events = new BuildProgress(progress);
         ImageReference target = reference(request.primaryReference(), "image.registry/image.repository");
         try {
-            JibContainerBuilder builder = startFrom(request.base(), progress);
+            JibContainerBuilder builder = startFrom(request.base(), events);
             for (PlannedLayer layer : layers) {
                 builder.addFileEntriesLayer(layer.toJib());
             }
@@ -98,13 +98,13 @@ public final class ImageBuilder {
             if (request.workdir() != null) {
                 builder.setWorkingDirectory(AbsoluteUnixPath.get(request.workdir()));
             }
-            log.println("[build] " + (request.pushes() ? "pushing " + target + (request.tags().size() > 1 ? " (+ tags " + request.tags().subList(1, request.tags().size()) + ")" : "")
+            progress.step((request.pushes() ? "pushing " + target + (request.tags().size() > 1 ? " (+ tags " + request.tags().subList(1, request.tags().size()) + ")" : "")
                     : "writing " + request.tarOutput() + " (no push)") + "; base " + request.base().reference()
                     + "; layers " + layers.stream().map(PlannedLayer::name).toList());
-            JibContainer container = request.pushes() ? push(builder, request, target, progress)
-                    : builder.containerize(containerizer(request, target, progress));
-            List<LayerResult> results = layerResults(request, layers, progress);
-            long uploaded = request.pushes() ? progress.bytesUploaded(progress.configBlobSizes()) : 0;
+            JibContainer container = request.pushes() ? push(builder, request, target, events)
+                    : builder.containerize(containerizer(request, target, events));
+            List<LayerResult> results = layerResults(request, layers, events);
+            long uploaded = request.pushes() ? events.bytesUploaded(events.configBlobSizes()) : 0;
             return new BuiltImage(container.getDigest().toString(), container.getImageId().toString(),
                     request.repository(), request.tags(), results, uploaded,
                     request.pushes() ? null : request.tarOutput().toString());
@@ -120,14 +120,14 @@ public final class ImageBuilder {
      * Pushes with {@link PushRetry}: each attempt runs on threads of its own, so the deadline can stop one that hangs;
      * a transient failure (5xx, 429, a broken connection) is retried after a logged backoff. Fails naming the registry.
      */
-    private JibContainer push(JibContainerBuilder builder, BuildRequest request, ImageReference target, BuildProgress progress)
+    private JibContainer push(JibContainerBuilder builder, BuildRequest request, ImageReference target, BuildProgress events)
             throws InterruptedException {
         String registry = target.getRegistry();
         long deadline = System.nanoTime() + retry.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
             ExecutorService jibThreads = Executors.newCachedThreadPool(daemon("jib-push"));
             ExecutorService runner = Executors.newSingleThreadExecutor(daemon("mlship-push"));
-            Containerizer containerizer = containerizer(request, target, progress).setExecutorService(jibThreads);
+            Containerizer containerizer = containerizer(request, target, events).setExecutorService(jibThreads);
             Future<JibContainer> pushed = runner.submit(() -> builder.containerize(containerizer));
             try {
                 return pushed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -150,7 +150,7 @@ public final class ImageBuilder {
                             + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + explained.getMessage(),
                             explained.hint(), explained.problems(), cause);
                 }
-                log.println("[build] the push to " + registry + " failed (" + shortReason(cause) + "); retrying in "
+                progress.step("the push to " + registry + " failed (" + shortReason(cause) + "); retrying in "
                         + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (attempt " + (attempt + 1) + " of " + retry.attempts()
                         + "); blobs the registry already has are not uploaded again");
                 TimeUnit.NANOSECONDS.sleep(backoff);
@@ -179,7 +179,7 @@ public final class ImageBuilder {
         };
     }
 
-    private JibContainerBuilder startFrom(BaseImage base, BuildProgress progress) {
+    private JibContainerBuilder startFrom(BaseImage base, BuildProgress events) {
         switch (base.kind()) {
             case SCRATCH:
                 return Jib.fromScratch();
@@ -188,16 +188,16 @@ public final class ImageBuilder {
             default:
                 ImageReference ref = reference(base.reference(), "image.base");
                 RegistryImage image = RegistryImage.named(ref);
-                credentials(ref, progress).forEach(image::addCredentialRetriever);
+                credentials(ref, events).forEach(image::addCredentialRetriever);
                 return Jib.from(image);
         }
     }
 
-    private Containerizer containerizer(BuildRequest request, ImageReference target, BuildProgress progress) {
+    private Containerizer containerizer(BuildRequest request, ImageReference target, BuildProgress events) {
         Containerizer containerizer;
         if (request.pushes()) {
             RegistryImage image = RegistryImage.named(target);
-            credentials(target, progress).forEach(image::addCredentialRetriever);
+            credentials(target, events).forEach(image::addCredentialRetriever);
             containerizer = Containerizer.to(image);
         } else {
             containerizer = Containerizer.to(TarImage.at(request.tarOutput()).named(target));
@@ -212,14 +212,14 @@ public final class ImageBuilder {
         return containerizer.setAllowInsecureRegistries(request.allowInsecureRegistry())
                 .setToolName(TOOL_NAME)
                 .setToolVersion(request.toolVersion())
-                .addEventHandler(LogEvent.class, progress::onLog)
-                .addEventHandler(ProgressEvent.class, progress::onProgress);
+                .addEventHandler(LogEvent.class, events::onLog)
+                .addEventHandler(ProgressEvent.class, events::onProgress);
     }
 
     /** Application Default Credentials (Artifact Registry on GCP), docker credential helpers and config. */
     private static List<com.google.cloud.tools.jib.api.CredentialRetriever> credentials(ImageReference ref,
-                                                                                       BuildProgress progress) {
-        Consumer<LogEvent> logger = progress::onLog;
+                                                                                       BuildProgress events) {
+        Consumer<LogEvent> logger = events::onLog;
         CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(ref, logger);
         return List.of(factory.dockerConfig(), factory.wellKnownCredentialHelpers(),
                 factory.googleApplicationDefaultCredentials());
@@ -269,7 +269,7 @@ public final class ImageBuilder {
     }
 
     /** Base layers first, then mlship's, each with digest, compressed size and whether it was uploaded. */
-    private List<LayerResult> layerResults(BuildRequest request, List<PlannedLayer> layers, BuildProgress progress)
+    private List<LayerResult> layerResults(BuildRequest request, List<PlannedLayer> layers, BuildProgress events)
             throws IOException, CacheDirectoryCreationException {
         List<LayerResult> own = new ArrayList<>();
         Set<String> ownDigests = new LinkedHashSet<>();
@@ -286,13 +286,13 @@ public final class ImageBuilder {
             String digest = cached.map(c -> c.getDigest().toString()).orElse("unknown");
             long size = cached.map(CachedLayer::getSize).orElse(-1L);
             ownDigests.add(digest);
-            own.add(new LayerResult(layer.name(), digest, size, request.pushes() && progress.uploaded(digest)));
+            own.add(new LayerResult(layer.name(), digest, size, request.pushes() && events.uploaded(digest)));
         }
         List<LayerResult> all = new ArrayList<>();
         if (request.pushes()) {
-            for (Map.Entry<String, Long> blob : progress.layerBlobs().entrySet()) {
+            for (Map.Entry<String, Long> blob : events.layerBlobs().entrySet()) {
                 if (!ownDigests.contains(blob.getKey())) {
-                    all.add(new LayerResult("base", blob.getKey(), blob.getValue(), progress.uploaded(blob.getKey())));
+                    all.add(new LayerResult("base", blob.getKey(), blob.getValue(), events.uploaded(blob.getKey())));
                 }
             }
         } else {

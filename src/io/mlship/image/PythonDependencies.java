@@ -1,9 +1,9 @@
 package io.mlship.image;
 
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.ImageSpec;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +28,17 @@ public final class PythonDependencies {
     private final Path repoRoot;
     private final Path workDir;
     private final String python;
-    private final PrintStream log;
+    private final Progress progress;
 
     /**
      * @param workDir where pip's output is kept between builds
      * @param python  the interpreter whose pip is used ({@code python3} on PATH by default)
      */
-    public PythonDependencies(Path repoRoot, Path workDir, String python, PrintStream log) {
+    public PythonDependencies(Path repoRoot, Path workDir, String python, Progress progress) {
         this.repoRoot = repoRoot.toAbsolutePath().normalize();
         this.workDir = workDir;
         this.python = python;
-        this.log = log;
+        this.progress = progress;
     }
 
     public Optional<Path> resolve(ImageSpec image) {
@@ -52,7 +52,7 @@ public final class PythonDependencies {
         List<String> requirements = py.requirements() == null ? List.of() : requirementLines(py.requirements());
         Path wheels = py.wheels() == null ? null : repoRoot.resolve(py.wheels()).normalize();
         if (requirements.isEmpty() && (wheels == null || wheelFiles(wheels).isEmpty())) {
-            log.println("[build] python: nothing to install (" + (py.requirements() == null ? "no requirements"
+            progress.step("python: nothing to install (" + (py.requirements() == null ? "no requirements"
                     : py.requirements() + " lists no packages") + "); no dependency layer");
             return Optional.empty();
         }
@@ -101,7 +101,7 @@ public final class PythonDependencies {
         String key = inputHash(requirements, wheels) + foreignPlatform(image.platforms()).map(p -> "-" + p).orElse("");
         Path target = workDir.resolve("python-" + key);
         if (Files.isDirectory(target.resolve(".mlship-complete"))) {
-            log.println("[build] python: dependencies unchanged, reusing the earlier install");
+            progress.step("python: dependencies unchanged, reusing the earlier install");
             return target.resolve("site-packages");
         }
         List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "--no-compile",
@@ -115,7 +115,7 @@ public final class PythonDependencies {
         } else {
             wheelFiles(wheels).forEach(w -> command.add(w.toString()));
         }
-        log.println("[build] python: pip install --target (" + (wheels != null ? "offline, wheels from " + py.wheels()
+        progress.step("python: pip install --target (" + (wheels != null ? "offline, wheels from " + py.wheels()
                 : "from the configured package index") + ")");
         try {
             deleteTree(target);

@@ -2,8 +2,8 @@ package io.mlship.model;
 
 import com.google.longrunning.Operation;
 import com.google.longrunning.OperationsClient;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -17,15 +17,15 @@ public final class OperationWaiter {
     private final Duration timeout;
     private final Duration pollInterval;
     private final Duration progressEvery;
-    private final PrintStream log;
+    private final Progress progress;
 
     public OperationWaiter(OperationsClient operations, Duration timeout, Duration pollInterval, Duration progressEvery,
-                           PrintStream log) {
+                           Progress progress) {
         this.operations = operations;
         this.timeout = timeout;
         this.pollInterval = pollInterval;
         this.progressEvery = progressEvery;
-        this.log = log;
+        this.progress = progress;
     }
 
     /** Saves {@code pending}, waits for it to finish, and returns it done (or throws why not). */
@@ -33,7 +33,7 @@ public final class OperationWaiter {
         checkpoint.accept(pending);
         Instant start = Instant.now();
         Instant nextProgress = start.plus(progressEvery);
-        log.println("[mlship promote] waiting for " + pending.what() + " (operation " + pending.name() + ", timeout "
+        progress.step("waiting for " + pending.what() + " (operation " + pending.name() + ", timeout "
                 + human(timeout) + ")");
         while (true) {
             Operation op;
@@ -52,7 +52,7 @@ public final class OperationWaiter {
                                     + " (operation " + pending.name() + ")",
                             "see the operation in the Cloud console; fix the cause and run the command again", null);
                 }
-                log.println("[mlship promote] " + pending.what() + " done after " + human(Duration.between(start, Instant.now())));
+                progress.step(pending.what() + " done after " + human(Duration.between(start, Instant.now())));
                 checkpoint.accept(null);
                 return op;
             }
@@ -64,7 +64,7 @@ public final class OperationWaiter {
                                 + "(its name is saved in promote.json), or raise --timeout", null);
             }
             if (now.isAfter(nextProgress)) {
-                log.println("[mlship promote] still waiting for " + pending.what() + ": " + human(Duration.between(start, now))
+                progress.step("still waiting for " + pending.what() + ": " + human(Duration.between(start, now))
                         + " of " + human(timeout));
                 nextProgress = now.plus(progressEvery);
             }

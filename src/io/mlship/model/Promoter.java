@@ -19,8 +19,8 @@ import com.google.cloud.aiplatform.v1.UploadModelResponse;
 import com.google.longrunning.Operation;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,27 +42,27 @@ public final class Promoter {
     private final VertexClients vertex;
     private final ArtifactStore store;
     private final OperationWaiter waiter;
-    private final PrintStream log;
+    private final Progress progress;
     private final Consumer<PromotionRecord> checkpoint;
 
-    public Promoter(VertexClients vertex, ArtifactStore store, OperationWaiter waiter, PrintStream log,
+    public Promoter(VertexClients vertex, ArtifactStore store, OperationWaiter waiter, Progress progress,
                     Consumer<PromotionRecord> checkpoint) {
         this.vertex = vertex;
         this.store = store;
         this.waiter = waiter;
-        this.log = log;
+        this.progress = progress;
         this.checkpoint = checkpoint;
     }
 
     /** Finishes waiting for an operation a previous run left behind. */
     public void resume(PromotionRecord prior) {
         if (prior != null && prior.pendingOperation() != null) {
-            log.println("[mlship promote] resuming: the previous run was waiting for " + prior.pendingOperation().what());
+            progress.step("resuming: the previous run was waiting for " + prior.pendingOperation().what());
             try {
                 waiter.await(prior.pendingOperation(), op -> checkpoint.accept(prior.withPending(op)));
             } catch (NotFoundException e) {
                 // Operations are kept for a while only; whatever it did, the steps below look at what is there.
-                log.println("[mlship promote] operation " + prior.pendingOperation().name()
+                progress.step("operation " + prior.pendingOperation().name()
                         + " is no longer known to Vertex AI; carrying on from the current state");
                 checkpoint.accept(prior.withPending(null));
             }
@@ -82,7 +82,7 @@ public final class Promoter {
         }
         String digest = ArtifactDigest.of(objects);
         String label = ArtifactDigest.labelValue(digest);
-        log.println("[mlship promote] " + objects.size() + " files under " + plan.artifacts() + ", content " + digest);
+        progress.step(objects.size() + " files under " + plan.artifacts() + ", content " + digest);
         boolean resuming = prior != null && "promote".equals(prior.action()) && digest.equals(prior.artifactDigest());
         boolean knownBefore = resuming && prior.before() != null;
         // The rollback snapshot needs every version's aliases, so without a recorded one all versions are listed (and
@@ -98,7 +98,7 @@ public final class Promoter {
         boolean reused = version != null;
         boolean changed = false;
         if (reused) {
-            log.println("[mlship promote] version " + version.getVersionId() + " of " + plan.modelId()
+            progress.step("version " + version.getVersionId() + " of " + plan.modelId()
                     + " already holds these artifacts; reusing it");
             if (!version.getVersionAliasesList().contains(plan.candidateAlias())) {
                 merge(plan.modelName(), version.getVersionId(), List.of(plan.candidateAlias()));
@@ -121,7 +121,7 @@ public final class Promoter {
                 .filter(d -> d.getModel().equals(plan.modelName()) && d.getModelVersionId().equals(versionId))
                 .findFirst().orElse(null);
         if (deployed != null) {
-            log.println("[mlship promote] version " + versionId + " is already deployed to " + endpoint.getDisplayName()
+            progress.step("version " + versionId + " is already deployed to " + endpoint.getDisplayName()
                     + " as " + deployed.getId());
         } else {
             deployed = deploy(plan, endpoint, versionId, TrafficSplits.forDeploy(endpoint.getTrafficSplitMap(), plan.canary()), rec);
@@ -163,7 +163,7 @@ public final class Promoter {
                     + endpoint.getName(), "promote the version again before shifting traffic");
         }
         String modelName = prior.model();
-        log.println("[mlship promote] shifting 100% of " + endpoint.getDisplayName() + " to deployed model " + id);
+        progress.step("shifting 100% of " + endpoint.getDisplayName() + " to deployed model " + id);
         vertex.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder()
                 .setEndpoint(Endpoint.newBuilder().setName(endpoint.getName()).putTrafficSplit(id, 100))
                 .setUpdateMask(FieldMask.newBuilder().addPaths("traffic_split")).build());
@@ -173,7 +173,7 @@ public final class Promoter {
         vertex.models().mergeVersionAliases(MergeVersionAliasesRequest.newBuilder()
                 .setName(modelName + "@" + prior.modelVersionId()).addVersionAliases(plan.prodAlias()).build());
         recordProdHistory(modelName, prior.modelVersionId(), previousProd);
-        log.println("[mlship promote] alias '" + plan.prodAlias() + "' now on version " + prior.modelVersionId());
+        progress.step("alias '" + plan.prodAlias() + "' now on version " + prior.modelVersionId());
         List<String> undeployed = new ArrayList<>();
         PromotionRecord rec = new PromotionRecord("shift", modelName, prior.modelVersionId(), prior.artifacts(),
                 prior.artifactDigest(), prior.reused(), endpoint.getName(), id, null, null, prior.before(), undeployed, null);
@@ -217,7 +217,7 @@ public final class Promoter {
         Map<String, Integer> split = new LinkedHashMap<>();
         target.trafficSplit().forEach((k, v) -> split.put(ids.getOrDefault(k, k), v));
         if (!split.isEmpty()) {
-            log.println("[mlship promote] restoring traffic split " + split);
+            progress.step("restoring traffic split " + split);
             vertex.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder()
                     .setEndpoint(Endpoint.newBuilder().setName(endpoint.getName()).putAllTrafficSplit(split))
                     .setUpdateMask(FieldMask.newBuilder().addPaths("traffic_split")).build());
@@ -275,7 +275,7 @@ public final class Promoter {
     }
 
     private void merge(String modelName, String versionId, List<String> changes) {
-        log.println("[mlship promote] aliases of version " + versionId + ": " + String.join(", ", changes));
+        progress.step("aliases of version " + versionId + ": " + String.join(", ", changes));
         vertex.models().mergeVersionAliases(MergeVersionAliasesRequest.newBuilder()
                 .setName(modelName + "@" + versionId).addAllVersionAliases(changes).build());
     }
@@ -284,7 +284,7 @@ public final class Promoter {
         GcsUri artifacts = plan.artifacts();
         if (plan.copyTo() != null) {
             GcsUri target = plan.copyTo().child(ArtifactDigest.labelValue(digest));
-            log.println("[mlship promote] copying " + artifacts + " to " + target + " (server-side)");
+            progress.step("copying " + artifacts + " to " + target + " (server-side)");
             store.copy(artifacts, target);
             artifacts = target;
         }
@@ -302,7 +302,7 @@ public final class Promoter {
         } else {
             req.setParentModel(plan.modelName());
         }
-        log.println("[mlship promote] uploading " + artifacts + " as a new version of " + plan.modelName());
+        progress.step("uploading " + artifacts + " as a new version of " + plan.modelName());
         Operation op = vertex.models().uploadModelCallable().call(req.build());
         Operation done = waiter.await(new PendingOperation(op.getName(), "UploadModel", "UploadModel of " + plan.modelId()),
                 p -> checkpoint.accept(rec.withPending(p)));
@@ -319,7 +319,7 @@ public final class Promoter {
     }
 
     private Endpoint createEndpoint(PromotionPlan plan, PromotionRecord rec) {
-        log.println("[mlship promote] creating endpoint " + plan.endpointDisplayName() + " in " + plan.location());
+        progress.step("creating endpoint " + plan.endpointDisplayName() + " in " + plan.location());
         Operation op = vertex.endpoints().createEndpointCallable().call(CreateEndpointRequest.newBuilder()
                 .setParent(plan.location())
                 .setEndpoint(Endpoint.newBuilder().setDisplayName(plan.endpointDisplayName()).putLabels("mlship-managed", "true"))
@@ -331,7 +331,7 @@ public final class Promoter {
 
     private DeployedModel deploy(PromotionPlan plan, Endpoint endpoint, String versionId, Map<String, Integer> split,
                                  PromotionRecord rec) {
-        log.println("[mlship promote] deploying version " + versionId + " to " + endpoint.getDisplayName()
+        progress.step("deploying version " + versionId + " to " + endpoint.getDisplayName()
                 + " with traffic " + split);
         DeployedModel.Builder dm = DeployedModel.newBuilder().setModel(plan.modelName() + "@" + versionId)
                 .setDisplayName(plan.modelId() + "-v" + versionId)
@@ -347,7 +347,7 @@ public final class Promoter {
     }
 
     private void undeploy(String endpoint, DeployedModel d, PromotionRecord rec) {
-        log.println("[mlship promote] undeploying " + d.getId() + " (version " + d.getModelVersionId() + ")");
+        progress.step("undeploying " + d.getId() + " (version " + d.getModelVersionId() + ")");
         Operation op = vertex.endpoints().undeployModelCallable().call(UndeployModelRequest.newBuilder()
                 .setEndpoint(endpoint).setDeployedModelId(d.getId()).build());
         waiter.await(new PendingOperation(op.getName(), "UndeployModel", "UndeployModel of " + d.getId()),

@@ -3,10 +3,10 @@ package io.mlship.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.model.PromotionInput.Action;
+import io.mlship.progress.Progress;
 import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +21,12 @@ import java.util.function.Consumer;
 public final class PromotionStage {
     private final ModelAccess access;
     private final ObjectMapper json;
-    private final PrintStream log;
+    private final Progress progress;
 
-    public PromotionStage(ModelAccess access, ObjectMapper json, PrintStream log) {
+    public PromotionStage(ModelAccess access, ObjectMapper json, Progress progress) {
         this.access = access;
         this.json = json;
-        this.log = log;
+        this.progress = progress;
     }
 
     /** Runs the step; {@code checkpoint} hears of every record saved while it runs (an operation started or done). */
@@ -39,7 +39,7 @@ public final class PromotionStage {
                 .gitSha(in.gitSha()).buildUrl(in.buildUrl()).plan();
         if (in.action() == Action.CHECK) {
             ArtifactCheck.Report report = new ArtifactCheck().check(access.artifacts(plan.project()), plan.artifacts());
-            log.println("[mlship promote] " + report.files().size() + " files, " + report.bytes() + " bytes under "
+            progress.step(report.files().size() + " files, " + report.bytes() + " bytes under "
                     + report.artifacts() + ", content " + report.digest() + " (checked only; nothing promoted)");
             return new PromotionOutcome(env, in.action(), null, report, null);
         }
@@ -52,8 +52,8 @@ public final class PromotionStage {
         };
         try (VertexClients vertex = new VertexClients(access.vertex(plan.region()), Duration.ofSeconds(60))) {
             OperationWaiter waiter = new OperationWaiter(vertex.operations(), in.operationTimeout(), access.pollInterval(),
-                    Duration.ofSeconds(30), log);
-            Promoter promoter = new Promoter(vertex, access.artifacts(plan.project()), waiter, log, save);
+                    Duration.ofSeconds(30), progress);
+            Promoter promoter = new Promoter(vertex, access.artifacts(plan.project()), waiter, progress, save);
             PromotionRecord done;
             try {
                 promoter.resume(prior);
@@ -72,7 +72,7 @@ public final class PromotionStage {
                 return new PromotionOutcome(env, in.action(), last[0], null, e);
             }
             JsonRecords.write(json, in.recordFile(), done, "promotion record");
-            log.println("[mlship promote] " + done.action() + " done: " + done.model() + "@" + done.modelVersionId()
+            progress.step(done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
             return new PromotionOutcome(env, in.action(), done, null, null);
         }

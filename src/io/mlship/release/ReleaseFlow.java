@@ -6,12 +6,12 @@ import io.mlship.kube.deploy.ServiceRollback;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.result.StageOutcome;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
 import io.mlship.spec.ImageDigest;
-import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +31,7 @@ public final class ReleaseFlow {
     private final ReleaseInputs in;
     private final ReleaseStages run;
     private final StageFiles files;
-    private final PrintStream log;
+    private final Progress progress;
     private final Clock clock;
     private final List<StageResult> stages = new ArrayList<>();
     private final ReleaseRecorder recorder;
@@ -43,11 +43,11 @@ public final class ReleaseFlow {
     private StageRun<DeployOutcome> deployed;
     private StageRun<PromotionOutcome> promoted;
 
-    public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, PrintStream log, Clock clock) {
+    public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock) {
         this.in = in;
         this.run = stages;
         this.files = files;
-        this.log = log;
+        this.progress = progress;
         this.clock = clock;
         this.recorder = new ReleaseRecorder(in);
     }
@@ -55,7 +55,7 @@ public final class ReleaseFlow {
     public ReleaseRecord run() {
         started = clock.instant();
         digest = in.imageDigest();
-        log.println("[mlship release] " + in.service() + " → " + in.env() + ": " + in.plannedStages() + " stages");
+        progress.step(in.service() + " → " + in.env() + ": " + in.plannedStages() + " stages");
 
         if (in.build() != null) {
             StageRun<BuildOutcome> b = stage("build", "build", "building the image", () -> run.build(in.build()));
@@ -148,8 +148,8 @@ public final class ReleaseFlow {
     /** Puts back both the model and the service as far as this release changed them. */
     private ReleaseRecord rollBack(StageRun<?> failed, String reason, String hint) {
         markLast(StageStatus.FAILED);
-        log.println("[mlship release] " + reason);
-        log.println("[mlship release] rolling back what this release changed");
+        progress.step(reason);
+        progress.step("rolling back what this release changed");
         List<String> rollbackFailures = new ArrayList<>();
         if (in.promote() != null && promoted.outcome() != null && promoted.outcome().beganPromotion()) {
             StageRun<PromotionOutcome> r = promotion("rollback-model", "restoring the endpoint's traffic split and aliases",
@@ -200,7 +200,7 @@ public final class ReleaseFlow {
         ReleaseRecord record = recorder.record(finalStatus, exit, reason, hint == null || hint.isEmpty() ? null : hint,
                 started, end, seconds(Duration.between(started, end)), imageRef, digest, deployed, promoted,
                 List.copyOf(stages));
-        log.println("[mlship release] " + switch (finalStatus) {
+        progress.step(switch (finalStatus) {
             case "released" -> "released in " + fmt(record.seconds()) + " s";
             case "rolledBack" -> "rolled back after " + fmt(record.seconds()) + " s: " + reason;
             default -> "failed after " + fmt(record.seconds()) + " s: " + reason;
@@ -230,8 +230,7 @@ public final class ReleaseFlow {
 
     private <O extends StageOutcome> StageRun<O> stage(String name, String command, String what, Work<O> work) {
         int number = (int) stages.stream().filter(s -> s.status() != StageStatus.SKIPPED).count() + 1;
-        log.println();
-        log.println("[mlship release] ▶ " + name + " (" + number + "/" + Math.max(in.plannedStages(), number) + ", "
+        progress.section("▶ " + name + " (" + number + "/" + Math.max(in.plannedStages(), number) + ", "
                 + fmt(seconds(Duration.between(started, clock.instant()))) + " s elapsed): " + what);
         Instant at = clock.instant();
         StageRun<O> r;
@@ -245,7 +244,7 @@ public final class ReleaseFlow {
         stages.add(new StageResult(name, r.succeeded() ? StageStatus.PASSED : StageStatus.FAILED, at.toString(),
                 seconds(r.elapsed()), r.exitCode(), r.succeeded() ? null : r.errorMessage()));
         if (!r.succeeded()) {
-            log.println("[mlship release] ✖ " + name + " failed (exit " + r.exitCode() + ") after "
+            progress.step("✖ " + name + " failed (exit " + r.exitCode() + ") after "
                     + fmt(seconds(r.elapsed())) + " s");
         }
         return r;
@@ -255,7 +254,7 @@ public final class ReleaseFlow {
         int i = stages.size() - 1;
         StageResult s = stages.get(i);
         stages.set(i, s.with(s.status(), outcome));
-        log.println("[mlship release] ✔ " + name + " in " + fmt(s.seconds()) + " s: " + outcome);
+        progress.step("✔ " + name + " in " + fmt(s.seconds()) + " s: " + outcome);
     }
 
     private void markLast(StageStatus status) {

@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.connect.ClusterAccess;
 import io.mlship.kube.connect.ClusterConnector;
 import io.mlship.kube.connect.ClusterTarget;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.spec.EnvironmentView;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +41,8 @@ public record SandboxClusters(RunningSandbox sandbox, Map<String, String> proces
 
     @Override
     public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
-                                    PrintStream log) {
-        return new ClusterConnector(processEnvironment, requestTimeout, log).connect(target, serialization);
+                                    Progress progress) {
+        return new ClusterConnector(processEnvironment, requestTimeout, progress).connect(target, serialization);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mlship.smoke;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.smoke.cases.CasesLoader;
 import io.mlship.smoke.cases.SmokeCase;
@@ -22,12 +23,12 @@ import java.util.List;
 public final class GateStage {
     private final EndpointPredictors predictors;
     private final ObjectMapper json;
-    private final java.io.PrintStream log;
+    private final Progress progress;
 
-    public GateStage(EndpointPredictors predictors, ObjectMapper json, java.io.PrintStream log) {
+    public GateStage(EndpointPredictors predictors, ObjectMapper json, Progress progress) {
         this.predictors = predictors;
         this.json = json;
-        this.log = log;
+        this.progress = progress;
     }
 
     public GateOutcome run(GateInput in) throws Exception {
@@ -46,7 +47,7 @@ public final class GateStage {
         try (Target t = in.vertex() ? vertexTarget(environment, plan.requestTimeout(), plan)
                 : new HttpTarget(in.serviceUrl(), predictPath, plan.requestTimeout(), json);
              Target base = in.baseline() == null ? null : new HttpTarget(in.baseline(), predictPath, plan.requestTimeout(), json)) {
-            gate = new SmokeGate(log).run(plan, t, base);
+            gate = new SmokeGate(progress).run(plan, t, base);
         }
         new JunitReport().write(gate, in.junitFile());
         new HtmlReport().write(gate, "mlship smoke · " + environment.service() + " · " + environment.name(), in.reportFile());

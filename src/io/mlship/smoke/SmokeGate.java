@@ -1,5 +1,6 @@
 package io.mlship.smoke;
 
+import io.mlship.progress.Progress;
 import io.mlship.smoke.cases.SmokeCase;
 import io.mlship.smoke.expect.Expectation;
 import io.mlship.smoke.expect.Mismatch;
@@ -10,7 +11,6 @@ import io.mlship.smoke.load.LoadResult;
 import io.mlship.smoke.load.LoadRunner;
 import io.mlship.smoke.targets.Response;
 import io.mlship.smoke.targets.Target;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +24,14 @@ import org.HdrHistogram.Histogram;
  * that is down, wrong or slow makes a failed verdict.
  */
 public final class SmokeGate {
-    private final PrintStream log;
+    private final Progress progress;
 
-    public SmokeGate(PrintStream log) {
-        this.log = log;
+    public SmokeGate(Progress progress) {
+        this.progress = progress;
     }
 
     public GateResult run(GatePlan plan, Target target, Target baseline) throws InterruptedException {
-        log.println("[mlship smoke] " + plan.cases().size() + " cases against " + target.describe());
+        progress.step(plan.cases().size() + " cases against " + target.describe());
         long highest = Math.max(2_000, plan.requestTimeout().toNanos() / 1000 * 2);
         Histogram caseLatency = new Histogram(1, highest, 3);
         List<CaseResult> results = new ArrayList<>();
@@ -45,18 +45,18 @@ public final class SmokeGate {
                 tries++;
             }
             if (tries > 1) {
-                log.println("[mlship smoke]   (" + c.name() + ": sent " + tries + " times until version "
+                progress.step("  (" + c.name() + ": sent " + tries + " times until version "
                         + plan.expectedModelVersion() + (plan.expectedModelVersion().equals(r.modelVersionId()) ? " answered)" : " — it never answered)"));
             }
             caseLatency.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
             CaseResult result = new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
             results.add(result);
-            log.println("[mlship smoke]   " + (result.passed() ? "ok    " : "FAILED") + " " + c.name()
+            progress.step("  " + (result.passed() ? "ok    " : "FAILED") + " " + c.name()
                     + (result.passed() ? "" : ": " + describe(result.mismatches().get(0))));
         }
         LoadResult load = null;
         if (plan.load() != null) {
-            load = new LoadRunner(log).run(target, plan.cases(), plan.load(), plan.requestTimeout());
+            load = new LoadRunner(progress).run(target, plan.cases(), plan.load(), plan.requestTimeout());
         }
         LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
         List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results);
@@ -64,18 +64,18 @@ public final class SmokeGate {
                 : modelVersions(plan.expectedModelVersion(), target.modelVersions());
         if (versions != null) {
             checks.add(versions);
-            log.println("[mlship smoke] answers by model version: " + versions.actual()
+            progress.step("answers by model version: " + versions.actual()
                     + (versions.passed() ? "" : " — expected " + versions.limit()));
         }
         GoldenResult golden = null;
         if (plan.golden() != null && baseline != null) {
-            log.println("[mlship smoke] golden: comparing " + plan.cases().size() + " answers with " + baseline.describe());
+            progress.step("golden: comparing " + plan.cases().size() + " answers with " + baseline.describe());
             golden = new GoldenComparison(plan.golden()).run(plan.cases(), baseline, target);
-            log.printf(Locale.ROOT, "[mlship smoke] golden: %d of %d answers differ (%.1f%%, at most %.1f%% allowed)%n",
-                    golden.differing(), golden.compared(), golden.diffRatio() * 100, golden.maxDiffRatio() * 100);
+            progress.step(String.format(Locale.ROOT, "golden: %d of %d answers differ (%.1f%%, at most %.1f%% allowed)",
+                    golden.differing(), golden.compared(), golden.diffRatio() * 100, golden.maxDiffRatio() * 100));
         }
         GateResult result = new GateResult(target.describe(), results, latency, load != null ? "load" : "cases", load, checks, golden);
-        log.println("[mlship smoke] verdict: " + result.verdict());
+        progress.step("verdict: " + result.verdict());
         return result;
     }
 

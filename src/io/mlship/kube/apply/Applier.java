@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.io.PrintStream;
+import io.mlship.progress.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +21,11 @@ public final class Applier {
     private static final int CONFLICT_ATTEMPTS = 4;
 
     private final ClusterObjects cluster;
-    private final PrintStream log;
+    private final Progress progress;
 
-    public Applier(KubernetesClient client, PrintStream log) {
+    public Applier(KubernetesClient client, Progress progress) {
         this.cluster = new ClusterObjects(client);
-        this.log = log;
+        this.progress = progress;
     }
 
     /**
@@ -39,12 +39,12 @@ public final class Applier {
             try {
                 switch (c.action()) {
                     case CREATE -> {
-                        log.println("[mlship deploy] creating " + c.key());
+                        progress.step("creating " + c.key());
                         create(c.key(), plan.desired().get(c.key()));
                         written.add(c.key());
                     }
                     case UPDATE -> {
-                        log.println("[mlship deploy] updating " + c.key());
+                        progress.step("updating " + c.key());
                         update(c.key(), plan.desired().get(c.key()));
                         written.add(c.key());
                     }
@@ -58,7 +58,7 @@ public final class Applier {
         List<Change> prunes = new ArrayList<>(plan.changes().stream().filter(c -> c.action() == Change.Action.PRUNE).toList());
         java.util.Collections.reverse(prunes);
         for (Change c : prunes) {
-            log.println("[mlship deploy] pruning " + c.key() + " (no longer in the spec)");
+            progress.step("pruning " + c.key() + " (no longer in the spec)");
             try {
                 cluster.resource(c.key()).delete();
             } catch (KubernetesClientException e) {
@@ -105,7 +105,7 @@ public final class Applier {
             if (e.getCode() != HTTP_CONFLICT) {
                 throw e;
             }
-            log.println("[mlship deploy] " + key + " already exists (HTTP 409: " + e.getMessage().lines().findFirst().orElse("")
+            progress.step(key + " already exists (HTTP 409: " + e.getMessage().lines().findFirst().orElse("")
                     + "); updating it instead");
             update(key, desired);
         }
@@ -116,7 +116,7 @@ public final class Applier {
         for (Change c : plan.changes()) {
             if (c.action() == Change.Action.UPDATE || c.action() == Change.Action.PRUNE) {
                 GenericKubernetesResource before = plan.previous().get(c.key());
-                log.println("[mlship deploy] restoring " + c.key());
+                progress.step("restoring " + c.key());
                 Resource<GenericKubernetesResource> r = cluster.resource(c.key());
                 if (r.get() == null) {
                     cluster.item(c.key(), clean(before)).create();
@@ -128,7 +128,7 @@ public final class Applier {
         List<Change> created = new ArrayList<>(plan.changes().stream().filter(c -> c.action() == Change.Action.CREATE).toList());
         java.util.Collections.reverse(created);
         for (Change c : created) {
-            log.println("[mlship deploy] deleting " + c.key() + " (it did not exist before)");
+            progress.step("deleting " + c.key() + " (it did not exist before)");
             cluster.resource(c.key()).delete();
         }
     }
@@ -163,7 +163,7 @@ public final class Applier {
                 if (e.getCode() != HTTP_CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
                     throw e;
                 }
-                log.println("[mlship deploy] " + key + " changed on the server while mlship updated it (HTTP 409 Conflict, resourceVersion "
+                progress.step(key + " changed on the server while mlship updated it (HTTP 409 Conflict, resourceVersion "
                         + live.getMetadata().getResourceVersion() + "); reading it again and retrying (attempt " + (attempt + 1)
                         + " of " + CONFLICT_ATTEMPTS + ")");
             }

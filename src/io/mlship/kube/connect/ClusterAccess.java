@@ -2,8 +2,8 @@ package io.mlship.kube.connect;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.progress.Progress;
 import io.mlship.spec.EnvironmentView;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,7 +18,7 @@ public interface ClusterAccess {
 
     /** A client for {@code target} (it sends nothing yet), reading and writing with {@code serialization}. */
     KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
-                             PrintStream log);
+                             Progress progress);
 
     /**
      * Makes sure the environment's namespace can take a release; true when it had to be made. Real clusters are

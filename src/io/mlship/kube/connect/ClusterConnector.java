@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +27,15 @@ import javax.net.ssl.TrustManagerFactory;
 public final class ClusterConnector {
     private final Map<String, String> environment;
     private final Duration requestTimeout;
-    private final PrintStream log;
+    private final Progress progress;
     static final int RETRIES = 3;
     static final int BACKOFF_MS = 200;
 
-    public ClusterConnector(Map<String, String> environment, Duration requestTimeout) {
-        this(environment, requestTimeout, System.err);
-    }
-
-    /** {@code log} is where retried requests are reported. */
-    public ClusterConnector(Map<String, String> environment, Duration requestTimeout, PrintStream log) {
+    /** {@code progress} is where retried requests are reported. */
+    public ClusterConnector(Map<String, String> environment, Duration requestTimeout, Progress progress) {
         this.environment = environment;
         this.requestTimeout = requestTimeout;
-        this.log = log;
+        this.progress = progress;
     }
 
     public KubernetesClient connect(ClusterTarget target) {
@@ -61,7 +57,7 @@ public final class ClusterConnector {
                 .withKubernetesSerialization(serialization)
                 .withHttpClientFactory(new JdkHttpClientFactory())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("mlship-field-manager", new FieldManager())
-                        .addOrReplaceInterceptor("mlship-retry-log", new RetryLog(log, RETRIES, BACKOFF_MS)))
+                        .addOrReplaceInterceptor("mlship-retry-log", new RetryLog(progress, RETRIES, BACKOFF_MS)))
                 .build();
     }
 

@@ -2,8 +2,8 @@ package io.mlship.kube.connect;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mlship.progress.Progress;
 import io.mlship.spec.EnvironmentView;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,7 +21,7 @@ public record GkeClusters(Map<String, String> processEnvironment) implements Clu
 
     @Override
     public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
-                                    PrintStream log) {
-        return new ClusterConnector(processEnvironment, requestTimeout, log).connect(target, serialization);
+                                    Progress progress) {
+        return new ClusterConnector(processEnvironment, requestTimeout, progress).connect(target, serialization);
     }
 }

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import java.io.PrintStream;
+import io.mlship.progress.Progress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -14,18 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Makes the client's own retries visible. fabric8 retries a request that got 429 or a 5xx answer, or whose
  * connection failed, with exponential backoff (set in {@link ClusterConnector}) — and says so only at debug level.
- * This interceptor prints each such answer, so a deploy log shows what was retried and why. It also notes a watch
+ * This interceptor reports each such answer, so a deploy log shows what was retried and why. It also notes a watch
  * opened again on what was watched before: informers do that when a watch stream ends early (a dropped
  * connection, an API server restart), listing again first so that nothing that happened meanwhile is missed.
  */
 final class RetryLog implements Interceptor {
-    private final PrintStream log;
+    private final Progress progress;
     private final int retries;
     private final long firstBackoffMillis;
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
-    RetryLog(PrintStream log, int retries, long firstBackoffMillis) {
-        this.log = log;
+    RetryLog(Progress progress, int retries, long firstBackoffMillis) {
+        this.progress = progress;
         this.retries = retries;
         this.firstBackoffMillis = firstBackoffMillis;
     }
@@ -41,7 +41,7 @@ final class RetryLog implements Interceptor {
                 .filter(p -> p.startsWith("fieldSelector=") || p.startsWith("labelSelector=")).sorted()
                 .collect(java.util.stream.Collectors.joining("&"));
         if (!watched.add(what)) {
-            log.println("[mlship] the watch of " + request.uri().getRawPath() + " ended (a dropped connection, or the server closed it); the client listed again and watches anew");
+            progress.step("the watch of " + request.uri().getRawPath() + " ended (a dropped connection, or the server closed it); the client listed again and watches anew");
         }
     }
 
@@ -49,14 +49,14 @@ final class RetryLog implements Interceptor {
     public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
         int code = response.code();
         if (code == 429 || code >= 500) {
-            log.println("[mlship] the Kubernetes API answered HTTP " + code + " to " + describe(request)
+            progress.step("the Kubernetes API answered HTTP " + code + " to " + describe(request)
                     + "; the client retries it with backoff (up to " + retries + " retries, from " + firstBackoffMillis + " ms apart)");
         }
     }
 
     @Override
     public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-        log.println("[mlship] the connection to the Kubernetes API failed during " + describe(request) + " (" + failure
+        progress.step("the connection to the Kubernetes API failed during " + describe(request) + " (" + failure
                 + "); the client retries it with backoff (up to " + retries + " retries, from " + firstBackoffMillis + " ms apart)");
     }
 

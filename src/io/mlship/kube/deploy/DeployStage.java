@@ -11,6 +11,7 @@ import io.mlship.kube.connect.ClusterTarget;
 import io.mlship.kube.manifest.ImageTarget;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.kube.manifest.ReleaseLabels;
+import io.mlship.progress.Progress;
 import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.DeploySpec;
@@ -32,14 +33,14 @@ public final class DeployStage {
     private final ClusterAccess clusters;
     private final ObjectMapper json;
     private final PrintStream out;
-    private final PrintStream log;
+    private final Progress progress;
 
-    /** {@code out} gets the plan (what changes), {@code log} the progress. */
-    public DeployStage(ClusterAccess clusters, ObjectMapper json, PrintStream out, PrintStream log) {
+    /** {@code out} gets the plan (what changes), data a caller may pipe on; {@code progress} what happens. */
+    public DeployStage(ClusterAccess clusters, ObjectMapper json, PrintStream out, Progress progress) {
         this.clusters = clusters;
         this.json = json;
         this.out = out;
-        this.log = log;
+        this.progress = progress;
     }
 
     public DeployOutcome run(DeployInput in) throws Exception {
@@ -66,20 +67,20 @@ public final class DeployStage {
         Thread renderer = new Thread(rendering, "mlship-render");
         renderer.setDaemon(true);
         renderer.start();
-        try (KubernetesClient client = clusters.connect(target, serialization, in.requestTimeout(), log)) {
+        try (KubernetesClient client = clusters.connect(target, serialization, in.requestTimeout(), progress)) {
             ReleaseIds.Rendered rendered = await(rendering);
             List<HasMetadata> objects = rendered.objects();
             DeployRequest request = new DeployRequest(environment.namespace(), environment.service(), objects, image.reference(),
                     ReleaseLabels.selector(environment.spec()), Durations.parse(deploy.rollout().timeout()),
                     readinessThreshold(deploy), in.certificateTimeout(), in.ingressTimeout(), in.dryRun());
-            log.println("[mlship deploy] " + environment.service() + " → " + target.effectiveContext() + " namespace "
+            progress.step(environment.service() + " → " + target.effectiveContext() + " namespace "
                     + environment.namespace() + (in.dryRun() ? " (dry run)" : ""));
-            Deployer deployer = new Deployer(client, log);
+            Deployer deployer = new Deployer(client, progress);
             Plan plan = plan(deployer, request, target);
             out.print(plan.describe());
             out.flush();
             if (!plan.changesAnything()) {
-                log.println("[mlship deploy] nothing to change: the cluster already runs this release");
+                progress.step("nothing to change: the cluster already runs this release");
             }
             DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
                     target.effectiveContext(), rendered.identity().releaseId(), plan.summary(),
@@ -111,8 +112,8 @@ public final class DeployStage {
         }
         ClusterTarget target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
         DeploySpec deploy = environment.spec().deploy();
-        try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), log)) {
-            new Deployer(client, log).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
+        try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
+            new Deployer(client, progress).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
         }
         return new ServiceRollback(environment.name(), rec.namespace(), rec.image(), rec.previousImage(),
                 target.effectiveContext());

@@ -16,9 +16,9 @@ import io.mlship.kube.apply.Plan;
 import io.mlship.kube.apply.Planner;
 import io.mlship.kube.rollout.RolloutOutcome;
 import io.mlship.kube.rollout.RolloutWatcher;
+import io.mlship.progress.Progress;
 import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,11 +37,11 @@ public final class Deployer {
             .withGroup("acme.cert-manager.io").withVersion("v1").withKind("Challenge").withPlural("challenges").withNamespaced(true).build();
 
     private final KubernetesClient client;
-    private final PrintStream log;
+    private final Progress progress;
 
-    public Deployer(KubernetesClient client, PrintStream log) {
+    public Deployer(KubernetesClient client, Progress progress) {
         this.client = client;
-        this.log = log;
+        this.progress = progress;
     }
 
     public Plan plan(DeployRequest request) {
@@ -65,16 +65,16 @@ public final class Deployer {
             keepRecord.accept(DeployRecord.of(request, plan, deploymentKey.name(), previousImage.orElse(null)));
         }
         // Watches open before the first write, so no update is missed; closed once, after the last wait.
-        try (RolloutWatcher watcher = new RolloutWatcher(client, request.namespace(), deploymentKey.name(), request.selector(), log)) {
+        try (RolloutWatcher watcher = new RolloutWatcher(client, request.namespace(), deploymentKey.name(), request.selector(), progress)) {
             RolloutOutcome outcome;
             try {
-                new Applier(client, log).apply(plan);
+                new Applier(client, progress).apply(plan);
                 outcome = watcher.await(request.image(), request.rolloutTimeout(), request.readinessFailureThreshold());
             } catch (Applier.WriteFailed e) {
                 if (e.isTransient()) {
                     // The API failed (5xx, throttling, lost connection) even after the client's retries: put back what
                     // was there and say it is the infrastructure (exit 3), not the release, that failed.
-                    log.println("[mlship deploy] the API server failed writing " + e.key() + " after retries: " + apiMessage(e.getCause()));
+                    progress.step("the API server failed writing " + e.key() + " after retries: " + apiMessage(e.getCause()));
                     restore(request, plan, deploymentKey, previousImage, "writing " + e.key() + " failed (" + apiMessage(e.getCause()) + ")", watcher);
                     throw MlshipException.infrastructure("the Kubernetes API failed writing " + e.key() + " after retries: "
                                     + apiMessage(e.getCause()) + " (" + restoredWhat(previousImage) + ")",
@@ -86,10 +86,10 @@ public final class Deployer {
                 outcome = new RolloutOutcome(false, "the API server refused a write: " + apiMessage(e), null, Duration.ZERO, Instant.now());
             }
             if (!outcome.available()) {
-                log.println("[mlship deploy] rollout failed: " + outcome.reason());
+                progress.step("rollout failed: " + outcome.reason());
                 rollBack(request, plan, deploymentKey, previousImage, outcome, watcher);
             }
-            log.println("[mlship deploy] rollout complete in " + outcome.elapsed().toMillis() + " ms (revision " + outcome.revision() + ")");
+            progress.step("rollout complete in " + outcome.elapsed().toMillis() + " ms (revision " + outcome.revision() + ")");
             checkCertificate(request, plan);
             String address = checkIngress(request, plan);
             return new DeployReport(plan, false, null, outcome.revision(), previousRevision, outcome.elapsed(), address);
@@ -101,10 +101,10 @@ public final class Deployer {
      * for the previous Deployment to be healthy again. Running it twice changes nothing the second time.
      */
     public void rollBackTo(DeployRecord record, Duration rolloutTimeout, int readinessFailureThreshold) {
-        log.println("[mlship deploy] rolling back " + record.service() + " in namespace " + record.namespace() + " to "
+        progress.step("rolling back " + record.service() + " in namespace " + record.namespace() + " to "
                 + (record.previousImage() == null ? "nothing (it was not deployed before)" : record.previousImage()));
-        try (RolloutWatcher watcher = new RolloutWatcher(client, record.namespace(), record.deployment(), record.selector(), log)) {
-            new Applier(client, log).restore(record.plan());
+        try (RolloutWatcher watcher = new RolloutWatcher(client, record.namespace(), record.deployment(), record.selector(), progress)) {
+            new Applier(client, progress).restore(record.plan());
             if (record.previousImage() != null) {
                 RolloutOutcome restored = watcher.await(record.previousImage(), rolloutTimeout, readinessFailureThreshold);
                 if (!restored.available()) {
@@ -112,10 +112,10 @@ public final class Deployer {
                             + " did not become healthy: " + restored.reason(),
                             "a person must look: kubectl -n " + record.namespace() + " describe deployment " + record.deployment());
                 }
-                log.println("[mlship deploy] rolled back: " + record.previousImage() + " is serving again (revision "
+                progress.step("rolled back: " + record.previousImage() + " is serving again (revision "
                         + restored.revision() + ")");
             } else {
-                log.println("[mlship deploy] rolled back: the objects the deploy created are removed");
+                progress.step("rolled back: the objects the deploy created are removed");
             }
         } catch (KubernetesClientException e) {
             throw new MlshipException(ErrorCategory.ROLLBACK_FAILED, "restoring the previous objects failed: " + apiMessage(e),
@@ -134,9 +134,9 @@ public final class Deployer {
     /** Puts the previous objects back and waits for the previous Deployment; a restore that fails is exit 4. */
     private void restore(DeployRequest request, Plan plan, ObjectKey deploymentKey, Optional<String> previousImage,
                          String why, RolloutWatcher watcher) {
-        log.println("[mlship deploy] restoring the previous objects");
+        progress.step("restoring the previous objects");
         try {
-            new Applier(client, log).restore(plan);
+            new Applier(client, progress).restore(plan);
             if (previousImage.isPresent()) {
                 RolloutOutcome restored = watcher.await(previousImage.get(), request.rolloutTimeout(), request.readinessFailureThreshold());
                 if (!restored.available()) {
@@ -167,7 +167,7 @@ public final class Deployer {
         configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName(probeName).endMetadata().build()).dryRun().create();
         if (configMaps.withName(probeName).get() != null) {
             configMaps.withName(probeName).delete();
-            log.println("[mlship deploy] this API server ignores server-side dry run; the diff is computed by mlship only");
+            progress.step("this API server ignores server-side dry run; the diff is computed by mlship only");
             return "local";
         }
         for (Change c : plan.changed()) {
@@ -199,7 +199,7 @@ public final class Deployer {
         if (key.isEmpty()) {
             return;
         }
-        log.println("[mlship deploy] waiting for Certificate/" + key.get().name() + " to be Ready (timeout "
+        progress.step("waiting for Certificate/" + key.get().name() + " to be Ready (timeout "
                 + request.certificateTimeout().toSeconds() + "s)");
         var cert = client.genericKubernetesResources(KindTable.of(key.get().apiVersion(), "Certificate").orElseThrow())
                 .inNamespace(request.namespace()).withName(key.get().name());
@@ -247,7 +247,7 @@ public final class Deployer {
         if (key.isEmpty()) {
             return null;
         }
-        log.println("[mlship deploy] waiting for Ingress/" + key.get().name() + " to get an address (timeout "
+        progress.step("waiting for Ingress/" + key.get().name() + " to get an address (timeout "
                 + request.ingressTimeout().toSeconds() + "s)");
         var ingress = client.network().v1().ingresses().inNamespace(request.namespace()).withName(key.get().name());
         try {

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ public final class LeaseLock implements ReleaseLock {
     private final String name;
     private final String holder;
     private final Duration leaseDuration;
-    private final PrintStream log;
+    private final Progress progress;
     private final Clock clock;
 
     /**
@@ -37,13 +37,13 @@ public final class LeaseLock implements ReleaseLock {
      *            the same build apart
      */
     public LeaseLock(KubernetesClient client, String namespace, String service, String env, String who,
-                     Duration leaseDuration, PrintStream log, Clock clock) {
+                     Duration leaseDuration, Progress progress, Clock clock) {
         this.client = client;
         this.namespace = namespace;
         this.name = leaseName(service, env);
         this.holder = who + " #" + UUID.randomUUID().toString().substring(0, 8);
         this.leaseDuration = leaseDuration;
-        this.log = log;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -72,7 +72,7 @@ public final class LeaseLock implements ReleaseLock {
                     taken.getMetadata().setResourceVersion(lease.getMetadata().getResourceVersion());
                     leases().resource(taken).update();
                     if (lease.getSpec().getHolderIdentity() != null && !lease.getSpec().getHolderIdentity().isEmpty()) {
-                        log.println("[mlship release] took over the release lock from " + lease.getSpec().getHolderIdentity()
+                        progress.step("took over the release lock from " + lease.getSpec().getHolderIdentity()
                                 + ", whose lease had expired");
                     }
                     return held(now);
@@ -93,7 +93,7 @@ public final class LeaseLock implements ReleaseLock {
                                 + lease.getSpec().getLeaseDurationSeconds() + "s after its last renewal", null);
             }
             if (!now.isBefore(nextNote)) {
-                log.println("[mlship release] waiting for the release lock: held by " + lease.getSpec().getHolderIdentity()
+                progress.step("waiting for the release lock: held by " + lease.getSpec().getHolderIdentity()
                         + " since " + lease.getSpec().getAcquireTime() + "; giving up in "
                         + Duration.between(now, deadline).toSeconds() + "s");
                 nextNote = now.plusSeconds(30);
@@ -145,7 +145,7 @@ public final class LeaseLock implements ReleaseLock {
     }
 
     private Held held(Instant at) {
-        log.println("[mlship release] holding the release lock Lease/" + name + " in namespace " + namespace);
+        progress.step("holding the release lock Lease/" + name + " in namespace " + namespace);
         ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mlship-lease-renewer");
             t.setDaemon(true);
@@ -168,7 +168,7 @@ public final class LeaseLock implements ReleaseLock {
                 return; // the hook releases it
             }
             releaseLease();
-            log.println("[mlship release] released the release lock");
+            progress.step("released the release lock");
         };
     }
 
@@ -179,7 +179,7 @@ public final class LeaseLock implements ReleaseLock {
                 leases().withName(name).delete();
             }
         } catch (RuntimeException e) {
-            log.println("[mlship release] could not delete Lease/" + name + " (" + e.getMessage()
+            progress.step("could not delete Lease/" + name + " (" + e.getMessage()
                     + "); it expires by itself in " + leaseDuration.toSeconds() + "s");
         }
     }
@@ -193,7 +193,7 @@ public final class LeaseLock implements ReleaseLock {
                 return l;
             });
         } catch (RuntimeException e) {
-            log.println("[mlship release] renewing the release lock failed (" + e.getMessage() + "); retrying");
+            progress.step("renewing the release lock failed (" + e.getMessage() + "); retrying");
         }
     }
 

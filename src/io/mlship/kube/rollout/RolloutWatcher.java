@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.PrintStream;
+import io.mlship.progress.Progress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +34,13 @@ public final class RolloutWatcher implements AutoCloseable {
     public static final String REVISION = "deployment.kubernetes.io/revision";
 
     private final String name;
-    private final PrintStream log;
+    private final Progress progress;
     private final Tracker tracker;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
-    public RolloutWatcher(KubernetesClient client, String namespace, String name, Map<String, String> selector, PrintStream log) {
+    public RolloutWatcher(KubernetesClient client, String namespace, String name, Map<String, String> selector, Progress progress) {
         this.name = name;
-        this.log = log;
+        this.progress = progress;
         this.tracker = new Tracker(name);
         informers.add(start(client.v1().events().inNamespace(namespace).runnableInformer(0), tracker.on(tracker::event),
                 "events in namespace " + namespace));
@@ -59,7 +59,7 @@ public final class RolloutWatcher implements AutoCloseable {
         informer.addEventHandler(handler);
         informer.exceptionHandler((started, failure) -> {
             if (started) {
-                log.println("[mlship deploy] the watch of " + what + " broke (" + failure.getMessage()
+                progress.step("the watch of " + what + " broke (" + failure.getMessage()
                         + "); listing and watching again");
             }
             return started; // a failing first list still fails the deploy, as before
@@ -74,7 +74,7 @@ public final class RolloutWatcher implements AutoCloseable {
      */
     public RolloutOutcome await(String image, Duration deadline, int readinessFailureThreshold) {
         Instant started = Instant.now();
-        log.println("[mlship deploy] watching the rollout of Deployment/" + name + " to " + image
+        progress.step("watching the rollout of Deployment/" + name + " to " + image
                 + " (deadline " + deadline.toSeconds() + "s)");
         CompletableFuture<RolloutOutcome> done = tracker.expect(image, started, readinessFailureThreshold);
         try {

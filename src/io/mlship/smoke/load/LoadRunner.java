@@ -1,9 +1,9 @@
 package io.mlship.smoke.load;
 
+import io.mlship.progress.Progress;
 import io.mlship.smoke.cases.SmokeCase;
 import io.mlship.smoke.targets.Response;
 import io.mlship.smoke.targets.Target;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,20 +25,21 @@ import org.HdrHistogram.Histogram;
 public final class LoadRunner {
     private static final int MAX_REASONS = 10;
 
-    private final PrintStream log;
+    private final Progress progress;
 
-    public LoadRunner(PrintStream log) {
-        this.log = log;
+    public LoadRunner(Progress progress) {
+        this.progress = progress;
     }
 
     public LoadResult run(Target target, List<SmokeCase> cases, LoadPlan plan, Duration requestTimeout) throws InterruptedException {
         if (plan.warmup() > 0) {
-            log.println("[mlship smoke] load: warming up with " + plan.warmup() + " requests");
+            progress.step("load: warming up with " + plan.warmup() + " requests");
             drive(target, cases, plan.warmup(), null, plan.concurrency(), requestTimeout, false);
         }
-        log.println("[mlship smoke] load: " + plan.describe() + " against " + target.describe());
+        progress.step("load: " + plan.describe() + " against " + target.describe());
         LoadResult result = drive(target, cases, plan.requests(), plan.duration(), plan.concurrency(), requestTimeout, true);
-        log.printf("[mlship smoke] load: %d requests in %.1f s, %d errors%n", result.requests(), result.wallNanos() / 1e9, result.errors());
+        progress.step(String.format("load: %d requests in %.1f s, %d errors", result.requests(), result.wallNanos() / 1e9,
+                result.errors()));
         return result;
     }
 
@@ -55,10 +56,10 @@ public final class LoadRunner {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         CountDownLatch done = new CountDownLatch(workers);
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mlship-load-progress"));
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mlship-load-progress"));
         if (report) {
-            progress.scheduleAtFixedRate(() -> log.printf("[mlship smoke] load: %d requests sent, %d errors so far%n",
-                    next.get(), errors.sum()), 5, 5, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(() -> progress.step(String.format("load: %d requests sent, %d errors so far",
+                    next.get(), errors.sum())), 5, 5, TimeUnit.SECONDS);
         }
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -92,7 +93,7 @@ public final class LoadRunner {
             // Every request is bounded by its timeout, so the workers end; this wait says what it waits for.
             done.await();
         } finally {
-            progress.shutdownNow();
+            ticker.shutdownNow();
             threads.forEach(Thread::interrupt);
         }
         long wall = System.nanoTime() - start;

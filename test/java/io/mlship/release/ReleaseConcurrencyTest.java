@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.cli.ConsoleProgress;
 import io.mlship.kube.lock.LeaseLock;
 import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.cli.CliRun;
@@ -82,7 +83,7 @@ class ReleaseConcurrencyTest {
     /** Holds the release lock of reco-service in staging as another build would, until closed. */
     ReleaseLock.Held holdLock(String who) {
         return new LeaseLock(sandbox.cluster().client(), "reco", "reco-service", "staging", who, Duration.ofSeconds(60),
-                System.err, Clock.systemUTC()).acquire(Duration.ofSeconds(10));
+                ConsoleProgress.forStage(System.err, "release"), Clock.systemUTC()).acquire(Duration.ofSeconds(10));
     }
 
     @Test

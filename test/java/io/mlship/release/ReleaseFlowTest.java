@@ -3,6 +3,7 @@ package io.mlship.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.cli.ConsoleProgress;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
 import io.mlship.image.BuiltImage;
@@ -164,8 +165,8 @@ class ReleaseFlowTest {
         ReleaseInputs in = new ReleaseInputs("reco-service", "staging", "ana", null, null, build ? null : GIVEN, buildIn,
                 deployIn, promoteIn, service, vertex, true);
         StageFiles files = new StageFiles(new ResultFile(JSON), "test", work.resolve("release"));
-        return new ReleaseFlow(in, new Scripted(), files, new PrintStream(console, true, StandardCharsets.UTF_8),
-                Clock.systemUTC()).run();
+        return new ReleaseFlow(in, new Scripted(), files,
+                ConsoleProgress.forStage(new PrintStream(console, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC()).run();
     }
 
     private GateInput gate(boolean vertex) {

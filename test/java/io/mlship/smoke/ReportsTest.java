@@ -3,6 +3,7 @@ package io.mlship.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.progress.Progress;
 import io.mlship.smoke.cases.CasesLoader;
 import io.mlship.smoke.golden.GoldenPlan;
 import io.mlship.smoke.load.LoadPlan;
@@ -10,8 +11,6 @@ import io.mlship.smoke.report.HtmlReport;
 import io.mlship.smoke.report.JunitReport;
 import io.mlship.smoke.report.ResultFields;
 import io.mlship.smoke.targets.HttpTarget;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class ReportsTest {
         try (FakeService wrong = FakeService.wrong(); FakeService prod = FakeService.right();
              HttpTarget t = new HttpTarget(wrong.uri(), "/predict", Duration.ofSeconds(5), json);
              HttpTarget b = new HttpTarget(prod.uri(), "/predict", Duration.ofSeconds(5), json)) {
-            gate = new SmokeGate(new PrintStream(new ByteArrayOutputStream())).run(plan, t, b);
+            gate = new SmokeGate(Progress.silent()).run(plan, t, b);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlship.cli.ConsoleProgress;
 import io.mlship.smoke.cases.CasesLoader;
 import io.mlship.smoke.cases.SmokeCase;
 import io.mlship.smoke.expect.Mismatch;
@@ -70,7 +71,7 @@ class SmokeGateTest {
     GateResult run(URI uri, GatePlan plan, URI baseline) throws Exception {
         try (HttpTarget target = http(uri, plan.requestTimeout());
              HttpTarget base = baseline == null ? null : http(baseline, plan.requestTimeout())) {
-            return new SmokeGate(new PrintStream(log, true, StandardCharsets.UTF_8)).run(plan, target, base);
+            return new SmokeGate(ConsoleProgress.forStage(new PrintStream(log, true, StandardCharsets.UTF_8), "smoke")).run(plan, target, base);
         }
     }
 

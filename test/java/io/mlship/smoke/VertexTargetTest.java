@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.mlship.progress.Progress;
 import io.mlship.smoke.cases.CasesLoader;
 import io.mlship.smoke.targets.Response;
 import io.mlship.smoke.targets.VertexPredictor;
 import io.mlship.smoke.targets.VertexTarget;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class VertexTargetTest {
                 """);
         var cases = new CasesLoader().load(file);
         try (VertexTarget target = new VertexTarget(predictor, timeout, json, 1)) {
-            return new SmokeGate(new PrintStream(new ByteArrayOutputStream()))
+            return new SmokeGate(Progress.silent())
                     .run(new GatePlan(cases, timeout, null, null, null, expectedVersion), target, null);
         }
     }

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.kube.rollout.RolloutOutcome;
 import io.mlship.kube.rollout.RolloutWatcher;
+import io.mlship.progress.Progress;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.kube.SandboxCluster;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class RolloutNoticeBench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/work/deploy/raw/rollout-noticed.txt");
         int rollouts = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        Progress quiet = Progress.silent();
         List<Long> micros = new ArrayList<>();
         try (SandboxCluster cluster = SandboxCluster.start().withNamespace(NS);
              RolloutSimulator simulator = RolloutSimulator.builder(cluster.client(), NS).build().start()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.cli.ConsoleProgress;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.kube.SandboxCluster;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +38,8 @@ class LeaseLockTest {
     }
 
     LeaseLock lock(String service, String who, Duration lease) {
-        return new LeaseLock(client, "reco", service, "staging", who, lease, new PrintStream(log, true, StandardCharsets.UTF_8),
-                Clock.systemUTC());
+        return new LeaseLock(client, "reco", service, "staging", who, lease,
+                ConsoleProgress.forStage(new PrintStream(log, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC());
     }
 
     Lease lease(String service) {

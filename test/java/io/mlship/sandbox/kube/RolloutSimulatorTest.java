@@ -9,8 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.kube.rollout.RolloutOutcome;
 import io.mlship.kube.rollout.RolloutWatcher;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.mlship.progress.Progress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RolloutSimulatorTest {
     static final String NS = "sim";
     static final Map<String, String> SELECTOR = Map.of("app.kubernetes.io/name", "svc");
-    final PrintStream quiet = new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    final Progress quiet = Progress.silent();
     SandboxCluster cluster;
     RolloutSimulator simulator;
     KubernetesClient client;

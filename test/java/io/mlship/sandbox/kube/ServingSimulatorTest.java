@@ -10,12 +10,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.kube.rollout.RolloutOutcome;
 import io.mlship.kube.rollout.RolloutWatcher;
+import io.mlship.progress.Progress;
 import io.mlship.sandbox.serving.Workload;
 import io.mlship.sandbox.serving.WorkloadRequest;
 import io.mlship.sandbox.serving.WorkloadRuntime;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServingSimulatorTest {
     static final Map<String, String> SELECTOR = Map.of("app.kubernetes.io/name", "svc");
-    final PrintStream quiet = new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    final Progress quiet = Progress.silent();
     final FakeRuntime runtime = new FakeRuntime();
     SandboxCluster cluster;
     ClusterControllers controllers;
