@@ -34,6 +34,7 @@ class TrafficSplitsTest {
 
     @Test
     void percentagesOutsideTheRangeAreRefused() {
-        assertThatThrownBy(() -> TrafficSplits.forDeploy(Map.of(), new TrafficShare(101))).hasMessageContaining("outside 0-100");
+        assertThatThrownBy(() -> new TrafficShare(101)).hasMessageContaining("101 is not a percentage");
+        assertThatThrownBy(() -> new TrafficShare(-1)).hasMessageContaining("-1 is not a percentage");
     }
 }

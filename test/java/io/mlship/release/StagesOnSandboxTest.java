@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.mlship.cli.ConsoleProgress;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
 import io.mlship.image.BuildStage;
@@ -17,6 +18,7 @@ import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
 import io.mlship.model.PromotionStage;
+import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.RunningSandbox;
 import io.mlship.sandbox.Sandbox;
@@ -59,7 +61,6 @@ class StagesOnSandboxTest {
     static final Path EXAMPLE = Path.of("examples/reco-service").toAbsolutePath();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
     Path tmp;
     Path repo;
     Sandbox sandbox;
@@ -71,7 +72,8 @@ class StagesOnSandboxTest {
     PromotionRecord promoted;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
+        tmp = dir;
         repo = tmp.resolve("repo");
         SpecFixtures.copyTree(EXAMPLE, repo);
         SandboxStateDir state = new SandboxStateDir(tmp.resolve("sandbox"));
@@ -80,6 +82,9 @@ class StagesOnSandboxTest {
         sandbox = Sandbox.start(state, Map.of("/app", repo));
         sandbox.publish();
         staging = EnvironmentView.of(new SpecLoader(JSON).load(repo.resolve("mlship.yaml"), null), "staging");
+        // As a release does first: the sandbox stands in for provisioning the environment's namespace.
+        assertThat(new SandboxClusters(running(), System.getenv()).prepareNamespace(sandbox.cluster().client(),
+                staging.namespace())).isTrue();
     }
 
     @AfterAll
@@ -87,6 +92,11 @@ class StagesOnSandboxTest {
         if (sandbox != null) {
             sandbox.close();
         }
+    }
+
+    /** Lines as the CLI shows them, kept for the assertions' messages. */
+    Progress progress(String stage) {
+        return ConsoleProgress.forStage(log, stage);
     }
 
     RunningSandbox running() {
@@ -97,11 +107,11 @@ class StagesOnSandboxTest {
         Path tar = Path.of(sandbox.info().imagesDir()).resolve(name + ".tar");
         BuildInput in = BuildInput.of(staging, repo, tmp.resolve("cache")).withTarOutput(tar).withBase("scratch")
                 .withGit("0123456789abcdef0123456789abcdef01234567", "main", null);
-        return new BuildStage(JSON, "test", log).run(in);
+        return new BuildStage(JSON, "test", progress("build")).run(in);
     }
 
     DeployStage deploys() {
-        return new DeployStage(new SandboxClusters(running(), System.getenv()), JSON, log, log);
+        return new DeployStage(new SandboxClusters(running(), System.getenv()), JSON, log, progress("deploy"));
     }
 
     @Test
@@ -143,7 +153,7 @@ class StagesOnSandboxTest {
         GateInput in = new GateInput(staging, false, URI.create(deployed.serviceUrl()), repo.resolve("smoke/cases.yaml"),
                 null, null, 1, dir.resolve("junit.xml"), dir.resolve("report.html"), dir.resolve("smoke.json"));
 
-        GateOutcome gate = new GateStage(this::noVertex, JSON, log).run(in);
+        GateOutcome gate = new GateStage(this::noVertex, JSON, progress("smoke")).run(in);
 
         assertThat(gate.succeeded()).as(gate.resultFields().toString()).isTrue();
         assertThat(gate.result().cases()).isNotEmpty();
@@ -153,7 +163,7 @@ class StagesOnSandboxTest {
     @Test
     @Order(4)
     void aPromotionDeploysTheCanaryShareAndItsGateHearsOnlyThePromotedVersion() throws Exception {
-        PromotionStage promotions = new PromotionStage(new SandboxModels(running()), JSON, log);
+        PromotionStage promotions = new PromotionStage(new SandboxModels(running()), JSON, progress("promote"));
         Path record = tmp.resolve("promote-record.json");
         List<PromotionRecord> checkpoints = new ArrayList<>();
         PromotionOutcome p = promotions.run(PromotionInput.of(staging, Action.PROMOTE, record)
@@ -168,7 +178,7 @@ class StagesOnSandboxTest {
         Path dir = tmp.resolve("gate-vertex");
         GateInput gateIn = new GateInput(staging, true, null, repo.resolve("smoke/prediction-cases.yaml"), null,
                 promoted.modelVersionId(), 100, dir.resolve("junit.xml"), dir.resolve("report.html"), dir.resolve("smoke.json"));
-        GateOutcome gate = new GateStage(this::emulator, JSON, log).run(gateIn);
+        GateOutcome gate = new GateStage(this::emulator, JSON, progress("smoke")).run(gateIn);
         assertThat(gate.succeeded()).as(gate.resultFields().toString()).isTrue();
 
         PromotionOutcome shifted = promotions.run(PromotionInput.of(staging, Action.SHIFT, record), rec -> { });
