@@ -90,8 +90,8 @@ public final class Promoter {
         List<Model> listed = versions(plan.modelName(), knownBefore ? "labels." + DIGEST_LABEL + "=\"" + label + "\"" : null);
         Endpoint endpoint = findEndpoint(plan);
         EndpointSnapshot before = knownBefore ? prior.before() : snapshot(endpoint, aliases(listed == null ? List.of() : listed));
-        PromotionRecord rec = new PromotionRecord("promote", plan.modelName(), null, plan.artifacts().toString(), digest,
-                false, endpoint == null ? null : endpoint.getName(), null, null, null, before, List.of(), null);
+        PromotionRecord rec = PromotionRecord.begun(plan.modelName(), plan.artifacts().toString(), digest,
+                endpoint == null ? null : endpoint.getName(), before);
 
         Model version = listed == null ? null : listed.stream()
                 .filter(v -> label.equals(v.getLabelsMap().get(DIGEST_LABEL))).findFirst().orElse(null);
@@ -109,11 +109,11 @@ public final class Promoter {
             version = upload(plan, digest, listed == null || (!knownBefore && listed.isEmpty()), rec);
             changed = true;
         }
-        rec = with(rec, version.getVersionId(), reused, rec.endpoint(), null);
+        rec = rec.withVersion(version.getVersionId(), reused);
 
         if (endpoint == null) {
             endpoint = createEndpoint(plan, rec);
-            rec = with(rec, rec.modelVersionId(), reused, endpoint.getName(), null);
+            rec = rec.withEndpoint(endpoint.getName());
             changed = true;
         }
         String versionId = version.getVersionId();
@@ -132,14 +132,11 @@ public final class Promoter {
         Map<String, List<String>> aliasesNow = changed ? null
                 : knownBefore ? recordedAliases(prior, version) : aliases(listed);
         if (aliasesNow != null) {
-            return new PromotionRecord("promote", plan.modelName(), versionId, rec.artifacts(), digest, reused,
-                    endpoint.getName(), deployed.getId(), new TreeMap<>(endpoint.getTrafficSplitMap()), aliasesNow, before,
-                    List.of(), null);
+            return rec.done(endpoint.getName(), deployed.getId(), endpoint.getTrafficSplitMap(), aliasesNow, List.of());
         }
         Endpoint after = vertex.endpoints().getEndpoint(endpoint.getName());
-        return new PromotionRecord("promote", plan.modelName(), versionId, rec.artifacts(), digest, reused,
-                after.getName(), deployed.getId(), new TreeMap<>(after.getTrafficSplitMap()),
-                aliases(versions(plan.modelName())), before, List.of(), null);
+        return rec.done(after.getName(), deployed.getId(), after.getTrafficSplitMap(), aliases(versions(plan.modelName())),
+                List.of());
     }
 
     /** The aliases the recorded run left, with {@code version}'s as just read; null when the record has none. */
@@ -175,8 +172,7 @@ public final class Promoter {
         recordProdHistory(modelName, prior.modelVersionId(), previousProd);
         progress.step("alias '" + plan.prodAlias() + "' now on version " + prior.modelVersionId());
         List<String> undeployed = new ArrayList<>();
-        PromotionRecord rec = new PromotionRecord("shift", modelName, prior.modelVersionId(), prior.artifacts(),
-                prior.artifactDigest(), prior.reused(), endpoint.getName(), id, null, null, prior.before(), undeployed, null);
+        PromotionRecord rec = prior.nextStep("shift", id).withEndpoint(endpoint.getName());
         for (DeployedModel d : endpoint.getDeployedModelsList()) {
             if (!d.getId().equals(id)) {
                 undeploy(endpoint.getName(), d, rec);
@@ -184,9 +180,7 @@ public final class Promoter {
             }
         }
         Endpoint after = vertex.endpoints().getEndpoint(endpoint.getName());
-        return new PromotionRecord("shift", modelName, prior.modelVersionId(), prior.artifacts(), prior.artifactDigest(),
-                prior.reused(), after.getName(), id, new TreeMap<>(after.getTrafficSplitMap()),
-                aliases(versions(modelName)), prior.before(), undeployed, null);
+        return rec.done(after.getName(), id, after.getTrafficSplitMap(), aliases(versions(modelName)), undeployed);
     }
 
     /** Restores the recorded state: the versions that were deployed, their traffic split, and the aliases. */
@@ -195,9 +189,7 @@ public final class Promoter {
         EndpointSnapshot target = prior.before();
         String modelName = prior.model();
         Endpoint endpoint = vertex.endpoints().getEndpoint(prior.endpoint());
-        PromotionRecord rec = new PromotionRecord("rollback", modelName, prior.modelVersionId(), prior.artifacts(),
-                prior.artifactDigest(), prior.reused(), endpoint.getName(), prior.deployedModelId(), null, null, target,
-                List.of(), null);
+        PromotionRecord rec = prior.nextStep("rollback", prior.deployedModelId()).withEndpoint(endpoint.getName());
         // 1. Versions that were serving before and have been undeployed since come back, without traffic yet.
         Map<String, String> ids = new LinkedHashMap<>();
         for (Map.Entry<String, String> was : target.deployedVersions().entrySet()) {
@@ -233,9 +225,8 @@ public final class Promoter {
         }
         restoreAliases(modelName, target.aliases());
         Endpoint after = vertex.endpoints().getEndpoint(endpoint.getName());
-        return new PromotionRecord("rollback", modelName, prior.modelVersionId(), prior.artifacts(), prior.artifactDigest(),
-                prior.reused(), after.getName(), prior.deployedModelId(), new TreeMap<>(after.getTrafficSplitMap()),
-                aliases(versions(modelName)), target, undeployed, null);
+        return rec.done(after.getName(), prior.deployedModelId(), after.getTrafficSplitMap(), aliases(versions(modelName)),
+                undeployed);
     }
 
     /** The version that had prod before, and when prod moved, kept on the version itself for audits. */
@@ -410,11 +401,6 @@ public final class Promoter {
                             + (prior == null ? "" : " (last action: " + prior.action() + ")"),
                     "run mlship promote first, with the same --result-dir");
         }
-    }
-
-    private static PromotionRecord with(PromotionRecord r, String versionId, boolean reused, String endpoint, PendingOperation p) {
-        return new PromotionRecord(r.action(), r.model(), versionId, r.artifacts(), r.artifactDigest(), reused, endpoint,
-                r.deployedModelId(), r.trafficSplit(), r.aliases(), r.before(), r.undeployed(), p);
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(Operation op, Class<T> type) {

@@ -22,6 +22,36 @@ public record PromotionRecord(
         List<String> undeployed,
         PendingOperation pendingOperation) {
 
+    /** A promotion that has just begun: what it promotes and the state it would roll back to, nothing done yet. */
+    public static PromotionRecord begun(String model, String artifacts, String artifactDigest, String endpoint,
+                                        EndpointSnapshot before) {
+        return new PromotionRecord("promote", model, null, artifacts, artifactDigest, false, endpoint, null, null, null,
+                before, List.of(), null);
+    }
+
+    /** The next step ({@code shift}, {@code rollback}) on the same promotion, before it has changed anything. */
+    public PromotionRecord nextStep(String step, String deployedModel) {
+        return new PromotionRecord(step, model, modelVersionId, artifacts, artifactDigest, reused, endpoint, deployedModel,
+                null, null, before, List.of(), null);
+    }
+
+    public PromotionRecord withVersion(String versionId, boolean reusedVersion) {
+        return new PromotionRecord(action, model, versionId, artifacts, artifactDigest, reusedVersion, endpoint,
+                deployedModelId, trafficSplit, aliases, before, undeployed, pendingOperation);
+    }
+
+    public PromotionRecord withEndpoint(String endpointName) {
+        return new PromotionRecord(action, model, modelVersionId, artifacts, artifactDigest, reused, endpointName,
+                deployedModelId, trafficSplit, aliases, before, undeployed, pendingOperation);
+    }
+
+    /** The step done: the endpoint as read after it, the model's aliases, and what it undeployed. */
+    public PromotionRecord done(String endpointName, String deployedModel, Map<String, Integer> split,
+                                Map<String, List<String>> versionAliases, List<String> undeployedModels) {
+        return new PromotionRecord(action, model, modelVersionId, artifacts, artifactDigest, reused, endpointName,
+                deployedModel, new java.util.TreeMap<>(split), versionAliases, before, List.copyOf(undeployedModels), null);
+    }
+
     public PromotionRecord withPending(PendingOperation op) {
         return new PromotionRecord(action, model, modelVersionId, artifacts, artifactDigest, reused, endpoint,
                 deployedModelId, trafficSplit, aliases, before, undeployed, op);
