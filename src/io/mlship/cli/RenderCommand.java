@@ -5,8 +5,8 @@ import io.mlship.kube.manifest.ImageTarget;
 import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.kube.manifest.ManifestYaml;
 import io.mlship.result.MlshipException;
-import io.mlship.spec.EnvironmentSpec;
-import io.mlship.spec.Placeholders;
+import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
 import io.mlship.spec.ReleaseSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +24,6 @@ import picocli.CommandLine.Option;
         description = {"Print the Kubernetes objects a deploy would apply to one environment, as multi-document YAML",
                 "(readable, and accepted by kubectl apply -f -). Nothing remote is contacted."})
 final class RenderCommand extends SpecCommand {
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to render.")
     String env;
 
@@ -49,19 +46,17 @@ final class RenderCommand extends SpecCommand {
 
     @Override
     void execute(Map<String, Object> result) throws IOException {
-        if (imageDigest != null && !DIGEST.matcher(imageDigest).matches()) {
-            throw MlshipException.badInput("--image-digest '" + imageDigest + "' is not a sha256 digest",
-                    "pass the digest mlship build reported: sha256: followed by 64 lower-case hex characters");
-        }
-        ReleaseSpec release = specOptions.load(context().specLoader()).forEnvironment(env);
+        ImageDigest digest = ImageDigest.parse(imageDigest, "--image-digest");
+        EnvironmentView environment = EnvironmentView.of(specOptions.load(context().specLoader()), env);
+        ReleaseSpec release = environment.spec();
         result.put("environment", env);
         if (release.deploy() == null) {
             throw MlshipException.badInput(specOptions.spec.getFileName() + " has no deploy section, so there is nothing to render",
                     "add a deploy section, or skip rendering for a model-only repository");
         }
-        EnvironmentSpec environment = release.environments().get(env);
-        ImageTarget image = imageTarget(release, environment);
-        List<HasMetadata> objects = new ManifestRenderer().render(release, env, image);
+        String repository = environment.imageRepository();
+        ImageTarget image = digest != null ? ImageTarget.byDigest(repository, digest.value()) : ImageTarget.preview(repository, imageTag);
+        List<HasMetadata> objects = new ManifestRenderer().render(environment, image);
         List<String> header = new ArrayList<>();
         header.add("mlship " + context().version() + " · " + release.service().name() + " · environment " + env);
         if (!image.pinned()) {
@@ -85,16 +80,5 @@ final class RenderCommand extends SpecCommand {
             listed.add(entry);
         }
         result.put("objects", listed);
-    }
-
-    private ImageTarget imageTarget(ReleaseSpec release, EnvironmentSpec environment) {
-        if (release.image() == null) {
-            throw MlshipException.badInput("the spec has no image section, so the deployed image is unknown",
-                    "add an image section (registry, repository)");
-        }
-        Map<String, String> values = Placeholders.environmentValues(env, environment, release.service());
-        String repository = release.image().registry() + "/"
-                + Placeholders.fill(release.image().repository(), values, "image.repository");
-        return imageDigest != null ? ImageTarget.byDigest(repository, imageDigest) : ImageTarget.preview(repository, imageTag);
     }
 }

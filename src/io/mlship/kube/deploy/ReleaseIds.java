@@ -37,13 +37,13 @@ final class ReleaseIds {
             identity = identity(givenId, gitSha);
         } else {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (HasMetadata object : renderer.render(environment.spec(), environment.name(), image, new ReleaseIdentity(null, sha))) {
+            for (HasMetadata object : renderer.render(environment, image, new ReleaseIdentity(null, sha))) {
                 digest.update(serialization.asJson(object).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) '\n');
             }
             identity = identity("r-" + HexFormat.of().formatHex(digest.digest()).substring(0, 12), gitSha);
         }
-        return new Rendered(identity, renderer.render(environment.spec(), environment.name(), image, identity));
+        return new Rendered(identity, renderer.render(environment, image, identity));
     }
 
     static ReleaseIdentity identity(String id, CommitSha sha) {

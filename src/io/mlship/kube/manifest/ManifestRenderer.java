@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBui
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.mlship.spec.DeploySpec;
 import io.mlship.spec.EnvironmentSpec;
+import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ReleaseSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,15 +42,17 @@ public final class ManifestRenderer {
     /** On the pod template: a changed ConfigMap changes the template, so pods restart and read the new env. */
     public static final String CONFIG_HASH = "mlship.io/config-hash";
 
-    public List<HasMetadata> render(ReleaseSpec spec, String environment, ImageTarget image) {
-        return render(spec, environment, image, ReleaseIdentity.NONE);
+    public List<HasMetadata> render(EnvironmentView view, ImageTarget image) {
+        return render(view, image, ReleaseIdentity.NONE);
     }
 
-    public List<HasMetadata> render(ReleaseSpec spec, String environment, ImageTarget image, ReleaseIdentity release) {
+    public List<HasMetadata> render(EnvironmentView view, ImageTarget image, ReleaseIdentity release) {
+        ReleaseSpec spec = view.spec();
         if (spec.deploy() == null) {
             return List.of();
         }
-        EnvironmentSpec env = spec.environments().get(environment);
+        String environment = view.name();
+        EnvironmentSpec env = view.settings();
         DeploySpec deploy = spec.deploy();
         Map<String, String> podLabels = ReleaseLabels.all(spec, environment);
         Map<String, String> labels = ReleaseLabels.withRelease(podLabels, release);

@@ -81,7 +81,8 @@ class SpecLoaderFuzzTest {
                 if (spec.isValid()) {
                     loaded++;
                     spec.environments().forEach((env, release) ->
-                            renderer.render(release, env, ImageTarget.preview("example.com/x", "t")));
+                            renderer.render(new EnvironmentView(env, release, release.environments().get(env)),
+                                    ImageTarget.preview("example.com/x", "t")));
                 } else {
                     refused++;
                 }

@@ -3,8 +3,8 @@ package io.mlship.kube.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.LoadedSpec;
-import io.mlship.spec.ReleaseSpec;
 import io.mlship.spec.SpecLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,8 +90,7 @@ class PublishedSchemaTest {
 
     private static Path render(Path specFile, String env) throws IOException {
         LoadedSpec loaded = new SpecLoader(new com.fasterxml.jackson.databind.ObjectMapper()).load(specFile, specFile.toAbsolutePath().getParent());
-        ReleaseSpec spec = loaded.forEnvironment(env);
-        List<HasMetadata> objects = new ManifestRenderer().render(spec, env,
+        List<HasMetadata> objects = new ManifestRenderer().render(EnvironmentView.of(loaded, env),
                 ImageTarget.byDigest("europe-west4-docker.pkg.dev/p/r/reco-service", DIGEST), new ReleaseIdentity("r-0123456789ab", "0123abc"));
         Path out = WORK.resolve(specFile.getParent().getFileName() + "-" + env + ".yaml");
         Files.writeString(out, new ManifestYaml().write(objects, List.of("rendered for the schema check")), StandardCharsets.UTF_8);
