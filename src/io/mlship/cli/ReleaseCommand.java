@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildStage;
-import io.mlship.kube.connect.ClusterTarget;
+import io.mlship.kube.connect.ClusterRef;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployStage;
 import io.mlship.kube.lock.LeaseLock;
@@ -161,7 +161,7 @@ final class ReleaseCommand extends SpecCommand {
         }
 
         ReleaseRecord done;
-        ClusterTarget cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext) : null;
+        ClusterRef cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext) : null;
         try (KubernetesClient client = cluster == null ? null
                 : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), progress())) {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {

@@ -1,7 +1,7 @@
 package io.mlship.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.mlship.kube.manifest.ImageTarget;
+import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.kube.manifest.ManifestYaml;
 import io.mlship.result.MlshipException;
@@ -55,7 +55,7 @@ final class RenderCommand extends SpecCommand {
                     "add a deploy section, or skip rendering for a model-only repository");
         }
         String repository = environment.imageRepository();
-        ImageTarget image = digest != null ? ImageTarget.byDigest(repository, digest.value()) : ImageTarget.preview(repository, imageTag);
+        PodImage image = digest != null ? PodImage.byDigest(repository, digest.value()) : PodImage.preview(repository, imageTag);
         List<HasMetadata> objects = new ManifestRenderer().render(environment, image);
         List<String> header = new ArrayList<>();
         header.add("mlship " + context().version() + " · " + release.service().name() + " · environment " + env);

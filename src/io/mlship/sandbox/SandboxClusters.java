@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.connect.ClusterAccess;
 import io.mlship.kube.connect.ClusterConnector;
-import io.mlship.kube.connect.ClusterTarget;
+import io.mlship.kube.connect.ClusterRef;
 import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.kube.RolloutSimulator;
@@ -29,18 +29,18 @@ public record SandboxClusters(RunningSandbox sandbox, Map<String, String> proces
     }
 
     @Override
-    public ClusterTarget target(EnvironmentView environment, String kubeconfig, String context) {
+    public ClusterRef target(EnvironmentView environment, String kubeconfig, String context) {
         SandboxInfo info = sandbox.info();
         if (kubeconfig == null && info.kubeconfig() == null) {
             throw MlshipException.infrastructure("the sandbox in " + sandbox.dir() + " runs no Kubernetes API",
                     "restart it with this mlship: mlship sandbox down/up --state " + sandbox.dir(), null);
         }
-        return ClusterTarget.of(environment, kubeconfig != null ? kubeconfig : info.kubeconfig(),
+        return ClusterRef.of(environment, kubeconfig != null ? kubeconfig : info.kubeconfig(),
                 context != null ? context : info.kubeContext());
     }
 
     @Override
-    public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
+    public KubernetesClient connect(ClusterRef target, KubernetesSerialization serialization, Duration requestTimeout,
                                     Progress progress) {
         return new ClusterConnector(processEnvironment, requestTimeout, progress).connect(target, serialization);
     }

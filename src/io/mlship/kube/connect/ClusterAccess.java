@@ -14,10 +14,10 @@ import java.util.Optional;
 public interface ClusterAccess {
 
     /** The cluster and credentials of {@code environment}; the kubeconfig and context given win. */
-    ClusterTarget target(EnvironmentView environment, String kubeconfig, String context);
+    ClusterRef target(EnvironmentView environment, String kubeconfig, String context);
 
     /** A client for {@code target} (it sends nothing yet), reading and writing with {@code serialization}. */
-    KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
+    KubernetesClient connect(ClusterRef target, KubernetesSerialization serialization, Duration requestTimeout,
                              Progress progress);
 
     /**

@@ -38,12 +38,12 @@ public final class ClusterConnector {
         this.progress = progress;
     }
 
-    public KubernetesClient connect(ClusterTarget target) {
+    public KubernetesClient connect(ClusterRef target) {
         return connect(target, new KubernetesSerialization());
     }
 
     /** A client that reads and writes objects with {@code serialization} (shared with whoever rendered them). */
-    public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization) {
+    public KubernetesClient connect(ClusterRef target, KubernetesSerialization serialization) {
         Config config = config(target);
         config.setRequestTimeout((int) requestTimeout.toMillis());
         config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 10_000));
@@ -74,7 +74,7 @@ public final class ClusterConnector {
         SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
     }
 
-    Config config(ClusterTarget target) {
+    Config config(ClusterRef target) {
         Path kubeconfig = kubeconfigPath(target);
         String context = target.effectiveContext();
         if (kubeconfig != null && Files.isRegularFile(kubeconfig)) {
@@ -118,7 +118,7 @@ public final class ClusterConnector {
                 "on the agent run: " + target.getCredentialsCommand() + " (or bind a kubeconfig credential as KUBECONFIG, or pass --kubeconfig)");
     }
 
-    private Path kubeconfigPath(ClusterTarget target) {
+    private Path kubeconfigPath(ClusterRef target) {
         if (target.kubeconfig() != null) {
             return Path.of(target.kubeconfig());
         }

@@ -15,12 +15,12 @@ public record GkeClusters(Map<String, String> processEnvironment) implements Clu
     }
 
     @Override
-    public ClusterTarget target(EnvironmentView environment, String kubeconfig, String context) {
-        return ClusterTarget.of(environment, kubeconfig, context);
+    public ClusterRef target(EnvironmentView environment, String kubeconfig, String context) {
+        return ClusterRef.of(environment, kubeconfig, context);
     }
 
     @Override
-    public KubernetesClient connect(ClusterTarget target, KubernetesSerialization serialization, Duration requestTimeout,
+    public KubernetesClient connect(ClusterRef target, KubernetesSerialization serialization, Duration requestTimeout,
                                     Progress progress) {
         return new ClusterConnector(processEnvironment, requestTimeout, progress).connect(target, serialization);
     }

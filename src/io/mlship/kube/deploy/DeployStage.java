@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.apply.Plan;
 import io.mlship.kube.connect.ClusterAccess;
-import io.mlship.kube.connect.ClusterTarget;
-import io.mlship.kube.manifest.ImageTarget;
+import io.mlship.kube.connect.ClusterRef;
+import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.kube.manifest.ReleaseLabels;
 import io.mlship.progress.Progress;
@@ -53,10 +53,10 @@ public final class DeployStage {
             ReleaseIds.identity(in.releaseId(), in.gitSha()); // a bad id is bad input: say so before anything else
         }
         String repository = environment.imageRepository();
-        ImageTarget image = in.imageDigest() != null ? ImageTarget.byDigest(repository, in.imageDigest().value())
-                : ImageTarget.preview(repository, "preview");
+        PodImage image = in.imageDigest() != null ? PodImage.byDigest(repository, in.imageDigest().value())
+                : PodImage.preview(repository, "preview");
         DeploySpec deploy = environment.spec().deploy();
-        ClusterTarget target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
 
         // Rendering and setting up the client (which sends nothing) need nothing from each other and are each a
         // large part of a cold start, so the objects are rendered on a second thread meanwhile. Both use one
@@ -110,7 +110,7 @@ public final class DeployStage {
                     + rec.namespace() + ", not " + environment.service() + " in " + environment.namespace(),
                     "pass --record with this environment's record");
         }
-        ClusterTarget target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
         DeploySpec deploy = environment.spec().deploy();
         try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
             new Deployer(client, progress).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
@@ -131,7 +131,7 @@ public final class DeployStage {
         return environment;
     }
 
-    private static Plan plan(Deployer deployer, DeployRequest request, ClusterTarget target) {
+    private static Plan plan(Deployer deployer, DeployRequest request, ClusterRef target) {
         try {
             return deployer.plan(request);
         } catch (KubernetesClientException e) {

@@ -2,7 +2,7 @@ package io.mlship.kube.deploy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.mlship.kube.manifest.ImageTarget;
+import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.result.MlshipException;
@@ -29,7 +29,7 @@ final class ReleaseIds {
     record Rendered(ReleaseIdentity identity, List<HasMetadata> objects) {
     }
 
-    Rendered render(EnvironmentView environment, ImageTarget image, String givenId, CommitSha gitSha) throws Exception {
+    Rendered render(EnvironmentView environment, PodImage image, String givenId, CommitSha gitSha) throws Exception {
         String sha = gitSha == null ? null : gitSha.value();
         ManifestRenderer renderer = new ManifestRenderer();
         ReleaseIdentity identity;

@@ -42,11 +42,11 @@ public final class ManifestRenderer {
     /** On the pod template: a changed ConfigMap changes the template, so pods restart and read the new env. */
     public static final String CONFIG_HASH = "mlship.io/config-hash";
 
-    public List<HasMetadata> render(EnvironmentView view, ImageTarget image) {
+    public List<HasMetadata> render(EnvironmentView view, PodImage image) {
         return render(view, image, ReleaseIdentity.NONE);
     }
 
-    public List<HasMetadata> render(EnvironmentView view, ImageTarget image, ReleaseIdentity release) {
+    public List<HasMetadata> render(EnvironmentView view, PodImage image, ReleaseIdentity release) {
         ReleaseSpec spec = view.spec();
         if (spec.deploy() == null) {
             return List.of();
@@ -209,7 +209,7 @@ public final class ManifestRenderer {
     }
 
     private HasMetadata deployment(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels,
-                                   Map<String, String> podLabels, ImageTarget image) {
+                                   Map<String, String> podLabels, PodImage image) {
         DeploySpec deploy = spec.deploy();
         boolean autoscaled = autoscaled(deploy);
         long[] user = uidGid(spec);
@@ -248,7 +248,7 @@ public final class ManifestRenderer {
                 .build();
     }
 
-    private Container container(ReleaseSpec spec, ImageTarget image) {
+    private Container container(ReleaseSpec spec, PodImage image) {
         DeploySpec deploy = spec.deploy();
         int port = containerPort(spec);
         ContainerBuilder c = new ContainerBuilder()

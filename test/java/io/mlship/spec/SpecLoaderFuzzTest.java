@@ -8,7 +8,7 @@ import static io.mlship.fuzz.LineMutations.replaceKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlship.kube.manifest.ImageTarget;
+import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
@@ -82,7 +82,7 @@ class SpecLoaderFuzzTest {
                     loaded++;
                     spec.environments().forEach((env, release) ->
                             renderer.render(new EnvironmentView(env, release, release.environments().get(env)),
-                                    ImageTarget.preview("example.com/x", "t")));
+                                    PodImage.preview("example.com/x", "t")));
                 } else {
                     refused++;
                 }

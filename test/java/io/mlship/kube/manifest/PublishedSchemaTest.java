@@ -91,7 +91,7 @@ class PublishedSchemaTest {
     private static Path render(Path specFile, String env) throws IOException {
         LoadedSpec loaded = new SpecLoader(new com.fasterxml.jackson.databind.ObjectMapper()).load(specFile, specFile.toAbsolutePath().getParent());
         List<HasMetadata> objects = new ManifestRenderer().render(EnvironmentView.of(loaded, env),
-                ImageTarget.byDigest("europe-west4-docker.pkg.dev/p/r/reco-service", DIGEST), new ReleaseIdentity("r-0123456789ab", "0123abc"));
+                PodImage.byDigest("europe-west4-docker.pkg.dev/p/r/reco-service", DIGEST), new ReleaseIdentity("r-0123456789ab", "0123abc"));
         Path out = WORK.resolve(specFile.getParent().getFileName() + "-" + env + ".yaml");
         Files.writeString(out, new ManifestYaml().write(objects, List.of("rendered for the schema check")), StandardCharsets.UTF_8);
         return out;

@@ -6,11 +6,11 @@ import io.mlship.spec.EnvironmentView;
  * Which cluster to talk to and with which credentials. The kubeconfig context defaults to the name
  * {@code gcloud container clusters get-credentials} gives it: {@code gke_<project>_<location>_<cluster>}.
  */
-public record ClusterTarget(String project, String location, String cluster, String kubeconfig, String context) {
+public record ClusterRef(String project, String location, String cluster, String kubeconfig, String context) {
 
     /** The environment's cluster; a kubeconfig and context given (either may be null) win. */
-    public static ClusterTarget of(EnvironmentView environment, String kubeconfig, String context) {
-        return new ClusterTarget(environment.projects().gke(), environment.clusterLocation(), environment.cluster(),
+    public static ClusterRef of(EnvironmentView environment, String kubeconfig, String context) {
+        return new ClusterRef(environment.projects().gke(), environment.clusterLocation(), environment.cluster(),
                 kubeconfig, context);
     }
 
