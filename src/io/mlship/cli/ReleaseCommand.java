@@ -18,7 +18,6 @@ import io.mlship.release.ReleaseRecord;
 import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
 import io.mlship.release.StageFiles;
-import io.mlship.result.ErrorCategory;
 import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.smoke.GateInput;
@@ -185,15 +184,7 @@ final class ReleaseCommand extends SpecCommand {
         context().err().flush();
         ReleaseResult.put(done, approvedBy, recordFile, reportFile, result);
         if (!done.released()) {
-            ErrorCategory category = switch (done.exitCode()) {
-                case 1 -> done.gates().stream().anyMatch(g -> !"passed".equals(g.verdict())) ? ErrorCategory.GATE_FAILED
-                        : ErrorCategory.ROLLOUT_FAILED;
-                case 2 -> ErrorCategory.BAD_INPUT;
-                case 4 -> ErrorCategory.ROLLBACK_FAILED;
-                default -> ErrorCategory.INFRASTRUCTURE;
-            };
-            throw new MlshipException(category, done.reason(), done.hint() != null ? done.hint()
-                    : "the release record " + recordFile + " and the report " + reportFile + " say what ran");
+            throw ReleaseResult.failure(done, recordFile, reportFile);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.mlship.cli;
 
 import io.mlship.release.ReleaseRecord;
+import io.mlship.result.ErrorCategory;
+import io.mlship.result.MlshipException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The release's own result file: the record's main facts, for the Jenkins step and for scripts. */
+/** The release's own result file and exit: the record's main facts, for the Jenkins step and for scripts. */
 final class ReleaseResult {
     private ReleaseResult() {
     }
@@ -32,5 +34,18 @@ final class ReleaseResult {
         result.put("junitFiles", done.junitFiles());
         result.put("recordFile", recordFile.toString());
         result.put("reportFile", reportFile.toString());
+    }
+
+    /** Why a release that did not release failed, in the category its exit code says. */
+    static MlshipException failure(ReleaseRecord done, Path recordFile, Path reportFile) {
+        ErrorCategory category = switch (done.exitCode()) {
+            case 1 -> done.gates().stream().anyMatch(g -> !"passed".equals(g.verdict())) ? ErrorCategory.GATE_FAILED
+                    : ErrorCategory.ROLLOUT_FAILED;
+            case 2 -> ErrorCategory.BAD_INPUT;
+            case 4 -> ErrorCategory.ROLLBACK_FAILED;
+            default -> ErrorCategory.INFRASTRUCTURE;
+        };
+        return new MlshipException(category, done.reason(), done.hint() != null ? done.hint()
+                : "the release record " + recordFile + " and the report " + reportFile + " say what ran");
     }
 }
