@@ -6,10 +6,12 @@ import io.mlship.sandbox.RuntimeKind;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.container.Podman;
 import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.result.ExitCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -135,6 +137,10 @@ final class SandboxCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Print the running sandbox's JSON object; exit 3 when it is not running.")
     static final class Status extends Sub {
+        @Option(names = "--project", paramLabel = "ID", description = {"Also print the number the Vertex AI emulator",
+                "names this project by in resource names (projects/NUMBER/…), as Vertex AI does. Repeatable."})
+        List<String> projects;
+
         @Override
         public Integer call() throws Exception {
             Optional<SandboxInfo> info = new SandboxProcess(new SandboxStateDir(state)).running();
@@ -143,6 +149,10 @@ final class SandboxCommand implements Runnable {
                 return ExitCode.INFRASTRUCTURE.code();
             }
             context().out().println(SandboxStateDir.toJson(info.get()));
+            if (projects != null) {
+                projects.forEach(p -> context().err().println("[mlship sandbox] project " + p + " is projects/"
+                        + ProjectNumbers.of(p) + " in Vertex AI's names"));
+            }
             return ExitCode.OK.code();
         }
     }

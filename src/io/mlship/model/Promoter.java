@@ -118,7 +118,7 @@ public final class Promoter {
         }
         String versionId = version.getVersionId();
         DeployedModel deployed = endpoint.getDeployedModelsList().stream()
-                .filter(d -> d.getModel().equals(plan.modelName()) && d.getModelVersionId().equals(versionId))
+                .filter(d -> ResourceNames.same(d.getModel(), plan.modelName()) && d.getModelVersionId().equals(versionId))
                 .findFirst().orElse(null);
         if (deployed != null) {
             progress.step("version " + versionId + " is already deployed to " + endpoint.getDisplayName()
@@ -195,7 +195,7 @@ public final class Promoter {
         for (Map.Entry<String, String> was : target.deployedVersions().entrySet()) {
             DeployedModel now = endpoint.getDeployedModelsList().stream()
                     .filter(d -> d.getId().equals(was.getKey())
-                            || (d.getModel().equals(modelName) && d.getModelVersionId().equals(was.getValue())))
+                            || (ResourceNames.same(d.getModel(), modelName) && d.getModelVersionId().equals(was.getValue())))
                     .findFirst().orElse(null);
             if (now == null) {
                 Map<String, Integer> keep = new LinkedHashMap<>(endpoint.getTrafficSplitMap());

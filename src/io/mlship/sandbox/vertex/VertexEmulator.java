@@ -43,6 +43,7 @@ public final class VertexEmulator implements AutoCloseable {
                 .addService(new EndpointServiceImpl(state.endpoints(), state.deployments()))
                 .addService(new PredictionServiceImpl(predictor))
                 .addService(new OperationsImpl(operations))
+                .intercept(new NumberedNames())
                 .intercept(new Unavailable(hooks))
                 .intercept(calls.grpcInterceptor()) // added last, so it runs first: refused calls count too
                 .build().start();

@@ -86,6 +86,13 @@ final class VertexRest implements AutoCloseable {
         return new VertexRest(state, predictor, calls, port);
     }
 
+    /** A request body into {@code b}, its resource names in the numbered form. */
+    private void read(String body, Message.Builder b) throws InvalidProtocolBufferException {
+        parser.merge(body, b);
+        Message numbered = ProjectNumbers.canonical(b.build());
+        b.clear().mergeFrom(numbered);
+    }
+
     int port() {
         return server.getAddress().getPort();
     }
@@ -128,7 +135,7 @@ final class VertexRest implements AutoCloseable {
         if (!loc.matches()) {
             throw ApiError.notFound("no such path: " + path);
         }
-        String parent = loc.group(1);
+        String parent = ProjectNumbers.canonical(loc.group(1)); // the project by its number, as Vertex AI names it
         String rest = loc.group(2);
         if (rest.contains("/operations/")) {
             return state.operations().get(parent + rest);
@@ -141,7 +148,7 @@ final class VertexRest implements AutoCloseable {
                         .addAllModels(state.models().listModels(parent, q.get("filter"))).build();
             case "POST /models:upload": {
                 UploadModelRequest.Builder b = UploadModelRequest.newBuilder();
-                parser.merge(body, b);
+                read(body, b);
                 return state.models().upload(b.setParent(parent).build());
             }
             case "GET /endpoints":
@@ -149,7 +156,7 @@ final class VertexRest implements AutoCloseable {
                         .addAllEndpoints(state.endpoints().listEndpoints(parent, q.get("filter"))).build();
             case "POST /endpoints": {
                 Endpoint.Builder b = Endpoint.newBuilder();
-                parser.merge(body, b);
+                read(body, b);
                 CreateEndpointRequest.Builder req = CreateEndpointRequest.newBuilder().setParent(parent).setEndpoint(b);
                 if (q.containsKey("endpointId")) {
                     req.setEndpointId(q.get("endpointId"));
@@ -170,12 +177,12 @@ final class VertexRest implements AutoCloseable {
                             .addAllModels(state.models().listVersions(name, q.get("filter"))).build();
                 case "POST mergeVersionAliases": {
                     MergeVersionAliasesRequest.Builder b = MergeVersionAliasesRequest.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return state.models().mergeAliases(b.setName(name).build());
                 }
                 case "PATCH ": {
                     com.google.cloud.aiplatform.v1.Model.Builder b = com.google.cloud.aiplatform.v1.Model.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return state.models().updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
                             .setModel(b.setName(name)).setUpdateMask(mask(q)).build());
                 }
@@ -195,23 +202,23 @@ final class VertexRest implements AutoCloseable {
                     return state.endpoints().deleteEndpoint(name);
                 case "PATCH ": {
                     Endpoint.Builder b = Endpoint.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return state.endpoints().updateEndpoint(UpdateEndpointRequest.newBuilder().setEndpoint(b.setName(name))
                             .setUpdateMask(mask(q)).build());
                 }
                 case "POST deployModel": {
                     DeployModelRequest.Builder b = DeployModelRequest.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return state.deployments().deploy(b.setEndpoint(name).build());
                 }
                 case "POST undeployModel": {
                     UndeployModelRequest.Builder b = UndeployModelRequest.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return state.deployments().undeploy(b.setEndpoint(name).build());
                 }
                 case "POST predict": {
                     PredictRequest.Builder b = PredictRequest.newBuilder();
-                    parser.merge(body, b);
+                    read(body, b);
                     return predictor.predict(b.setEndpoint(name).build());
                 }
                 default:

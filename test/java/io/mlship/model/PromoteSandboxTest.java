@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.PredictResponse;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
 import java.io.IOException;
@@ -203,7 +204,8 @@ class PromoteSandboxTest {
                 .contains("run the same command again to resume");
         JsonNode pending = hung.result("promote").get("promotion").get("pendingOperation");
         assertThat(pending.get("kind").asText()).isEqualTo("DeployModel");
-        assertThat(pending.get("name").asText()).startsWith("projects/ds-ml-prod/locations/europe-west4/endpoints/");
+        assertThat(pending.get("name").asText()).as("Vertex AI names the project by its number")
+                .startsWith("projects/" + ProjectNumbers.of("ds-ml-prod") + "/locations/europe-west4/endpoints/");
 
         sandbox.vertex().faults().release("DeployModel");
         CliRun resumed = promote(prodResults, "prod", "--model-version", "v2");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ class SmokeVertexSandboxTest {
         JsonNode r = run.result("smoke");
         assertThat(r.path("verdict").asText()).isEqualTo("passed");
         assertThat(r.path("modelVersionId").asText()).as("the default is the version promote recorded").isEqualTo(version);
-        assertThat(r.path("target").asText()).startsWith("projects/ds-ml-staging/locations/europe-west4/endpoints/");
+        assertThat(r.path("target").asText())
+                .startsWith("projects/" + ProjectNumbers.of("ds-ml-staging") + "/locations/europe-west4/endpoints/");
         assertThat(r.path("load").path("errors").asInt()).isZero();
         assertThat(run.err()).contains("version under test: " + version + " (promoted")
                 .containsPattern("answers by model version: version " + version + ": (\\d+) of \\1\\R");

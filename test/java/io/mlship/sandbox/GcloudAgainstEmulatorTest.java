@@ -2,6 +2,7 @@ package io.mlship.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.File;
 import java.io.IOException;
@@ -58,6 +59,13 @@ class GcloudAgainstEmulatorTest {
             assertThat(described).contains("\"artifactUri\": \"gs://ds-training-output/reco-ranker/v1/\"")
                     .contains("\"versionId\": \"1\"");
 
+            // Vertex AI names the project by its number; gcloud may name it by id or by number.
+            String number = ProjectNumbers.of("ds-ml-staging");
+            assertThat(run(config, "ai", "models", "describe", "reco-ranker", REGION, "--format=value(name)"))
+                    .contains("projects/" + number + "/locations/europe-west4/models/reco-ranker");
+            assertThat(run(config, "ai", "models", "describe", "projects/" + number + "/locations/europe-west4/models/reco-ranker",
+                    "--format=value(versionId)")).contains("1");
+
             String created = run(config, "ai", "endpoints", "create", REGION, "--display-name=reco-gcloud");
             Matcher id = Pattern.compile("endpoints/([0-9]+)").matcher(created);
             assertThat(id.find()).as(created).isTrue();
@@ -65,6 +73,10 @@ class GcloudAgainstEmulatorTest {
 
             run(config, "ai", "endpoints", "deploy-model", endpoint, REGION, "--model=reco-ranker",
                     "--display-name=reco-ranker-v1", "--machine-type=n1-standard-2", "--traffic-split=0=100");
+            assertThat(run(config, "ai", "endpoints", "describe", "projects/" + number + "/locations/europe-west4/endpoints/"
+                    + endpoint, "--format=value(name,deployedModels[0].model)"))
+                    .contains("projects/" + number + "/locations/europe-west4/endpoints/" + endpoint)
+                    .contains("projects/" + number + "/locations/europe-west4/models/reco-ranker");
 
             Path request = tmp.resolve("request.json");
             Files.writeString(request, "{\"instances\": [{\"query\": \"matte red lipstick\", \"k\": 3}]}");

@@ -22,6 +22,7 @@ import com.google.protobuf.FieldMask;
 import io.mlship.model.VertexClients;
 import io.mlship.model.VertexApi;
 import io.mlship.sandbox.vertex.ServingRuntime;
+import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,31 @@ class VertexEmulatorRulesTest {
 
         undeploy(e.getName(), first, Map.of(second, 100));
         assertThat(vertex.endpoints().getEndpoint(e.getName()).getTrafficSplitMap()).isEqualTo(Map.of(second, 100));
+    }
+
+    @Test
+    void namesCarryTheProjectNumberAndRequestsMayUseTheIdOrTheNumber() throws Exception {
+        String number = ProjectNumbers.of("p");
+        assertThat(number).matches("[1-9][0-9]{11}").isEqualTo(ProjectNumbers.of("p")).isNotEqualTo(ProjectNumbers.of("q"));
+        String byNumber = "projects/" + number + "/locations/europe-west4";
+
+        upload("m", true);
+        Model m = model("m");
+        assertThat(m.getName()).as("answered with the number, though uploaded by id").isEqualTo(byNumber + "/models/m");
+        assertThat(vertex.models().getModel(byNumber + "/models/m@1").getVersionId()).isEqualTo("1");
+        Endpoint e = done(vertex.endpoints().createEndpointCallable().call(com.google.cloud.aiplatform.v1.CreateEndpointRequest
+                .newBuilder().setParent(LOC).setEndpoint(Endpoint.newBuilder().setDisplayName("e")).build()))
+                .getResponse().unpack(Endpoint.class);
+        assertThat(e.getName()).startsWith(byNumber + "/endpoints/");
+        deploy(e.getName().replace(byNumber, LOC), "m@1", Map.of("0", 100));
+        Endpoint read = vertex.endpoints().getEndpoint(e.getName().replace(byNumber, LOC));
+        assertThat(read.getDeployedModels(0).getModel()).as("the model as the endpoint names it").isEqualTo(byNumber + "/models/m");
+        assertThat(vertex.endpoints().listEndpoints(byNumber).iterateAll()).extracting(Endpoint::getName)
+                .containsExactly(e.getName());
+        assertThat(ProjectNumbers.canonical("projects/p/locations/l/models/m@1"))
+                .isEqualTo("projects/" + number + "/locations/l/models/m@1");
+        assertThat(ProjectNumbers.canonical(byNumber + "/models/m")).isEqualTo(byNumber + "/models/m");
+        assertThat(ProjectNumbers.canonical("gs://bucket/projects/p/x")).as("not a resource name").isEqualTo("gs://bucket/projects/p/x");
     }
 
     @Test
