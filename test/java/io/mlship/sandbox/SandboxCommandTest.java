@@ -67,9 +67,11 @@ class SandboxCommandTest {
             CliRun again = CliRun.of(tmp, "sandbox", "up", "--state", state.toString());
             assertThat(new ObjectMapper().readTree(again.out())).isEqualTo(info);
             assertThat(again.err()).contains("already running");
-            CliRun status = CliRun.of(tmp, "sandbox", "status", "--state", state.toString());
+            CliRun status = CliRun.of(tmp, "sandbox", "status", "--state", state.toString(), "--project", "ds-ml-staging");
             assertThat(status.exitCode()).isZero();
             assertThat(new ObjectMapper().readTree(status.out())).isEqualTo(info);
+            assertThat(status.err()).contains("project ds-ml-staging is projects/"
+                    + io.mlship.sandbox.vertex.ProjectNumbers.of("ds-ml-staging") + " in Vertex AI's names");
         } finally {
             CliRun down = CliRun.of(tmp, "sandbox", "down", "--state", state.toString());
             assertThat(down.exitCode()).as(down.err()).isZero();
