@@ -49,6 +49,11 @@ final class DeployCommand extends SpecCommand {
             description = "Kubeconfig context (default: gke_<projects.gke>_<location>_<cluster> of the environment).")
     String kubeContext;
 
+    @Option(names = "--agent-cluster", arity = "0..1",
+            description = "Without a kubeconfig, deploy into the cluster the agent runs in even when the environment names "
+                    + "another (default: only into the environment's own cluster).")
+    boolean agentCluster;
+
     @Option(names = "--release-id", paramLabel = "ID",
             description = "Release id for the mlship.io/release label (default: derived from the rendered objects, so a re-run changes nothing).")
     String releaseId;
@@ -83,7 +88,7 @@ final class DeployCommand extends SpecCommand {
         }
         CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"), "--git-sha");
         DeployInput input = DeployInput.of(environment(), digest, recordFile())
-                .withDryRun(dryRun).withRelease(releaseId, sha).withCluster(kubeconfig, kubeContext)
+                .withDryRun(dryRun).withRelease(releaseId, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster)
                 .withTimeouts(durationOption("--certificate-timeout", certificateTimeout),
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
         result.put("environment", env);

@@ -108,6 +108,10 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (as mlship deploy).")
     String kubeContext;
 
+    @Option(names = "--agent-cluster", arity = "0..1",
+            description = "Without a kubeconfig, deploy into the cluster the agent runs in even when the environment names another (as mlship deploy).")
+    boolean agentCluster;
+
     @Option(names = "--git-sha", paramLabel = "SHA", description = "Commit released (default: $GIT_COMMIT).")
     String gitSha;
 
@@ -160,7 +164,8 @@ final class ReleaseCommand extends SpecCommand {
         }
 
         ReleaseRecord done;
-        ClusterRef cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext) : null;
+        ClusterRef cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext)
+                .withAgentCluster(agentCluster) : null;
         try (KubernetesClient client = cluster == null ? null
                 : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), progress())) {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
@@ -200,7 +205,7 @@ final class ReleaseCommand extends SpecCommand {
                         .withProvenance(null, url));
         DeployInput deploy = !parts.deploy() ? null
                 : DeployInput.of(environment, given, stateDir.resolve("deploy-" + env + ".json"))
-                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext);
+                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster);
         PromotionInput promote = !parts.promote() ? null
                 : PromotionInput.of(environment, PromotionInput.Action.PROMOTE, stateDir.resolve("promote-" + env + ".json"))
                         .withModel(artifacts, modelVersion, share).withProvenance(given, sha, url)

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -31,11 +32,23 @@ public final class ClusterConnector {
     static final int RETRIES = 3;
     static final int BACKOFF_MS = 200;
 
+    private final Path serviceAccountToken;
+    private final AgentCluster agentCluster;
+
     /** {@code progress} is where retried requests are reported. */
     public ClusterConnector(Map<String, String> environment, Duration requestTimeout, Progress progress) {
+        this(environment, requestTimeout, progress, Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH),
+                new AgentCluster(environment, Duration.ofSeconds(2)));
+    }
+
+    /** With the pod's token file and the agent's cluster looked up elsewhere (tests). */
+    ClusterConnector(Map<String, String> environment, Duration requestTimeout, Progress progress, Path serviceAccountToken,
+                     AgentCluster agentCluster) {
         this.environment = environment;
         this.requestTimeout = requestTimeout;
         this.progress = progress;
+        this.serviceAccountToken = serviceAccountToken;
+        this.agentCluster = agentCluster;
     }
 
     public KubernetesClient connect(ClusterRef target) {
@@ -109,13 +122,33 @@ public final class ClusterConnector {
             throw MlshipException.badInput("kubeconfig " + target.kubeconfig() + " does not exist",
                     "pass the kubeconfig written by: " + target.getCredentialsCommand());
         }
-        if (environment.get("KUBERNETES_SERVICE_HOST") != null
-                && Files.isRegularFile(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH))) {
+        if (environment.get("KUBERNETES_SERVICE_HOST") != null && Files.isRegularFile(serviceAccountToken)) {
+            requireAgentCluster(target);
             return Config.autoConfigure(null); // no kubeconfig here, so this is the pod's service account
         }
         throw MlshipException.badInput("no cluster credentials: no kubeconfig at " + (kubeconfig == null ? "~/.kube/config" : kubeconfig)
                         + " and not running inside a cluster",
                 "on the agent run: " + target.getCredentialsCommand() + " (or bind a kubeconfig credential as KUBECONFIG, or pass --kubeconfig)");
+    }
+
+    /**
+     * A pod's service account reaches only the cluster the pod runs in: deploying there when the environment names
+     * another cluster would release to the wrong place, so that is refused unless asked for.
+     */
+    private void requireAgentCluster(ClusterRef target) {
+        if (target.agentCluster()) {
+            return;
+        }
+        Optional<AgentCluster.Identity> agent = agentCluster.identify();
+        if (agent.isPresent() && agent.get().is(target)) {
+            return;
+        }
+        String wanted = "cluster " + target.cluster() + " in " + target.location() + " of project " + target.project();
+        throw MlshipException.badInput("no kubeconfig, and this agent " + agent.map(a -> "runs in " + a)
+                        .orElse("cannot tell which cluster it runs in (the GKE metadata server did not answer)")
+                        + ", while the environment wants " + wanted,
+                "give credentials for " + wanted + " (" + target.getCredentialsCommand() + ", or a kubeconfig credential "
+                        + "as KUBECONFIG, or --kubeconfig), or pass --agent-cluster to deploy into the agent's own cluster");
     }
 
     private Path kubeconfigPath(ClusterRef target) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  */
 public record DeployInput(EnvironmentView environment, ImageDigest imageDigest, boolean dryRun, String releaseId,
                           CommitSha gitSha, String kubeconfig, String kubeContext, Path recordFile,
-                          Duration certificateTimeout, Duration ingressTimeout, Duration requestTimeout) {
+                          Duration certificateTimeout, Duration ingressTimeout, Duration requestTimeout,
+                          boolean agentCluster) {
 
     public DeployInput {
         Objects.requireNonNull(environment, "environment");
@@ -24,32 +25,38 @@ public record DeployInput(EnvironmentView environment, ImageDigest imageDigest, 
     }
 
     public static DeployInput of(EnvironmentView environment, ImageDigest digest, Path recordFile) {
-        return new DeployInput(environment, digest, false, null, null, null, null, recordFile, null, null, null);
+        return new DeployInput(environment, digest, false, null, null, null, null, recordFile, null, null, null, false);
     }
 
     /** The same deploy of another image (the one just built). */
     public DeployInput withImage(ImageDigest digest) {
         return new DeployInput(environment, digest, dryRun, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
-                certificateTimeout, ingressTimeout, requestTimeout);
+                certificateTimeout, ingressTimeout, requestTimeout, agentCluster);
     }
 
     public DeployInput withDryRun(boolean dry) {
         return new DeployInput(environment, imageDigest, dry, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
-                certificateTimeout, ingressTimeout, requestTimeout);
+                certificateTimeout, ingressTimeout, requestTimeout, agentCluster);
     }
 
     public DeployInput withRelease(String id, CommitSha sha) {
         return new DeployInput(environment, imageDigest, dryRun, id, sha, kubeconfig, kubeContext, recordFile,
-                certificateTimeout, ingressTimeout, requestTimeout);
+                certificateTimeout, ingressTimeout, requestTimeout, agentCluster);
     }
 
     public DeployInput withCluster(String file, String context) {
         return new DeployInput(environment, imageDigest, dryRun, releaseId, gitSha, file, context, recordFile,
-                certificateTimeout, ingressTimeout, requestTimeout);
+                certificateTimeout, ingressTimeout, requestTimeout, agentCluster);
+    }
+
+    /** Allowed, without a kubeconfig, to deploy into the cluster the agent runs in whatever the environment names. */
+    public DeployInput withAgentCluster(boolean allowed) {
+        return new DeployInput(environment, imageDigest, dryRun, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
+                certificateTimeout, ingressTimeout, requestTimeout, allowed);
     }
 
     public DeployInput withTimeouts(Duration certificate, Duration ingress, Duration request) {
         return new DeployInput(environment, imageDigest, dryRun, releaseId, gitSha, kubeconfig, kubeContext, recordFile,
-                certificate, ingress, request);
+                certificate, ingress, request, agentCluster);
     }
 }

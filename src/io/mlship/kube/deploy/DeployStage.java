@@ -56,7 +56,7 @@ public final class DeployStage {
         PodImage image = in.imageDigest() != null ? PodImage.byDigest(repository, in.imageDigest().value())
                 : PodImage.preview(repository, "preview");
         DeploySpec deploy = environment.spec().deploy();
-        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
 
         // Rendering and setting up the client (which sends nothing) need nothing from each other and are each a
         // large part of a cold start, so the objects are rendered on a second thread meanwhile. Both use one
@@ -110,7 +110,7 @@ public final class DeployStage {
                     + rec.namespace() + ", not " + environment.service() + " in " + environment.namespace(),
                     "pass --record with this environment's record");
         }
-        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext());
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
         DeploySpec deploy = environment.spec().deploy();
         try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
             new Deployer(client, progress).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
