@@ -35,8 +35,12 @@ final class EndpointServiceImpl extends EndpointServiceGrpc.EndpointServiceImplB
 
     @Override
     public void listEndpoints(ListEndpointsRequest request, StreamObserver<ListEndpointsResponse> observer) {
-        GrpcCalls.answer(observer, () -> ListEndpointsResponse.newBuilder()
-                .addAllEndpoints(endpoints.listEndpoints(request.getParent(), request.getFilter())).build());
+        GrpcCalls.answer(observer, () -> {
+            var page = Pages.of(endpoints.listEndpoints(request.getParent(), request.getFilter()), request.getPageSize(),
+                    request.getPageToken(), request.getParent() + "?" + request.getFilter());
+            return ListEndpointsResponse.newBuilder().addAllEndpoints(page.items()).setNextPageToken(page.nextPageToken())
+                    .build();
+        });
     }
 
     @Override

@@ -34,14 +34,21 @@ final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
-        GrpcCalls.answer(observer, () -> ListModelsResponse.newBuilder()
-                .addAllModels(models.listModels(request.getParent(), request.getFilter())).build());
+        GrpcCalls.answer(observer, () -> {
+            var page = Pages.of(models.listModels(request.getParent(), request.getFilter()), request.getPageSize(),
+                    request.getPageToken(), request.getParent() + "?" + request.getFilter());
+            return ListModelsResponse.newBuilder().addAllModels(page.items()).setNextPageToken(page.nextPageToken()).build();
+        });
     }
 
     @Override
     public void listModelVersions(ListModelVersionsRequest request, StreamObserver<ListModelVersionsResponse> observer) {
-        GrpcCalls.answer(observer, () -> ListModelVersionsResponse.newBuilder()
-                .addAllModels(models.listVersions(request.getName(), request.getFilter())).build());
+        GrpcCalls.answer(observer, () -> {
+            var page = Pages.of(models.listVersions(request.getName(), request.getFilter()), request.getPageSize(),
+                    request.getPageToken(), request.getName() + "?" + request.getFilter());
+            return ListModelVersionsResponse.newBuilder().addAllModels(page.items()).setNextPageToken(page.nextPageToken())
+                    .build();
+        });
     }
 
     @Override

@@ -86,6 +86,18 @@ final class VertexRest implements AutoCloseable {
         return new VertexRest(state, predictor, calls, port);
     }
 
+    /** One page of a list, as the query's pageSize and pageToken ask (the same paging as over gRPC). */
+    private static <T> Pages.Page<T> page(java.util.List<T> all, Map<String, String> q, String listed) {
+        int size;
+        try {
+            size = q.containsKey("pageSize") ? Integer.parseInt(q.get("pageSize")) : 0;
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("pageSize '" + q.get("pageSize") + "' is not a number");
+        }
+        String filter = q.get("filter");
+        return Pages.of(all, size, q.get("pageToken"), listed + "?" + (filter == null ? "" : filter));
+    }
+
     /** A request body into {@code b}, its resource names in the numbered form. */
     private void read(String body, Message.Builder b) throws InvalidProtocolBufferException {
         parser.merge(body, b);
@@ -144,16 +156,21 @@ final class VertexRest implements AutoCloseable {
         Matcher e = ENDPOINT.matcher(rest);
         switch (method + " " + (rest.isEmpty() ? "/" : rest.replaceAll("/(models|endpoints)/[^/:]+", "/$1/*"))) {
             case "GET /models":
-                return ListModelsResponse.newBuilder()
-                        .addAllModels(state.models().listModels(parent, q.get("filter"))).build();
+            {
+                var page = page(state.models().listModels(parent, q.get("filter")), q, parent);
+                return ListModelsResponse.newBuilder().addAllModels(page.items()).setNextPageToken(page.nextPageToken()).build();
+            }
             case "POST /models:upload": {
                 UploadModelRequest.Builder b = UploadModelRequest.newBuilder();
                 read(body, b);
                 return state.models().upload(b.setParent(parent).build());
             }
             case "GET /endpoints":
-                return ListEndpointsResponse.newBuilder()
-                        .addAllEndpoints(state.endpoints().listEndpoints(parent, q.get("filter"))).build();
+            {
+                var page = page(state.endpoints().listEndpoints(parent, q.get("filter")), q, parent);
+                return ListEndpointsResponse.newBuilder().addAllEndpoints(page.items())
+                        .setNextPageToken(page.nextPageToken()).build();
+            }
             case "POST /endpoints": {
                 Endpoint.Builder b = Endpoint.newBuilder();
                 read(body, b);
@@ -173,8 +190,11 @@ final class VertexRest implements AutoCloseable {
                 case "GET ":
                     return state.models().getModel(name);
                 case "GET listVersions":
-                    return ListModelVersionsResponse.newBuilder()
-                            .addAllModels(state.models().listVersions(name, q.get("filter"))).build();
+                {
+                    var page = page(state.models().listVersions(name, q.get("filter")), q, name);
+                    return ListModelVersionsResponse.newBuilder().addAllModels(page.items())
+                            .setNextPageToken(page.nextPageToken()).build();
+                }
                 case "POST mergeVersionAliases": {
                     MergeVersionAliasesRequest.Builder b = MergeVersionAliasesRequest.newBuilder();
                     read(body, b);

@@ -11,6 +11,7 @@ import com.google.cloud.aiplatform.v1.DeployModelResponse;
 import com.google.cloud.aiplatform.v1.DeployedModel;
 import com.google.cloud.aiplatform.v1.Endpoint;
 import com.google.cloud.aiplatform.v1.MachineSpec;
+import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
 import com.google.cloud.aiplatform.v1.MergeVersionAliasesRequest;
 import com.google.cloud.aiplatform.v1.Model;
 import com.google.cloud.aiplatform.v1.ModelContainerSpec;
@@ -130,6 +131,34 @@ class VertexEmulatorRulesTest {
                 .isEqualTo("projects/" + number + "/locations/l/models/m@1");
         assertThat(ProjectNumbers.canonical(byNumber + "/models/m")).isEqualTo(byNumber + "/models/m");
         assertThat(ProjectNumbers.canonical("gs://bucket/projects/p/x")).as("not a resource name").isEqualTo("gs://bucket/projects/p/x");
+    }
+
+    @Test
+    void listsPageAsVertexAiDoesAndTheClientsReadEveryPage() throws Exception {
+        upload("m", true);
+        for (int i = 2; i <= 250; i++) {
+            upload("m", false);
+        }
+        ListModelVersionsRequest all = ListModelVersionsRequest.newBuilder().setName(LOC + "/models/m").build();
+        var first = vertex.models().listModelVersionsCallable().call(all);
+        assertThat(first.getModelsCount()).as("the default page").isEqualTo(100);
+        assertThat(first.getNextPageToken()).isNotEmpty();
+        assertThat(vertex.models().listModelVersions(all).iterateAll()).as("the client follows the tokens").hasSize(250);
+        var last = vertex.models().listModelVersionsCallable().call(all.toBuilder().setPageSize(200)
+                .setPageToken(vertex.models().listModelVersionsCallable().call(all.toBuilder().setPageSize(200).build())
+                        .getNextPageToken()).build());
+        assertThat(last.getModelsCount()).isEqualTo(50);
+        assertThat(last.getNextPageToken()).as("the last page").isEmpty();
+        assertCode(() -> vertex.models().listModelVersionsCallable().call(all.toBuilder().setFilter("labels.x=\"y\"")
+                .setPageToken(first.getNextPageToken()).build()), StatusCode.Code.INVALID_ARGUMENT, "page_token is not valid");
+
+        for (int i = 0; i < 120; i++) {
+            done(vertex.endpoints().createEndpointCallable().call(com.google.cloud.aiplatform.v1.CreateEndpointRequest
+                    .newBuilder().setParent(LOC).setEndpoint(Endpoint.newBuilder().setDisplayName("e" + i)).build()));
+        }
+        assertThat(vertex.endpoints().listEndpoints(LOC).iterateAll()).hasSize(120);
+        assertThat(vertex.endpoints().listEndpoints(com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder()
+                .setParent(LOC).setFilter("display_name=\"e119\"").build()).iterateAll()).hasSize(1);
     }
 
     @Test
