@@ -22,7 +22,11 @@ final class OperationsImpl extends OperationsGrpc.OperationsImplBase {
 
     @Override
     public void listOperations(ListOperationsRequest request, StreamObserver<ListOperationsResponse> observer) {
-        GrpcCalls.answer(observer, () -> ListOperationsResponse.newBuilder().addAllOperations(
-                operations.all().stream().filter(o -> o.getName().startsWith(request.getName())).toList()).build());
+        GrpcCalls.answer(observer, () -> {
+            var page = Pages.of(operations.all().stream().filter(o -> o.getName().startsWith(request.getName())).toList(),
+                    request.getPageSize(), request.getPageToken(), request.getName() + "?" + request.getFilter());
+            return ListOperationsResponse.newBuilder().addAllOperations(page.items())
+                    .setNextPageToken(page.nextPageToken()).build();
+        });
     }
 }

@@ -159,6 +159,8 @@ class VertexEmulatorRulesTest {
         assertThat(vertex.endpoints().listEndpoints(LOC).iterateAll()).hasSize(120);
         assertThat(vertex.endpoints().listEndpoints(com.google.cloud.aiplatform.v1.ListEndpointsRequest.newBuilder()
                 .setParent(LOC).setFilter("display_name=\"e119\"").build()).iterateAll()).hasSize(1);
+        assertThat(vertex.operations().listOperations(LOC, "").iterateAll()).as("249 uploads, 1 first, 120 creates")
+                .hasSize(370);
     }
 
     @Test
