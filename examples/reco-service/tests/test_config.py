@@ -32,11 +32,13 @@ class ConfigFromEnvTest(unittest.TestCase):
         self.assertEqual(Config.from_env({"AIP_STORAGE_URI": "file:///models/reco%20v2"}).model_dir, "/models/reco v2")
         self.assertEqual(Config.from_env({"AIP_STORAGE_URI": "file://localhost/models/v2"}).model_dir, "/models/v2")
 
-    def test_gcs_uri_is_a_clear_error(self):
+    def test_gcs_uri_is_kept_for_the_server_to_download(self):
+        # Vertex AI sets AIP_STORAGE_URI to a gs:// copy of the artifacts.
+        self.assertEqual(Config.from_env({"AIP_STORAGE_URI": "gs://ds-models/reco-ranker/v2"}).model_dir,
+                         "gs://ds-models/reco-ranker/v2")
         with self.assertRaises(ConfigError) as ctx:
-            Config.from_env({"AIP_STORAGE_URI": "gs://ds-models/reco-ranker/v2"})
-        self.assertIn("Cloud Storage", str(ctx.exception))
-        self.assertIn("mount or copy", str(ctx.exception))
+            Config.from_env({"AIP_STORAGE_URI": "gs:///no-bucket"})
+        self.assertIn("names no bucket", str(ctx.exception))
 
     def test_invalid_values(self):
         for env in ({"AIP_HTTP_PORT": "http"}, {"PORT": "70000"}, {"AIP_PREDICT_ROUTE": "predict"},

@@ -12,6 +12,7 @@ import time
 import unittest
 
 from tests.helpers import MODELS, ROOT, ServerProcess, request
+from tests.test_gcs import FakeStorage
 
 
 def run_to_exit(env):
@@ -51,6 +52,25 @@ class EnvContractTest(unittest.TestCase):
             srv.stop()
 
 
+class CloudStorageModelTest(unittest.TestCase):
+    def test_serves_the_model_vertex_ai_names_in_a_gs_uri(self):
+        objects = {}
+        for folder, _, files in os.walk(os.path.join(MODELS, "v2")):
+            for name in files:
+                with open(os.path.join(folder, name), "rb") as f:
+                    relative = os.path.relpath(os.path.join(folder, name), os.path.join(MODELS, "v2"))
+                    objects[("ds-models", "reco-ranker/v2/" + relative.replace(os.sep, "/"))] = f.read()
+        storage = FakeStorage(objects)
+        self.addCleanup(storage.close)
+        srv = ServerProcess({"AIP_HTTP_PORT": "0", "AIP_STORAGE_URI": "gs://ds-models/reco-ranker/v2",
+                             "STORAGE_EMULATOR_HOST": storage.host}).start()
+        try:
+            status, _, body = request(srv.port, "POST", "/predict", {"instances": ["lipstick"]})
+            self.assertEqual((status, body["model"]["version"]), (200, "v2"))
+        finally:
+            srv.stop()
+
+
 class FailFastTest(unittest.TestCase):
     def assertFailsWith(self, env, code, fragment):
         started = time.monotonic()
@@ -74,8 +94,10 @@ class FailFastTest(unittest.TestCase):
         finally:
             shutil.rmtree(tmp)
 
-    def test_gcs_storage_uri(self):
-        self.assertFailsWith({"AIP_STORAGE_URI": "gs://ds-models/reco-ranker/v2"}, 2, "Cloud Storage")
+    def test_gcs_storage_uri_without_credentials(self):
+        # Not on Google Cloud and no emulator: the metadata server cannot be reached, said plainly.
+        self.assertFailsWith({"AIP_STORAGE_URI": "gs://ds-models/reco-ranker/v2", "GCE_METADATA_HOST": "127.0.0.1:9"},
+                             1, "no credentials for Cloud Storage")
 
 
 def read_response(sock):

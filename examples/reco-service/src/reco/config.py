@@ -2,7 +2,8 @@
 
 Vertex AI custom containers are told where to listen and what to serve through
 AIP_* variables; on GKE we set PORT and MODEL_DIR ourselves. AIP_* wins so the
-same image runs unchanged on both.
+same image runs unchanged on both. The model is a local folder, or the gs:// URI
+Vertex AI gives in AIP_STORAGE_URI (downloaded when the server starts).
 """
 
 import os
@@ -63,12 +64,10 @@ def _model_dir(storage_uri, model_dir):
         return model_dir or DEFAULT_MODEL_DIR
     parsed = urlparse(storage_uri)
     if parsed.scheme == "gs":
-        # No Cloud Storage client in this image (standard library only).
-        raise ConfigError(
-            f"AIP_STORAGE_URI={storage_uri!r} is a Cloud Storage URI; this server reads a local "
-            "directory. The platform must mount or copy the model (e.g. Cloud Storage FUSE) and "
-            "pass a local path or file:// URI in AIP_STORAGE_URI, or MODEL_DIR."
-        )
+        # What Vertex AI sets: the server downloads the model from there when it starts (reco.gcs).
+        if not parsed.netloc:
+            raise ConfigError(f"AIP_STORAGE_URI={storage_uri!r} names no bucket: write gs://BUCKET/PATH")
+        return storage_uri
     if parsed.scheme == "file":
         if parsed.netloc not in ("", "localhost"):
             raise ConfigError(f"AIP_STORAGE_URI={storage_uri!r}: file:// URIs must not name a remote host")

@@ -10,6 +10,7 @@ Serves two contracts from one process:
 import json
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 from reco import __version__
 from reco.api import RequestError, parse_predict, parse_recommendations
 from reco.config import Config, ConfigError
+from reco.gcs import StorageError, fetch
 from reco.metrics import Metrics
 from reco.model import ModelError, load_model
 
@@ -281,6 +283,13 @@ def _model_info(model):
     return {"name": model.name, "version": model.version}
 
 
+def _local(model_dir, env):
+    """The model's folder on this machine: a gs:// URI (Vertex AI's AIP_STORAGE_URI) is downloaded first."""
+    if not model_dir.startswith("gs://"):
+        return model_dir
+    return fetch(model_dir, tempfile.mkdtemp(prefix="reco-model-"), env)
+
+
 def main(env=None, log=None):
     """Run until SIGTERM/SIGINT. Returns the process exit code."""
     log = log or JsonLog()
@@ -307,8 +316,8 @@ def main(env=None, log=None):
     # Listen first, load second: liveness answers while a large model loads, readiness waits for it.
     started = time.perf_counter()
     try:
-        app.model = load_model(config.model_dir)
-    except ModelError as e:
+        app.model = load_model(_local(config.model_dir, env))
+    except (ModelError, StorageError) as e:
         # Exit non-zero so a bad model shows up as a crash loop, not as a pod that never gets ready.
         log.write("ERROR", f"cannot load model from {config.model_dir!r}: {e}")
         server.shutdown()
