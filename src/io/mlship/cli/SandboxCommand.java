@@ -105,7 +105,8 @@ final class SandboxCommand implements Runnable {
             String[][] rows = {
                     {"Vertex AI (gRPC)", info.vertexGrpc()},
                     {"Vertex AI (REST)", info.vertexRest()},
-                    {"Cloud Storage", info.storageRoot() + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
+                    {"Cloud Storage", info.storageRest() + " (JSON API; STORAGE_EMULATOR_HOST) over " + info.storageRoot()
+                            + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
                     {"Kubernetes", "--kubeconfig " + info.kubeconfig() + " --context " + info.kubeContext()},
                     {"Image registry", "mlship build --tar " + info.imagesDir() + "/NAME.tar, deploy by its digest"},
                     {"Services run as", ("podman".equals(info.runtime()) ? "podman containers" : "local processes (image unpacked, host programs)")

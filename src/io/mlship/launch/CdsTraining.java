@@ -3,6 +3,7 @@ package io.mlship.launch;
 import com.sun.net.httpserver.HttpServer;
 import io.mlship.cli.CliContext;
 import io.mlship.cli.Main;
+import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,6 +47,7 @@ public final class CdsTraining {
         });
         stub.start();
         VertexEmulator vertex = null;
+        StorageJsonApi storageApi = null;
         try {
             Path spec = writeRepo(dir);
             String stubUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
@@ -74,9 +76,11 @@ public final class CdsTraining {
             Files.writeString(model.resolve("model.json"), "{}");
             vertex = VertexEmulator.builder(storage, dir.resolve("vertex")).operationDelay(java.time.Duration.ofMillis(1)).start();
             vertex.faults().failNext("DeployModel");
+            storageApi = StorageJsonApi.start(storage, 0); // promote lists the artifacts through the storage client
             Path state = Files.createDirectories(dir.resolve("sandbox"));
             Files.writeString(state.resolve("sandbox.json"), "{\"vertexGrpc\":\"" + vertex.grpcAddress() + "\",\"vertexRest\":\""
-                    + vertex.restUrl() + "\",\"storageRoot\":\"" + storage.toString().replace("\\", "\\\\") + "\",\"kubeconfig\":null,\"pid\":"
+                    + vertex.restUrl() + "\",\"storageRoot\":\"" + storage.toString().replace("\\", "\\\\") + "\",\"storageRest\":\""
+                    + storageApi.url() + "\",\"kubeconfig\":null,\"pid\":"
                     + ProcessHandle.current().pid() + "}");
             run(quiet, "promote", "--spec", spec.toString(), "--env", "dev", "--model-version", "v1", "--sandbox", state.toString(),
                     "--record", dir.resolve("record.json").toString(), "--result-dir", out.toString());
@@ -86,6 +90,9 @@ public final class CdsTraining {
         } finally {
             if (vertex != null) {
                 vertex.close();
+            }
+            if (storageApi != null) {
+                storageApi.close();
             }
             stub.stop(0);
             deleteTree(dir);

@@ -67,7 +67,9 @@ public final class PromotionStage {
             } catch (com.google.cloud.BaseServiceException e) {
                 return new PromotionOutcome(env, in.action(), last[0], null, MlshipException.infrastructure(
                         "Cloud Storage: " + e.getMessage(),
-                        "check that the artifacts bucket exists and the agent may read it (roles/storage.objectViewer)", e));
+                        "check that the buckets exist (the artifacts', and the environment's copyArtifacts.bucket) and that "
+                                + "the agent may read the artifacts (roles/storage.objectViewer) and write the copy "
+                                + "(roles/storage.objectCreator)", e));
             } catch (MlshipException e) {
                 return new PromotionOutcome(env, in.action(), last[0], null, e);
             }

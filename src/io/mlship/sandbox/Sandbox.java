@@ -4,6 +4,7 @@ import io.mlship.sandbox.kube.ClusterControllers;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.sandbox.registry.ImageStore;
+import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.serving.PodmanRuntime;
 import io.mlship.sandbox.serving.ProcessRuntime;
 import io.mlship.sandbox.serving.WorkloadRuntime;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's services in this process: Cloud Storage as a local folder, the Vertex AI emulator, and a
+ * The sandbox's services in this process: Cloud Storage (the JSON API over a local folder), the Vertex AI emulator, and a
  * Kubernetes API whose controllers (one rollout simulator per namespace) really run the images found in the
  * registry folder. Each fills its part of {@link SandboxInfo}.
  */
@@ -26,6 +27,7 @@ public final class Sandbox implements AutoCloseable {
 
     private final SandboxStateDir state;
     private final VertexEmulator vertex;
+    private final StorageJsonApi storage;
     private final SandboxCluster cluster;
     private final ClusterControllers controllers;
     private final RuntimeKind runtime;
@@ -33,10 +35,11 @@ public final class Sandbox implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private boolean closed;
 
-    private Sandbox(SandboxStateDir state, VertexEmulator vertex, SandboxCluster cluster, ClusterControllers controllers,
-                    WorkloadRuntime workloads, RuntimeKind runtime) {
+    private Sandbox(SandboxStateDir state, VertexEmulator vertex, StorageJsonApi storage, SandboxCluster cluster,
+                    ClusterControllers controllers, WorkloadRuntime workloads, RuntimeKind runtime) {
         this.state = state;
         this.vertex = vertex;
+        this.storage = storage;
         this.cluster = cluster;
         this.controllers = controllers;
         this.runtime = runtime;
@@ -44,6 +47,7 @@ public final class Sandbox implements AutoCloseable {
         services.add(workloads);
         services.add(cluster);
         services.add(vertex);
+        services.add(storage);
     }
 
     /** Starts every service with the runtime {@link RuntimeKind#fromEnvironment()} picks. */
@@ -67,15 +71,16 @@ public final class Sandbox implements AutoCloseable {
         VertexEmulator.Builder b = VertexEmulator.builder(state.storageRoot(), state.workDir().resolve("vertex"));
         mounts.forEach(b::mount);
         VertexEmulator vertex = b.start();
+        StorageJsonApi storage = StorageJsonApi.start(state.storageRoot(), 0);
         SandboxCluster cluster = SandboxCluster.start().withNamespace("default");
         ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
                 .builder(cluster.client(), ns).workloads(workloads).ingressAddress("127.0.0.1").build().start()).start();
         cluster.writeKubeconfig(state.kubeconfigFile(), KUBE_CONTEXT);
-        return new Sandbox(state, vertex, cluster, controllers, workloads, runtime);
+        return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime);
     }
 
     public SandboxInfo info() {
-        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(),
+        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), storage.url(),
                 state.kubeconfigFile().toString(), KUBE_CONTEXT, state.imagesDir().toString(), runtime.label(),
                 ProcessHandle.current().pid());
     }

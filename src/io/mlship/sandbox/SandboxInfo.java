@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * How to reach a running sandbox; {@code sandbox up} prints it and keeps it in the state folder. A service
  * the sandbox does not run is null.
  *
+ * @param storageRest the Cloud Storage JSON API over storageRoot (the client's host; STORAGE_EMULATOR_HOST)
  * @param kubeconfig  kubeconfig file of the in-process Kubernetes API (for {@code mlship deploy --kubeconfig})
  * @param kubeContext its one context ({@code --context})
  * @param imagesDir   the registry target: build with {@code --tar IMAGES_DIR/NAME.tar}, deploy by the digest
@@ -14,6 +15,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String kubeconfig,
+public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String kubeconfig,
                           String kubeContext, String imagesDir, String runtime, Long pid) {
 }

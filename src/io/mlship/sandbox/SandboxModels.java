@@ -1,14 +1,14 @@
 package io.mlship.sandbox;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.StorageOptions;
 import io.mlship.model.ArtifactStore;
+import io.mlship.model.GcsArtifactStore;
 import io.mlship.model.ModelAccess;
 import io.mlship.model.VertexApi;
-import io.mlship.sandbox.storage.FolderArtifactStore;
-import io.mlship.sandbox.storage.LocalBuckets;
-import java.nio.file.Path;
 import java.time.Duration;
 
-/** A running sandbox's Vertex AI emulator and buckets, for promotions. */
+/** A running sandbox's Vertex AI emulator and Cloud Storage JSON API, for promotions. */
 public record SandboxModels(RunningSandbox sandbox) implements ModelAccess {
 
     @Override
@@ -18,7 +18,9 @@ public record SandboxModels(RunningSandbox sandbox) implements ModelAccess {
 
     @Override
     public ArtifactStore artifacts(String project) {
-        return new FolderArtifactStore(new LocalBuckets(Path.of(sandbox.info().storageRoot())));
+        // The production store and client, pointed at the sandbox's Cloud Storage JSON API without credentials.
+        return new GcsArtifactStore(StorageOptions.newBuilder().setHost(sandbox.info().storageRest()).setProjectId(project)
+                .setCredentials(NoCredentials.getInstance()).build().getService());
     }
 
     @Override

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.SandboxInfo;
+import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.spec.SpecFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ class PromoteCheckOnlyTest {
     @TempDir
     Path tmp;
     Path state;
+    StorageJsonApi storage;
 
     @BeforeEach
     void storageOnly() throws Exception {
@@ -32,8 +35,14 @@ class PromoteCheckOnlyTest {
         SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v2"), bucket.resolve("v2"));
         SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v2"), bucket.resolve("half-written"));
         Files.write(bucket.resolve("half-written/vocabulary.json"), new byte[0]);
-        dir.write(new SandboxInfo("127.0.0.1:1", "http://127.0.0.1:1/", dir.storageRoot().toString(), null, null, null, null,
-                ProcessHandle.current().pid()));
+        storage = StorageJsonApi.start(dir.storageRoot(), 0);
+        dir.write(new SandboxInfo("127.0.0.1:1", "http://127.0.0.1:1/", dir.storageRoot().toString(), storage.url(), null, null,
+                null, null, ProcessHandle.current().pid()));
+    }
+
+    @AfterEach
+    void stop() {
+        storage.close();
     }
 
     CliRun check(String version) {

@@ -59,7 +59,13 @@ class PromoteSandboxTest {
         return sandbox;
     }
 
+    /** The training output in its bucket, and prod's own models bucket, which exists before any release (as in GCP). */
     static void seedTrainingOutput(SandboxStateDir stateDir, String... versions) {
+        try {
+            java.nio.file.Files.createDirectories(stateDir.storageRoot().resolve("ds-ml-prod-models"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         for (String v : versions) {
             io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
