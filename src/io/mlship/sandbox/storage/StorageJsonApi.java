@@ -2,9 +2,8 @@ package io.mlship.sandbox.storage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.mlship.sandbox.LoopbackHttp;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The sandbox's Cloud Storage, spoken as the Cloud Storage JSON API over the folder of buckets: list (prefix,
@@ -30,21 +27,12 @@ public final class StorageJsonApi implements AutoCloseable {
     static final int MAX_RESULTS = 1000;
 
     private final ObjectFiles files;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttp server;
     private final ObjectMapper json = new ObjectMapper();
 
     private StorageJsonApi(Path root, int port) throws IOException {
         this.files = new ObjectFiles(root);
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "sandbox-storage");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = LoopbackHttp.start(port, "sandbox-storage", this::handle);
     }
 
     /** Serves the buckets below {@code root} on loopback; port 0 picks a free one. */
@@ -54,13 +42,12 @@ public final class StorageJsonApi implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}: the client's host setting, and STORAGE_EMULATOR_HOST's value. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -25,16 +25,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.mlship.sandbox.LoopbackHttp;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,8 +48,7 @@ final class VertexRest implements AutoCloseable {
     static final String CALLS_PATH = "/sandbox/calls";
     private static final String ID = "/(projects|locations|models|endpoints|operations)/[^/:]+";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttp server;
     private final VertexState state;
     private final Predictor predictor;
     private final CallCounter calls;
@@ -71,15 +67,7 @@ final class VertexRest implements AutoCloseable {
                 .add(DeleteOperationMetadata.getDescriptor()).add(Empty.getDescriptor()).build();
         this.printer = JsonFormat.printer().usingTypeRegistry(types);
         this.parser = JsonFormat.parser().usingTypeRegistry(types).ignoringUnknownFields();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "vertex-emulator-rest");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = LoopbackHttp.start(port, "vertex-emulator-rest", this::handle);
     }
 
     static VertexRest start(VertexState state, Predictor predictor, CallCounter calls, int port) throws IOException {
@@ -106,13 +94,12 @@ final class VertexRest implements AutoCloseable {
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void handle(HttpExchange ex) throws IOException {
