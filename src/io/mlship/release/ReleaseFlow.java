@@ -11,6 +11,7 @@ import io.mlship.result.MlshipException;
 import io.mlship.result.StageOutcome;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
+import io.mlship.smoke.GateResult;
 import io.mlship.spec.ImageDigest;
 import java.net.URI;
 import java.time.Clock;
@@ -235,9 +236,9 @@ public final class ReleaseFlow {
         Instant at = clock.instant();
         StageRun<O> r;
         try {
-            r = StageRun.of(name, work.call(), Duration.between(at, clock.instant()));
+            r = StageRun.of(work.call(), Duration.between(at, clock.instant()));
         } catch (Exception e) {
-            r = StageRun.threw(name, e, Duration.between(at, clock.instant()));
+            r = StageRun.threw(e, Duration.between(at, clock.instant()));
         }
         files.write(name, command, at, r.outcome() == null ? java.util.Map.of("environment", in.env()) : r.outcome().resultFields(),
                 r.failure());
@@ -264,9 +265,9 @@ public final class ReleaseFlow {
     }
 
     private static String gateLine(GateOutcome g) {
-        String p99 = ReleaseRecorder.p99(g);
-        return (g.result().cases().size() - g.result().failedCases()) + "/" + g.result().cases().size() + " cases, p99 "
-                + p99 + " ms";
+        GateResult r = g.result();
+        return (r.cases().size() - r.failedCases()) + "/" + r.cases().size() + " cases, p99 "
+                + (r.latency() == null ? "?" : r.latency().p99Ms()) + " ms";
     }
 
     static double seconds(Duration d) {

@@ -14,7 +14,7 @@ import java.util.List;
 
 /** Collects what a release did, stage by stage, into its {@link ReleaseRecord}. */
 final class ReleaseRecorder {
-    private static final ObjectMapper JSON = JsonMapper.builder().build(); // plain maps and lists only: no modules
+    private final ObjectMapper json = JsonMapper.builder().build(); // plain maps and lists only: no modules
 
     private final ReleaseInputs in;
     private final List<ReleaseRecord.Gate> gates = new ArrayList<>();
@@ -32,7 +32,7 @@ final class ReleaseRecorder {
             gates.add(new ReleaseRecord.Gate(name, "error", null, null, null, null, null, null, null, null));
             return;
         }
-        JsonNode r = JSON.valueToTree(g.outcome().resultFields());
+        JsonNode r = json.valueToTree(g.outcome().resultFields());
         gates.add(new ReleaseRecord.Gate(name, r.path("verdict").asText("error"), text(r, "target"), text(r, "modelVersionId"),
                 node(r.get("cases")), node(r.get("failures")), node(r.get("latency")), node(r.get("thresholds")),
                 text(r, "junitFile"), text(r, "reportFile")));
@@ -78,14 +78,8 @@ final class ReleaseRecorder {
                 p.before() == null ? null : tree(p.before().trafficSplit()), tree(after.trafficSplit()));
     }
 
-    /** The gate's p99 latency in ms as its result gives it, or "?" when it measured none. */
-    static String p99(GateOutcome g) {
-        JsonNode r = JSON.valueToTree(g.resultFields());
-        return r.path("latency").path("p99Ms").asText("?");
-    }
-
-    private static JsonNode tree(Object value) {
-        return value == null ? null : JSON.valueToTree(value);
+    private JsonNode tree(Object value) {
+        return value == null ? null : json.valueToTree(value);
     }
 
     private static JsonNode node(JsonNode n) {

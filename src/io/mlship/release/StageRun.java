@@ -10,19 +10,19 @@ import java.time.Duration;
  * One stage as it ran in a release: its outcome (null when it threw before it could report one), why it failed
  * (null when it succeeded) and how long it took.
  */
-record StageRun<O extends StageOutcome>(String name, O outcome, MlshipException failure, Duration elapsed) {
+record StageRun<O extends StageOutcome>(O outcome, MlshipException failure, Duration elapsed) {
 
-    static <O extends StageOutcome> StageRun<O> of(String name, O outcome, Duration elapsed) {
-        return new StageRun<>(name, outcome, outcome.failure(), elapsed);
+    static <O extends StageOutcome> StageRun<O> of(O outcome, Duration elapsed) {
+        return new StageRun<>(outcome, outcome.failure(), elapsed);
     }
 
     /** A stage that threw: mlship's own failures keep their category; anything else is a bug (exit 3). */
-    static <O extends StageOutcome> StageRun<O> threw(String name, Exception e, Duration elapsed) {
+    static <O extends StageOutcome> StageRun<O> threw(Exception e, Duration elapsed) {
         if (e instanceof MlshipException m) {
-            return new StageRun<>(name, null, m, elapsed);
+            return new StageRun<>(null, m, elapsed);
         }
         ErrorDetails internal = ErrorDetails.internal(e);
-        return new StageRun<>(name, null, new MlshipException(ErrorCategory.INTERNAL, internal.message(), internal.hint(), e),
+        return new StageRun<>(null, new MlshipException(ErrorCategory.INTERNAL, internal.message(), internal.hint(), e),
                 elapsed);
     }
 

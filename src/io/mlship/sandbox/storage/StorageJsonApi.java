@@ -69,7 +69,11 @@ public final class StorageJsonApi implements AutoCloseable {
             }
             String method = ex.getRequestMethod();
             if (s.size() == 5 && method.equals("GET")) {
-                list(ex, bucket, q);
+                try {
+                    list(ex, bucket, q);
+                } catch (IllegalArgumentException e) { // a maxResults or pageToken that is not one of ours
+                    error(ex, 400, "invalid", "Invalid argument: " + e.getMessage());
+                }
             } else if (s.size() == 6 && method.equals("GET")) {
                 get(ex, bucket, s.get(5), "media".equals(q.get("alt")));
             } else if (s.size() == 6 && method.equals("DELETE")) {

@@ -109,5 +109,7 @@ class StorageJsonApiTest {
         assertThatThrownBy(() -> storage.list("no-such-bucket").iterateAll().iterator().hasNext())
                 .isInstanceOf(StorageException.class).satisfies(e -> assertThat(((StorageException) e).getCode()).isEqualTo(404));
         assertThat(storage.get(BlobId.of("ds-models", "nothing"))).isNull();
+        assertThatThrownBy(() -> storage.list("ds-models", Storage.BlobListOption.pageToken("not base64!")).getValues())
+                .isInstanceOf(StorageException.class).satisfies(e -> assertThat(((StorageException) e).getCode()).isEqualTo(400));
     }
 }
