@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.connect.ClusterAccess;
-import io.mlship.kube.connect.ClusterConnector;
+import io.mlship.kube.connect.GkeClusters;
 import io.mlship.kube.connect.ClusterRef;
 import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
@@ -42,7 +42,8 @@ public record SandboxClusters(RunningSandbox sandbox, Map<String, String> proces
     @Override
     public KubernetesClient connect(ClusterRef target, KubernetesSerialization serialization, Duration requestTimeout,
                                     Progress progress) {
-        return new ClusterConnector(processEnvironment, requestTimeout, progress).connect(target, serialization);
+        // Reached as a GKE cluster is, through a kubeconfig: the same connector, retries and field manager.
+        return new GkeClusters(processEnvironment).connect(target, serialization, requestTimeout, progress);
     }
 
     @Override
