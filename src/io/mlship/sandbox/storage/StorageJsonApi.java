@@ -1,37 +1,31 @@
 package io.mlship.sandbox.storage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.mlship.sandbox.LoopbackHttp;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 
 /**
- * The sandbox's Cloud Storage, spoken as the Cloud Storage JSON API over the folder of buckets: list (prefix,
- * delimiter, pages), object metadata with the checksums GCS computes, media download, rewrite (server-side copy)
- * and delete. The official client reaches it with its host set here and no credentials, as
- * {@code STORAGE_EMULATOR_HOST} points Google's libraries.
+ * The sandbox's Cloud Storage, spoken as the Cloud Storage JSON API over the folder of buckets: buckets (get, list,
+ * insert), object listing, metadata with the checksums GCS computes, media, uploads (media, multipart, resumable),
+ * rewrite, copy, compose and delete. The official clients reach it unchanged: the Java client with its host set to
+ * {@link #url()} and no credentials (as {@code STORAGE_EMULATOR_HOST} points Google's libraries), gcloud with
+ * {@code api_endpoint_overrides/storage} set to {@link #restUrl()}.
  */
 public final class StorageJsonApi implements AutoCloseable {
-    /** What a list answers when {@code maxResults} is not given: the JSON API's own default and cap. */
-    static final int MAX_RESULTS = 1000;
-
-    private final ObjectFiles files;
+    private final ObjectListing listing;
+    private final ObjectRequests objects;
+    private final ObjectUploads uploads;
+    private final BucketRequests buckets;
     private final LoopbackHttp server;
-    private final ObjectMapper json = new ObjectMapper();
 
     private StorageJsonApi(Path root, int port) throws IOException {
-        this.files = new ObjectFiles(root);
+        ObjectFiles files = new ObjectFiles(root);
+        this.listing = new ObjectListing(files);
+        this.objects = new ObjectRequests(files);
+        this.uploads = new ObjectUploads(files);
+        this.buckets = new BucketRequests(files);
         this.server = LoopbackHttp.start(port, "sandbox-storage", this::handle);
     }
 
@@ -40,9 +34,14 @@ public final class StorageJsonApi implements AutoCloseable {
         return new StorageJsonApi(root, port);
     }
 
-    /** {@code http://127.0.0.1:PORT}: the client's host setting, and STORAGE_EMULATOR_HOST's value. */
+    /** {@code http://127.0.0.1:PORT}: the Java client's host setting, and STORAGE_EMULATOR_HOST's value. */
     public String url() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** {@code http://127.0.0.1:PORT/storage/v1/}: the API's root, what gcloud's api_endpoint_overrides/storage takes. */
+    public String restUrl() {
+        return url() + "/storage/v1/";
     }
 
     @Override
@@ -50,171 +49,78 @@ public final class StorageJsonApi implements AutoCloseable {
         server.close();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            List<String> s = segments(ex.getRequestURI().getRawPath());
-            if (s.size() > 1 && s.get(0).equals("download")) {
-                s = s.subList(1, s.size()); // media downloads come on /download/storage/v1/…
-            }
-            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            if (s.size() < 5 || !s.get(0).equals("storage") || !s.get(1).equals("v1") || !s.get(2).equals("b")
-                    || !s.get(4).equals("o")) {
-                error(ex, 404, "notFound", "no such path: " + ex.getRequestURI().getPath());
-                return;
-            }
-            String bucket = s.get(3);
-            if (!Files.isDirectory(files.bucket(bucket))) {
-                error(ex, 404, "notFound", "The specified bucket does not exist.");
-                return;
-            }
-            String method = ex.getRequestMethod();
-            if (s.size() == 5 && method.equals("GET")) {
-                try {
-                    list(ex, bucket, q);
-                } catch (IllegalArgumentException e) { // a maxResults or pageToken that is not one of ours
-                    error(ex, 400, "invalid", "Invalid argument: " + e.getMessage());
-                }
-            } else if (s.size() == 6 && method.equals("GET")) {
-                get(ex, bucket, s.get(5), "media".equals(q.get("alt")));
-            } else if (s.size() == 6 && method.equals("DELETE")) {
-                delete(ex, bucket, s.get(5));
-            } else if (s.size() == 11 && method.equals("POST") && s.get(6).equals("rewriteTo") && s.get(7).equals("b")
-                    && s.get(9).equals("o")) {
-                ex.getRequestBody().readAllBytes();
-                rewrite(ex, bucket, s.get(5), s.get(8), s.get(10));
-            } else {
-                error(ex, 405, "methodNotAllowed", method + " is not supported here");
+    private void handle(HttpExchange http) throws IOException {
+        try (http) {
+            ApiExchange ex = new ApiExchange(http);
+            try {
+                route(ex);
+            } catch (ApiError e) {
+                http.getRequestBody().readAllBytes(); // an unread body would stall a client still sending it
+                ex.error(e);
             }
         }
     }
 
-    private void list(HttpExchange ex, String bucket, Map<String, String> q) throws IOException {
-        String prefix = q.getOrDefault("prefix", "");
-        String delimiter = q.get("delimiter");
-        int max = q.containsKey("maxResults") ? Math.min(Integer.parseInt(q.get("maxResults")), MAX_RESULTS) : MAX_RESULTS;
-        TreeSet<String> entries = new TreeSet<>(); // object names and, with a delimiter, the "folders" above them
-        for (String name : files.names(bucket)) {
-            if (!name.startsWith(prefix)) {
-                continue;
+    /**
+     * The JSON API's paths: {@code /storage/v1/b…} for metadata, {@code /download/storage/v1/…} for media,
+     * {@code /upload/storage/v1/…} and {@code /resumable/upload/storage/v1/…} for uploads.
+     */
+    private void route(ApiExchange ex) throws IOException {
+        List<String> s = ex.path;
+        String door = s.isEmpty() ? "" : s.get(0);
+        int skip = switch (door) {
+            case "download", "upload" -> 1;
+            case "resumable" -> 2;
+            default -> 0;
+        };
+        s = s.subList(Math.min(skip, s.size()), s.size());
+        if (s.size() < 3 || !s.get(0).equals("storage") || !s.get(1).equals("v1") || !s.get(2).equals("b")) {
+            throw ApiError.notFound("No such path: " + ex.http.getRequestURI().getPath()
+                    + " (this is the Cloud Storage JSON API: /storage/v1/b/…)");
+        }
+        String method = ex.method();
+        boolean upload = door.equals("upload") || door.equals("resumable");
+        if (s.size() == 3) {
+            switch (method) {
+                case "GET" -> buckets.list(ex);
+                case "POST" -> buckets.insert(ex);
+                default -> throw notAllowed(method, s);
             }
-            int cut = delimiter == null || delimiter.isEmpty() ? -1 : name.indexOf(delimiter, prefix.length());
-            entries.add(cut < 0 ? name : name.substring(0, cut + delimiter.length()));
-        }
-        String from = q.containsKey("pageToken")
-                ? new String(Base64.getUrlDecoder().decode(q.get("pageToken")), StandardCharsets.UTF_8) : "";
-        List<Map<String, Object>> items = new ArrayList<>();
-        List<String> prefixes = new ArrayList<>();
-        String next = null;
-        for (String e : entries.tailSet(from, true)) {
-            if (items.size() + prefixes.size() == max) {
-                next = Base64.getUrlEncoder().withoutPadding().encodeToString(e.getBytes(StandardCharsets.UTF_8));
-                break;
-            }
-            boolean folder = delimiter != null && !delimiter.isEmpty() && e.endsWith(delimiter)
-                    && !Files.isRegularFile(files.file(bucket, e));
-            if (folder) {
-                prefixes.add(e);
-            } else {
-                items.add(files.resource(bucket, e));
-            }
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("kind", "storage#objects");
-        if (next != null) {
-            answer.put("nextPageToken", next);
-        }
-        if (!prefixes.isEmpty()) {
-            answer.put("prefixes", prefixes);
-        }
-        answer.put("items", items);
-        send(ex, 200, json.writeValueAsBytes(answer), "application/json");
-    }
-
-    private void get(HttpExchange ex, String bucket, String name, boolean media) throws IOException {
-        Path f = files.file(bucket, name);
-        if (f == null || !Files.isRegularFile(f)) {
-            error(ex, 404, "notFound", "No such object: " + bucket + "/" + name);
             return;
         }
-        if (media) {
-            send(ex, 200, Files.readAllBytes(f), "application/octet-stream");
+        String bucket = s.get(3);
+        if (s.size() == 4 && method.equals("GET")) {
+            buckets.get(ex, bucket);
+        } else if (s.size() >= 5 && !s.get(4).equals("o")) {
+            throw notAllowed(method, s);
+        } else if (s.size() == 5 && upload) {
+            switch (method) {
+                case "POST" -> uploads.insert(ex, bucket);
+                case "PUT" -> uploads.put(ex);
+                case "DELETE" -> uploads.cancel(ex);
+                default -> throw notAllowed(method, s);
+            }
+        } else if (s.size() == 5 && method.equals("GET")) {
+            listing.list(ex, bucket);
+        } else if (s.size() == 6 && method.equals("GET")) {
+            objects.get(ex, bucket, s.get(5));
+        } else if (s.size() == 6 && method.equals("DELETE")) {
+            objects.delete(ex, bucket, s.get(5));
+        } else if (s.size() == 7 && method.equals("POST") && s.get(6).equals("compose")) {
+            objects.compose(ex, bucket, s.get(5));
+        } else if (s.size() == 11 && method.equals("POST") && s.get(7).equals("b") && s.get(9).equals("o")
+                && s.get(6).equals("rewriteTo")) {
+            objects.rewrite(ex, bucket, s.get(5), s.get(8), s.get(10));
+        } else if (s.size() == 11 && method.equals("POST") && s.get(7).equals("b") && s.get(9).equals("o")
+                && s.get(6).equals("copyTo")) {
+            objects.copy(ex, bucket, s.get(5), s.get(8), s.get(10));
         } else {
-            send(ex, 200, json.writeValueAsBytes(files.resource(bucket, name)), "application/json");
+            throw notAllowed(method, s);
         }
     }
 
-    private void delete(HttpExchange ex, String bucket, String name) throws IOException {
-        Path f = files.file(bucket, name);
-        if (f == null || !Files.deleteIfExists(f)) {
-            error(ex, 404, "notFound", "No such object: " + bucket + "/" + name);
-            return;
-        }
-        ex.sendResponseHeaders(204, -1);
-    }
-
-    /** A server-side copy, done in one step: the answer says done with the new object. */
-    private void rewrite(HttpExchange ex, String bucket, String name, String toBucket, String toName) throws IOException {
-        Path src = files.file(bucket, name);
-        Path dst = files.file(toBucket, toName);
-        if (src == null || !Files.isRegularFile(src)) {
-            error(ex, 404, "notFound", "No such object: " + bucket + "/" + name);
-            return;
-        }
-        if (dst == null || !Files.isDirectory(files.bucket(toBucket))) {
-            error(ex, 404, "notFound", "The destination bucket does not exist.");
-            return;
-        }
-        Files.createDirectories(dst.getParent());
-        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("kind", "storage#rewriteResponse");
-        answer.put("totalBytesRewritten", Long.toString(Files.size(dst)));
-        answer.put("objectSize", Long.toString(Files.size(dst)));
-        answer.put("done", true);
-        answer.put("resource", files.resource(toBucket, toName));
-        send(ex, 200, json.writeValueAsBytes(answer), "application/json");
-    }
-
-    private void error(HttpExchange ex, int code, String reason, String message) throws IOException {
-        Map<String, Object> detail = Map.of("domain", "global", "reason", reason, "message", message);
-        send(ex, code, json.writeValueAsBytes(Map.of("error", Map.of("code", code, "message", message,
-                "errors", List.of(detail)))), "application/json");
-    }
-
-    private static void send(HttpExchange ex, int code, byte[] body, String type) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            ex.getResponseBody().write(body);
-        }
-    }
-
-    /** Path segments, each percent-decoded (an object name's '/' arrives as %2F inside one segment). */
-    private static List<String> segments(String rawPath) {
-        List<String> out = new ArrayList<>();
-        for (String part : rawPath.split("/")) {
-            if (!part.isEmpty()) {
-                out.add(decode(part));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    out.put(decode(pair.substring(0, eq)), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Percent-decoding of a path segment: '+' is a plus there, not a space. */
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    private static ApiError notAllowed(String method, List<String> path) {
+        return new ApiError(405, "methodNotAllowed", method + " /" + String.join("/", path)
+                + " is not served by the sandbox's Cloud Storage");
     }
 }
