@@ -44,6 +44,12 @@ final class ApiExchange {
         return http.getRequestBody();
     }
 
+    /** {@code http://HOST:PORT} as the client reached the API (its Host header), for links in answers. */
+    String origin() {
+        String host = header("Host");
+        return "http://" + (host != null ? host : "127.0.0.1:" + http.getLocalAddress().getPort());
+    }
+
     /** A query parameter that must be a whole number, or null when absent. */
     Long longParam(String name) {
         String v = query.get(name);

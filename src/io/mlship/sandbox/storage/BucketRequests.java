@@ -17,6 +17,9 @@ final class BucketRequests {
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
+    /** Where the sandbox's buckets say they are: the region the examples release to. */
+    private static final String LOCATION = "EUROPE-WEST4";
+
     private final ObjectFiles files;
 
     BucketRequests(ObjectFiles files) {
@@ -25,6 +28,18 @@ final class BucketRequests {
 
     void get(ApiExchange ex, String bucket) throws IOException {
         ex.json(200, resource(bucket));
+    }
+
+    /** A folder of files is a flat namespace: no hierarchical namespace, so clients write objects, not folders. */
+    void storageLayout(ApiExchange ex, String bucket) throws IOException {
+        files.bucket(bucket);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", "storage#storageLayout");
+        r.put("bucket", bucket);
+        r.put("location", LOCATION);
+        r.put("locationType", "region");
+        r.put("hierarchicalNamespace", Map.of("enabled", false));
+        ex.json(200, r);
     }
 
     void list(ApiExchange ex) throws IOException {
@@ -54,7 +69,7 @@ final class BucketRequests {
         r.put("id", bucket);
         r.put("name", bucket);
         r.put("metageneration", "1");
-        r.put("location", "EUROPE-WEST4");
+        r.put("location", LOCATION);
         r.put("locationType", "region");
         r.put("storageClass", "STANDARD");
         r.put("timeCreated", created);

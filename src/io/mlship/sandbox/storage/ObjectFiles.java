@@ -93,10 +93,11 @@ final class ObjectFiles {
         return f;
     }
 
-    /** The object's file, or 404 when there is none. */
+    /** The object's file, or 404 when there is none (a name no file can have, like "dir/", included). */
     Path existing(String bucket, String name) {
-        Path f = file(bucket, name);
-        if (!Files.isRegularFile(f)) {
+        Path dir = bucket(bucket).normalize();
+        Path f = dir.resolve(name).normalize();
+        if (name.isEmpty() || name.endsWith("/") || !f.startsWith(dir) || !Files.isRegularFile(f)) {
             throw ApiError.notFound("No such object: " + bucket + "/" + name);
         }
         return f;
@@ -136,14 +137,20 @@ final class ObjectFiles {
         return out;
     }
 
-    /** The object resource of the JSON API for one file. */
-    Map<String, Object> resource(String bucket, String name) throws IOException {
+    /**
+     * The object resource of the JSON API for one file. Its {@code selfLink} and {@code mediaLink} start with
+     * {@code origin}, the scheme and host the client reached the API on (gcloud downloads from the mediaLink).
+     */
+    Map<String, Object> resource(String bucket, String name, String origin) throws IOException {
         Path f = existing(bucket, name);
         long generation = generation(f);
         String time = Instant.ofEpochMilli(generation / 1000).toString(); // milliseconds, as Cloud Storage gives times
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("kind", "storage#object");
         r.put("id", bucket + "/" + name + "/" + generation);
+        String path = "/storage/v1/b/" + escape(bucket) + "/o/" + escape(name);
+        r.put("selfLink", origin + path);
+        r.put("mediaLink", origin + "/download" + path + "?generation=" + generation + "&alt=media");
         r.put("name", name);
         r.put("bucket", bucket);
         r.put("generation", Long.toString(generation));
@@ -160,6 +167,22 @@ final class ObjectFiles {
         return r;
     }
 
+    /** Deletes the object's file, then the folders it leaves empty: a folder is no object, only a name's part. */
+    synchronized void delete(String bucket, String name) throws IOException {
+        Path dir = bucket(bucket).normalize();
+        Path f = existing(bucket, name);
+        Files.delete(f);
+        sums.remove(f);
+        for (Path p = f.getParent(); p != null && !p.equals(dir) && p.startsWith(dir); p = p.getParent()) {
+            try (Stream<Path> left = Files.list(p)) {
+                if (left.findAny().isPresent()) {
+                    break;
+                }
+            }
+            Files.deleteIfExists(p);
+        }
+    }
+
     /** A new empty file to stage an upload in, on the same file system as the buckets so it can be moved in. */
     Path stagingFile() throws IOException {
         Path dir = Files.createDirectories(root.resolve(".uploads"));
@@ -171,7 +194,7 @@ final class ObjectFiles {
      * the preconditions must hold (412); a failed upload's staged file is deleted. Answers the new object resource.
      */
     synchronized Map<String, Object> commit(String bucket, String name, Path staged, Preconditions preconditions,
-                                            Checksums claimed) throws IOException {
+                                            Checksums claimed, String origin) throws IOException {
         try {
             Path f = file(bucket, name);
             Checksums actual = compute(staged);
@@ -196,22 +219,27 @@ final class ObjectFiles {
             Files.setLastModifiedTime(staged, FileTime.from(stamped, TimeUnit.MICROSECONDS));
             Files.move(staged, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             sums.put(f, new Known(Files.size(f), Files.getLastModifiedTime(f), actual)); // the move keeps size and time
-            return resource(bucket, name);
+            return resource(bucket, name, origin);
         } finally {
             Files.deleteIfExists(staged);
         }
     }
 
     /** Copies object to object (rewrite, copyTo, compose write through here). */
-    synchronized Map<String, Object> copy(List<Path> sources, String bucket, String name, Preconditions preconditions)
-            throws IOException {
+    synchronized Map<String, Object> copy(List<Path> sources, String bucket, String name, Preconditions preconditions,
+                                          String origin) throws IOException {
         Path staged = stagingFile();
         try (OutputStream out = Files.newOutputStream(staged)) {
             for (Path source : sources) {
                 Files.copy(source, out);
             }
         }
-        return commit(bucket, name, staged, preconditions, new Checksums(null, null));
+        return commit(bucket, name, staged, preconditions, new Checksums(null, null), origin);
+    }
+
+    /** A path segment as a URL carries it: every byte but unreserved ones percent-encoded ('/' too). */
+    private static String escape(String segment) {
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The file's checksums, read once per content (size and modification time). */

@@ -68,7 +68,7 @@ final class ObjectListing {
                 prefixes.add(e);
             }
             if (objects.contains(e)) {
-                items.add(files.resource(bucket, e));
+                items.add(files.resource(bucket, e, ex.origin()));
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ final class ObjectRequests {
         Path f = live(ex, bucket, name);
         Preconditions.of(ex).check(files.generation(bucket, name));
         if (!"media".equals(ex.query.get("alt"))) {
-            ex.json(200, files.resource(bucket, name));
+            ex.json(200, files.resource(bucket, name, ex.origin()));
             return;
         }
         ObjectFiles.Checksums sums = files.checksums(f);
@@ -68,9 +68,9 @@ final class ObjectRequests {
     }
 
     void delete(ApiExchange ex, String bucket, String name) throws IOException {
-        Path f = live(ex, bucket, name);
+        live(ex, bucket, name);
         Preconditions.of(ex).check(files.generation(bucket, name));
-        Files.delete(f);
+        files.delete(bucket, name);
         ex.empty(204);
     }
 
@@ -110,14 +110,14 @@ final class ObjectRequests {
             }
             parts.add(files.existing(bucket, part));
         }
-        ex.json(200, files.copy(parts, bucket, name, Preconditions.of(ex)));
+        ex.json(200, files.copy(parts, bucket, name, Preconditions.of(ex), ex.origin()));
     }
 
     private Map<String, Object> copyOne(ApiExchange ex, String bucket, String name, String toBucket, String toName)
             throws IOException {
         Path source = live(ex, bucket, name, "sourceGeneration");
         files.bucket(toBucket);
-        return files.copy(List.of(source), toBucket, toName, Preconditions.of(ex));
+        return files.copy(List.of(source), toBucket, toName, Preconditions.of(ex), ex.origin());
     }
 
     private Path live(ApiExchange ex, String bucket, String name) throws IOException {

@@ -53,7 +53,7 @@ final class ObjectUploads {
         try (InputStream in = ex.body()) {
             Files.copy(in, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        ex.json(200, files.commit(bucket, name, staged, Preconditions.of(ex), claimed(null, ex.header("X-Goog-Hash"))));
+        ex.json(200, files.commit(bucket, name, staged, Preconditions.of(ex), claimed(null, ex.header("X-Goog-Hash")), ex.origin()));
     }
 
     private void multipart(ApiExchange ex, String bucket) throws IOException {
@@ -66,7 +66,7 @@ final class ObjectUploads {
         String name = required(metadata.containsKey("name") ? (String) metadata.get("name") : ex.query.get("name"), "name");
         Path staged = files.stagingFile();
         Files.write(staged, body.parts().get(1).body());
-        ex.json(200, files.commit(bucket, name, staged, Preconditions.of(ex), claimed(metadata, ex.header("X-Goog-Hash"))));
+        ex.json(200, files.commit(bucket, name, staged, Preconditions.of(ex), claimed(metadata, ex.header("X-Goog-Hash")), ex.origin()));
     }
 
     /** Begins a resumable upload: the session URL goes back in Location, nothing is written yet. */
@@ -81,9 +81,7 @@ final class ObjectUploads {
         Long total = length == null ? null : parseLength(length);
         String id = UUID.randomUUID().toString().replace("-", "");
         sessions.put(id, new ResumableUpload(bucket, name, preconditions, claimed(metadata, null), files.stagingFile(), total));
-        String host = ex.header("Host") != null ? ex.header("Host")
-                : "127.0.0.1:" + ex.http.getLocalAddress().getPort();
-        ex.http.getResponseHeaders().set("Location", "http://" + host + "/upload/storage/v1/b/" + enc(bucket)
+        ex.http.getResponseHeaders().set("Location", ex.origin() + "/upload/storage/v1/b/" + enc(bucket)
                 + "/o?uploadType=resumable&name=" + enc(name) + "&upload_id=" + id);
         ex.empty(200);
     }
@@ -189,7 +187,8 @@ final class ObjectUploads {
                 header.crc32c() != null ? header.crc32c() : upload.claimed.crc32c(),
                 header.md5() != null ? header.md5() : upload.claimed.md5());
         try {
-            upload.finished = files.commit(upload.bucket, upload.name, upload.staged, upload.preconditions, claimed);
+            upload.finished = files.commit(upload.bucket, upload.name, upload.staged, upload.preconditions, claimed,
+                    ex.origin());
         } catch (ApiError e) {
             sessions.values().remove(upload); // a failed upload is over: its bytes are gone
             throw e;

@@ -91,6 +91,8 @@ public final class StorageJsonApi implements AutoCloseable {
         String bucket = s.get(3);
         if (s.size() == 4 && method.equals("GET")) {
             buckets.get(ex, bucket);
+        } else if (s.size() == 5 && method.equals("GET") && s.get(4).equals("storageLayout")) {
+            buckets.storageLayout(ex, bucket);
         } else if (s.size() >= 5 && !s.get(4).equals("o")) {
             throw notAllowed(method, s);
         } else if (s.size() == 5 && upload) {
