@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
-        description = {"The embedded sandbox: Cloud Storage as a local folder, a Vertex AI emulator (gRPC and REST), a",
+        description = {"The embedded sandbox: Cloud Storage (its JSON API over a local folder), a Vertex AI emulator (gRPC and REST), a",
                 "Kubernetes API whose simulated cluster really runs the images built into its images folder, all on",
                 "loopback, so releases run without a cloud account."},
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
@@ -48,8 +48,10 @@ final class SandboxCommand implements Runnable {
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Start the sandbox in the background and print how to reach it as one JSON object:",
-                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"kubeconfig\", \"kubeContext\", \"imagesDir\",",
-                    "\"runtime\", \"pid\"}; a readable summary goes to stderr. Already running: prints the same."})
+                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"storageRest\", \"storageHost\", \"kubeconfig\",",
+                    "\"kubeContext\", \"imagesDir\", \"runtime\", \"pid\"}; a readable summary goes to stderr. Already running:",
+                    "prints the same. storageRest is what gcloud's api_endpoint_overrides/storage takes; storageHost what",
+                    "Google's client libraries take (STORAGE_EMULATOR_HOST)."})
     static final class Up extends Sub {
         @Option(names = "--mount", paramLabel = "PATH=DIR",
                 description = "Serve models with container path PATH mapped to host folder DIR (default: /app=current folder).")
@@ -105,8 +107,9 @@ final class SandboxCommand implements Runnable {
             String[][] rows = {
                     {"Vertex AI (gRPC)", info.vertexGrpc()},
                     {"Vertex AI (REST)", info.vertexRest()},
-                    {"Cloud Storage", info.storageRest() + " (JSON API; STORAGE_EMULATOR_HOST) over " + info.storageRoot()
-                            + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
+                    {"Cloud Storage", info.storageRest() + " (JSON API: gcloud api_endpoint_overrides/storage) over "
+                            + info.storageRoot() + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
+                    {"", "client libraries: STORAGE_EMULATOR_HOST=" + info.storageHost()},
                     {"Kubernetes", "--kubeconfig " + info.kubeconfig() + " --context " + info.kubeContext()},
                     {"Image registry", "mlship build --tar " + info.imagesDir() + "/NAME.tar, deploy by its digest"},
                     {"Services run as", ("podman".equals(info.runtime()) ? "podman containers" : "local processes (image unpacked, host programs)")

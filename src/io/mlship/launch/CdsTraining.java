@@ -80,7 +80,7 @@ public final class CdsTraining {
             Path state = Files.createDirectories(dir.resolve("sandbox"));
             Files.writeString(state.resolve("sandbox.json"), "{\"vertexGrpc\":\"" + vertex.grpcAddress() + "\",\"vertexRest\":\""
                     + vertex.restUrl() + "\",\"storageRoot\":\"" + storage.toString().replace("\\", "\\\\") + "\",\"storageRest\":\""
-                    + storageApi.url() + "\",\"kubeconfig\":null,\"pid\":"
+                    + storageApi.restUrl() + "\",\"storageHost\":\"" + storageApi.url() + "\",\"kubeconfig\":null,\"pid\":"
                     + ProcessHandle.current().pid() + "}");
             run(quiet, "promote", "--spec", spec.toString(), "--env", "dev", "--model-version", "v1", "--sandbox", state.toString(),
                     "--record", dir.resolve("record.json").toString(), "--result-dir", out.toString());

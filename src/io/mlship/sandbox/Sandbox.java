@@ -80,7 +80,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public SandboxInfo info() {
-        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), storage.url(),
+        return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), storage.restUrl(),
+                storage.url(),
                 state.kubeconfigFile().toString(), KUBE_CONTEXT, state.imagesDir().toString(), runtime.label(),
                 ProcessHandle.current().pid());
     }

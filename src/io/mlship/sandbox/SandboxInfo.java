@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * How to reach a running sandbox; {@code sandbox up} prints it and keeps it in the state folder. A service
  * the sandbox does not run is null.
  *
- * @param storageRest the Cloud Storage JSON API over storageRoot (the client's host; STORAGE_EMULATOR_HOST)
+ * @param storageRest the Cloud Storage JSON API over storageRoot, as gcloud's {@code api_endpoint_overrides/storage}
+ *                    takes it: {@code http://127.0.0.1:PORT/storage/v1/}
+ * @param storageHost the same API as Google's client libraries take it: {@code http://127.0.0.1:PORT}, the Java
+ *                    client's host and the value of {@code STORAGE_EMULATOR_HOST}
  * @param kubeconfig  kubeconfig file of the in-process Kubernetes API (for {@code mlship deploy --kubeconfig})
  * @param kubeContext its one context ({@code --context})
  * @param imagesDir   the registry target: build with {@code --tar IMAGES_DIR/NAME.tar}, deploy by the digest
@@ -15,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String kubeconfig,
+public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String storageHost,
+                          String kubeconfig,
                           String kubeContext, String imagesDir, String runtime, Long pid) {
 }

@@ -19,7 +19,7 @@ public record SandboxModels(RunningSandbox sandbox) implements ModelAccess {
     @Override
     public ArtifactStore artifacts(String project) {
         // The production store and client, pointed at the sandbox's Cloud Storage JSON API without credentials.
-        return new GcsArtifactStore(StorageOptions.newBuilder().setHost(sandbox.info().storageRest()).setProjectId(project)
+        return new GcsArtifactStore(StorageOptions.newBuilder().setHost(sandbox.info().storageHost()).setProjectId(project)
                 .setCredentials(NoCredentials.getInstance()).build().getService());
     }
 

@@ -36,7 +36,8 @@ class PromoteCheckOnlyTest {
         SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v2"), bucket.resolve("half-written"));
         Files.write(bucket.resolve("half-written/vocabulary.json"), new byte[0]);
         storage = StorageJsonApi.start(dir.storageRoot(), 0);
-        dir.write(new SandboxInfo("127.0.0.1:1", "http://127.0.0.1:1/", dir.storageRoot().toString(), storage.url(), null, null,
+        dir.write(new SandboxInfo("127.0.0.1:1", "http://127.0.0.1:1/", dir.storageRoot().toString(), storage.restUrl(), storage.url(),
+                null, null,
                 null, null, ProcessHandle.current().pid()));
     }
 

@@ -43,6 +43,10 @@ class SandboxCommandTest {
             assertThat(info.get("vertexGrpc").asText()).startsWith("127.0.0.1:");
             assertThat(info.get("vertexRest").asText()).startsWith("http://127.0.0.1:");
             assertThat(info.get("storageRoot").asText()).isEqualTo(state.resolve("storage").toString());
+            // gcloud's api_endpoint_overrides/storage takes the API root; client libraries take the host alone.
+            assertThat(info.get("storageHost").asText()).startsWith("http://127.0.0.1:");
+            assertThat(info.get("storageRest").asText()).isEqualTo(info.get("storageHost").asText() + "/storage/v1/");
+            assertThat(up.err()).contains("api_endpoint_overrides/storage", "STORAGE_EMULATOR_HOST=" + info.get("storageHost").asText());
             assertThat(info.get("kubeconfig").asText()).isEqualTo(state.resolve("kubeconfig").toString());
             assertThat(info.get("kubeContext").asText()).isEqualTo("sandbox");
             assertThat(info.get("imagesDir").asText()).isEqualTo(state.resolve("images").toString());
