@@ -15,17 +15,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The real kubectl (Debian package kubernetes-client) run against a kubeconfig; tests fail, not skip, without it. */
-record Kubectl(Path kubeconfig) {
+public record Kubectl(Path kubeconfig) {
 
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
         /** The output of a run that must have succeeded. */
-        String ok() {
+        public String ok() {
             assertThat(exit).as("kubectl exited " + exit + ": " + err).isZero();
             return out.strip();
         }
     }
 
-    Run run(String... args) throws IOException, InterruptedException {
+    public Run run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary(), "--kubeconfig", kubeconfig.toString(), "--request-timeout=30s"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -46,7 +46,7 @@ record Kubectl(Path kubeconfig) {
         }
     }
 
-    static String binary() {
+    public static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, "kubectl");
             if (Files.isExecutable(candidate)) {
