@@ -18,6 +18,9 @@ import java.util.Map;
  * refuses objects it does not), and whoever changed one of its fields is overruled, as a client-side update did.
  */
 public final class Applier {
+    private static final int HTTP_CONFLICT = 409;
+    private static final int CONFLICT_ATTEMPTS = 4;
+
     private final ClusterObjects cluster;
     private final Progress progress;
     private final OwnershipUpgrade ownership;
@@ -116,8 +119,24 @@ public final class Applier {
         }
     }
 
+    /**
+     * Applies; a forced apply carries no resourceVersion, so a 409 Conflict is a race inside the API server (or a
+     * proxy's answer), and applying again settles it. A few attempts, each logged; more means something is wrong.
+     */
     private void serverSideApply(ObjectKey key, GenericKubernetesResource config) {
-        cluster.item(key, config).fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cluster.item(key, config).fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                progress.step(key + " changed on the server while mlship applied it (HTTP 409 Conflict: "
+                        + e.getMessage().lines().findFirst().orElse("") + "); applying again (attempt " + (attempt + 1)
+                        + " of " + CONFLICT_ATTEMPTS + ")");
+            }
+        }
     }
 
     /** A copy without what the server owns (identity, versions, status), ready to be written. */
