@@ -4,28 +4,31 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import io.mlship.kube.connect.FieldManager;
 import io.mlship.progress.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a plan: create-or-update in dependency order, then prunes; and undoes it from the recorded previous
- * objects. Plain create/update (not server-side apply) so the same code runs against every API server, the
- * sandbox's included; writes carry {@code fieldManager=mlship} (see {@code io.mlship.kube.connect}).
+ * Writes a plan with server-side apply as field manager {@code mlship}, in dependency order, then prunes; and
+ * undoes it from the recorded previous objects. An apply sends only what mlship renders, so fields other managers
+ * set (annotations and labels from other tools, injected sidecars, defaults filled in by webhooks) stay, and
+ * fields mlship stopped rendering are removed. mlship forces conflicts: it owns the objects it renders (the planner
+ * refuses objects it does not), and whoever changed one of its fields is overruled, as a client-side update did.
  */
 public final class Applier {
     private static final int HTTP_CONFLICT = 409;
-    /** Conflicts come from other writers racing mlship; a few fresh reads settle them, more means a fight. */
     private static final int CONFLICT_ATTEMPTS = 4;
 
     private final ClusterObjects cluster;
     private final Progress progress;
+    private final OwnershipUpgrade ownership;
 
     public Applier(KubernetesClient client, Progress progress) {
         this.cluster = new ClusterObjects(client);
         this.progress = progress;
+        this.ownership = new OwnershipUpgrade(cluster, progress);
     }
 
     /**
@@ -38,14 +41,10 @@ public final class Applier {
         for (Change c : plan.changes()) {
             try {
                 switch (c.action()) {
-                    case CREATE -> {
-                        progress.step("creating " + c.key());
-                        create(c.key(), plan.desired().get(c.key()));
-                        written.add(c.key());
-                    }
-                    case UPDATE -> {
-                        progress.step("updating " + c.key());
-                        update(c.key(), plan.desired().get(c.key()));
+                    case CREATE, UPDATE -> {
+                        progress.step((c.action() == Change.Action.CREATE ? "creating " : "updating ") + c.key());
+                        ownership.takeOverUpdates(c.key(), plan.desired().get(c.key()));
+                        serverSideApply(c.key(), clean(plan.desired().get(c.key())));
                         written.add(c.key());
                     }
                     default -> {
@@ -95,33 +94,20 @@ public final class Applier {
     }
 
     /**
-     * Creates; when the object turns out to exist already (HTTP 409 AlreadyExists — typically an earlier attempt of
-     * this very create went through but its answer was lost, and the client retried), it is updated instead.
+     * Puts back what ran before the plan was applied: for each object mlship changed, what mlship had applied to
+     * it then (fields others set since are left alone); objects the plan deleted are created again as they were;
+     * objects it created are deleted.
      */
-    private void create(ObjectKey key, GenericKubernetesResource desired) {
-        try {
-            cluster.item(key, clean(desired)).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HTTP_CONFLICT) {
-                throw e;
-            }
-            progress.step(key + " already exists (HTTP 409: " + e.getMessage().lines().findFirst().orElse("")
-                    + "); updating it instead");
-            update(key, desired);
-        }
-    }
-
-    /** Puts back exactly what ran before the plan was applied: previous objects restored, new ones deleted. */
     public void restore(Plan plan) {
         for (Change c : plan.changes()) {
             if (c.action() == Change.Action.UPDATE || c.action() == Change.Action.PRUNE) {
                 GenericKubernetesResource before = plan.previous().get(c.key());
                 progress.step("restoring " + c.key());
-                Resource<GenericKubernetesResource> r = cluster.resource(c.key());
-                if (r.get() == null) {
-                    cluster.item(c.key(), clean(before)).create();
+                if (cluster.resource(c.key()).get() == null) {
+                    serverSideApply(c.key(), clean(before));
                 } else {
-                    update(c.key(), before);
+                    ownership.takeOverUpdates(c.key(), before);
+                    serverSideApply(c.key(), ownership.appliedBy(before));
                 }
             }
         }
@@ -134,53 +120,22 @@ public final class Applier {
     }
 
     /**
-     * Replaces the live object, guarded by its resourceVersion. When someone else (an autoscaler, a controller
-     * writing its annotations) changed it in between, the server answers 409 Conflict: the object is read again and
-     * the update retried, a few times, each retry logged.
+     * Applies; a forced apply carries no resourceVersion, so a 409 Conflict is a race inside the API server (or a
+     * proxy's answer), and applying again settles it. A few attempts, each logged; more means something is wrong.
      */
-    private void update(ObjectKey key, GenericKubernetesResource target) {
+    private void serverSideApply(ObjectKey key, GenericKubernetesResource config) {
         for (int attempt = 1; ; attempt++) {
-            Resource<GenericKubernetesResource> r = cluster.resource(key);
-            GenericKubernetesResource live = r.get();
-            if (live == null) {
-                // Gone since the plan was made (deleted by someone, or a restore of an object deleted meanwhile).
-                cluster.item(key, clean(target)).create();
-                return;
-            }
-            GenericKubernetesResource next = clean(target);
-            if ("Deployment".equals(key.kind())) {
-                keep(next, live, "replicas");
-            }
-            if ("Service".equals(key.kind())) {
-                keep(next, live, "clusterIP");
-                keep(next, live, "clusterIPs");
-            }
-            next.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
             try {
-                cluster.item(key, next).update();
+                cluster.item(key, config).fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HTTP_CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
                     throw e;
                 }
-                progress.step(key + " changed on the server while mlship updated it (HTTP 409 Conflict, resourceVersion "
-                        + live.getMetadata().getResourceVersion() + "); reading it again and retrying (attempt " + (attempt + 1)
+                progress.step(key + " changed on the server while mlship applied it (HTTP 409 Conflict: "
+                        + e.getMessage().lines().findFirst().orElse("") + "); applying again (attempt " + (attempt + 1)
                         + " of " + CONFLICT_ATTEMPTS + ")");
             }
-        }
-    }
-
-    /**
-     * An update replaces the object, so fields mlship leaves to others are carried over from the live object:
-     * the replica count when the autoscaler owns it (else it would reset to 1), and a Service's cluster IPs
-     * (immutable once assigned).
-     */
-    @SuppressWarnings("unchecked")
-    private static void keep(GenericKubernetesResource next, GenericKubernetesResource live, String field) {
-        Object spec = next.getAdditionalProperties().get("spec");
-        Object liveSpec = live == null ? null : live.getAdditionalProperties().get("spec");
-        if (spec instanceof Map<?, ?> s && liveSpec instanceof Map<?, ?> l && s.get(field) == null && l.get(field) != null) {
-            ((Map<String, Object>) s).put(field, l.get(field));
         }
     }
 

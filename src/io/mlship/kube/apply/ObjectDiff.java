@@ -2,75 +2,74 @@ package io.mlship.kube.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * What applying {@code desired} would change in {@code live}, as readable lines ({@code spec.replicas: 2 → 3}).
- * Only fields mlship sets are compared: whatever the server or controllers add (defaults, status, uid…) is not
- * a difference, so re-applying an unchanged release finds nothing to do.
+ * What applying would change, as readable lines ({@code spec.replicas: 2 → 3}), from the live object and the
+ * API server's dry-run answer. What only the server keeps is not a difference: status, and metadata other than
+ * labels and annotations (resourceVersion, generation, managedFields, uid…). An empty map or list is the same as
+ * none.
  */
 public final class ObjectDiff {
-    /** Metadata the API server owns; labels and annotations are compared, the rest is ours to ignore. */
     private static final Set<String> COMPARED_METADATA = Set.of("labels", "annotations");
+    private static final Set<String> IGNORED = Set.of("status", "apiVersion", "kind", "metadata");
     private static final int MAX_VALUE = 240;
 
     private ObjectDiff() {
     }
 
-    public static List<String> changes(JsonNode desired, JsonNode live) {
+    public static List<String> changes(JsonNode live, JsonNode answer) {
         List<String> out = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = desired.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            String name = f.getKey();
-            if (name.equals("status") || name.equals("apiVersion") || name.equals("kind")) {
-                continue;
+        for (String m : COMPARED_METADATA) {
+            compare("metadata." + m, live.path("metadata").get(m), answer.path("metadata").get(m), out);
+        }
+        for (String name : names(live, answer)) {
+            if (!IGNORED.contains(name)) {
+                compare(name, live.get(name), answer.get(name), out);
             }
-            if (name.equals("metadata")) {
-                for (String m : COMPARED_METADATA) {
-                    JsonNode want = f.getValue().get(m);
-                    if (want != null && !want.isNull()) {
-                        compare("metadata." + m, want, live.path("metadata").get(m), out);
-                    }
-                }
-                continue;
-            }
-            compare(name, f.getValue(), live.get(name), out);
         }
         return out;
     }
 
-    private static void compare(String path, JsonNode want, JsonNode have, List<String> out) {
-        if (want == null || want.isNull()) {
+    private static void compare(String path, JsonNode was, JsonNode is, List<String> out) {
+        boolean hadNone = none(was);
+        boolean hasNone = none(is);
+        if (hadNone && hasNone) {
             return;
         }
-        if (have == null || have.isNull() || have.isMissingNode()) {
-            out.add(path + ": (none) → " + show(want));
+        if (hadNone || hasNone) {
+            out.add(path + ": " + (hadNone ? "(none)" : show(was)) + " → " + (hasNone ? "(none)" : show(is)));
             return;
         }
-        if (want.isObject() && have.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = want.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                compare(path + "." + e.getKey(), e.getValue(), have.get(e.getKey()), out);
+        if (was.isObject() && is.isObject()) {
+            names(was, is).forEach(n -> compare(path + "." + n, was.get(n), is.get(n), out));
+            return;
+        }
+        if (was.isArray() && is.isArray() && was.size() == is.size()) {
+            for (int i = 0; i < is.size(); i++) {
+                compare(path + "[" + i + "]", was.get(i), is.get(i), out);
             }
             return;
         }
-        if (want.isArray() && have.isArray() && want.size() == have.size()) {
-            for (int i = 0; i < want.size(); i++) {
-                compare(path + "[" + i + "]", want.get(i), have.get(i), out);
-            }
-            return;
-        }
-        if (want.isValueNode() && have.isValueNode() && want.asText().equals(have.asText())) {
+        if (was.isValueNode() && is.isValueNode() && was.asText().equals(is.asText())) {
             return; // 1 and "1" are the same int-or-string to the API server
         }
-        if (!want.equals(have)) {
-            out.add(path + ": " + show(have) + " → " + show(want));
+        if (!was.equals(is)) {
+            out.add(path + ": " + show(was) + " → " + show(is));
         }
+    }
+
+    private static boolean none(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() || (n.isContainerNode() && n.isEmpty());
+    }
+
+    private static Set<String> names(JsonNode a, JsonNode b) {
+        Set<String> names = new LinkedHashSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static String show(JsonNode n) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.mlship.kube.connect.FieldManager;
 import io.mlship.kube.manifest.ReleaseLabels;
 import io.mlship.result.MlshipException;
 import java.util.ArrayList;
@@ -15,8 +16,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Compares the rendered objects with what runs now and records the previous objects. Reads only: a plan that
- * finds objects mlship does not own fails here, before anything is written.
+ * Works out what a deploy would change and records the previous objects. Each rendered object is applied as a
+ * server-side dry run (field manager mlship, as the real apply will be): the change is the difference between
+ * the live object and the API server's answer, so defaults, webhooks and other managers' fields are accounted
+ * for, and fields mlship stopped rendering show as removed. Stores nothing: a plan that finds objects mlship
+ * does not own, or that the API server rejects, fails here, before anything is written.
  */
 public final class Planner {
     private final ClusterObjects cluster;
@@ -37,17 +41,18 @@ public final class Planner {
         for (Map.Entry<ObjectKey, GenericKubernetesResource> e : desired.entrySet()) {
             ObjectKey key = e.getKey();
             GenericKubernetesResource live = cluster.resource(key).get();
-            if (live == null) {
-                changes.add(new Change(key, Change.Action.CREATE, List.of()));
-                continue;
-            }
-            if (!ownedBy(live, service)) {
+            if (live != null && !ownedBy(live, service)) {
                 foreign.add(key + " (" + ReleaseLabels.MANAGED_BY + "=" + label(live, ReleaseLabels.MANAGED_BY)
                         + ", " + ReleaseLabels.INSTANCE + "=" + label(live, ReleaseLabels.INSTANCE) + ")");
                 continue;
             }
+            GenericKubernetesResource answer = dryRun(key, e.getValue());
+            if (live == null) {
+                changes.add(new Change(key, Change.Action.CREATE, List.of()));
+                continue;
+            }
             previous.put(key, live);
-            List<String> fields = ObjectDiff.changes(cluster.tree(e.getValue()), cluster.tree(live));
+            List<String> fields = ObjectDiff.changes(cluster.tree(live), cluster.tree(answer));
             changes.add(new Change(key, fields.isEmpty() ? Change.Action.UNCHANGED : Change.Action.UPDATE, fields));
         }
         if (!foreign.isEmpty()) {
@@ -69,6 +74,25 @@ public final class Planner {
         }
         changes.sort((a, b) -> a.key().compareTo(b.key()));
         return new Plan(namespace, changes, desired, previous);
+    }
+
+    /** The API server's answer to applying {@code desired} now, with {@code dryRun=All}: nothing is stored. */
+    private GenericKubernetesResource dryRun(ObjectKey key, GenericKubernetesResource desired) {
+        try {
+            return cluster.item(key, Applier.clean(desired)).dryRun().fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+            String why = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            if (e.getCode() == 415) {
+                throw MlshipException.infrastructure("the Kubernetes API does not take server-side apply (HTTP 415 for " + key
+                                + "): " + why + "; nothing was applied",
+                        "mlship deploys with server-side apply and server-side dry run (Kubernetes 1.22 or later): upgrade the cluster", e);
+            }
+            if (e.getCode() == 400 || e.getCode() == 422) {
+                throw MlshipException.badInput("the API server rejects " + key + " (server-side dry run): " + why,
+                        "fix the spec so the object is valid for this cluster; nothing was applied");
+            }
+            throw e;
+        }
     }
 
     private List<GenericKubernetesResource> list(ResourceDefinitionContext kind, String namespace, String service) {

@@ -7,9 +7,9 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Adds {@code fieldManager=mlship} to every write, so the API server records mlship as the owner of the fields
- * it sets ({@code kubectl get -o yaml --show-managed-fields} shows it). fabric8 offers a field manager only with
- * server-side apply, which mlship does not use (the sandbox API lacks it), hence the interceptor.
+ * Adds {@code fieldManager=mlship} to every write that names none, so the API server records mlship as the owner
+ * of the fields it sets ({@code kubectl get -o yaml --show-managed-fields} shows it): its server-side applies name
+ * it themselves; deletes, lease updates and managedFields upgrades get it here.
  */
 public final class FieldManager implements Interceptor {
     public static final String NAME = "mlship";

@@ -1,6 +1,5 @@
 package io.mlship.kube.deploy;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlship.kube.apply.Applier;
-import io.mlship.kube.apply.Change;
 import io.mlship.kube.apply.KindTable;
 import io.mlship.kube.apply.ObjectKey;
 import io.mlship.kube.apply.Plan;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,7 +55,8 @@ public final class Deployer {
                 .orElseThrow(() -> new IllegalArgumentException("nothing to deploy: no Deployment rendered"));
         String previousRevision = revision(plan.previous().get(deploymentKey));
         if (request.dryRun()) {
-            return new DeployReport(plan, true, serverDryRun(request, plan), null, previousRevision, null, null);
+            // The plan is already the server's answer to a dry-run apply of every object (see Planner).
+            return new DeployReport(plan, true, "server", null, previousRevision, null, null);
         }
         Optional<String> previousImage = image(plan.previous().get(deploymentKey));
         if (plan.changesAnything()) {
@@ -154,43 +152,6 @@ public final class Deployer {
 
     private static String restoredWhat(Optional<String> previousImage) {
         return previousImage.isPresent() ? "the previous Deployment is running again" : "the objects this deploy created were removed";
-    }
-
-    /**
-     * Server-side dry run when the API server honours it. An API that ignores {@code dryRun} (the sandbox's)
-     * would store the objects, so a throwaway ConfigMap is sent first and looked for: only if it was not stored
-     * are the real objects sent. Either way the plan above is the diff against what runs now.
-     */
-    private String serverDryRun(DeployRequest request, Plan plan) {
-        String probeName = "mlship-dry-run-probe-" + UUID.randomUUID().toString().substring(0, 8);
-        var configMaps = client.configMaps().inNamespace(request.namespace());
-        configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName(probeName).endMetadata().build()).dryRun().create();
-        if (configMaps.withName(probeName).get() != null) {
-            configMaps.withName(probeName).delete();
-            progress.step("this API server ignores server-side dry run; the diff is computed by mlship only");
-            return "local";
-        }
-        for (Change c : plan.changed()) {
-            if (c.action() == Change.Action.PRUNE) {
-                continue;
-            }
-            GenericKubernetesResource o = plan.desired().get(c.key());
-            var ops = client.genericKubernetesResources(KindTable.of(c.key().apiVersion(), c.key().kind()).orElseThrow())
-                    .inNamespace(request.namespace());
-            try {
-                if (c.action() == Change.Action.CREATE) {
-                    ops.resource(o).dryRun().create();
-                } else {
-                    GenericKubernetesResource live = ops.withName(c.key().name()).get();
-                    o.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
-                    ops.resource(o).dryRun().update();
-                }
-            } catch (KubernetesClientException e) {
-                throw MlshipException.badInput("the API server rejects " + c.key() + " (server-side dry run): " + apiMessage(e),
-                        "fix the spec so the object is valid for this cluster; nothing was applied");
-            }
-        }
-        return "server";
     }
 
     @SuppressWarnings("unchecked")

@@ -175,7 +175,9 @@ public final class RolloutWatcher implements AutoCloseable {
             }
             DeploymentStatus st = deployment.getStatus();
             Optional<DeploymentCondition> progressing = condition("Progressing");
-            if (progressing.isPresent() && "ProgressDeadlineExceeded".equals(progressing.get().getReason())) {
+            // As kubectl rollout status: a condition is about this rollout only once the controller saw its generation
+            // (an update keeps the status, so a restore still carries the failed rollout's condition until then).
+            if (observedCurrent(deployment) && progressing.isPresent() && "ProgressDeadlineExceeded".equals(progressing.get().getReason())) {
                 finish(false, "ProgressDeadlineExceeded: " + nonNull(progressing.get().getMessage()) + podHint());
                 return;
             }
@@ -192,11 +194,16 @@ public final class RolloutWatcher implements AutoCloseable {
             }
         }
 
+        private static boolean observedCurrent(Deployment d) {
+            DeploymentStatus st = d.getStatus();
+            return st != null && st.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
+                    && st.getObservedGeneration() >= d.getMetadata().getGeneration();
+        }
+
         /** The same test kubectl rollout status makes. */
         private static boolean complete(Deployment d) {
             DeploymentStatus st = d.getStatus();
-            if (st == null || st.getObservedGeneration() == null || d.getMetadata().getGeneration() == null
-                    || st.getObservedGeneration() < d.getMetadata().getGeneration()) {
+            if (!observedCurrent(d)) {
                 return false;
             }
             int updated = n(st.getUpdatedReplicas());

@@ -10,22 +10,25 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * fabric8's CRUD store plus what kubectl needs beyond it: the discovery documents ({@link ApiDiscovery}) and
- * strategic merge patches ({@link StrategicMergePatch}), which are turned into an update of the whole object
- * carrying the resourceVersion it was computed from, so a concurrent write makes it fail with 409 Conflict (and
- * kubectl retries) instead of being lost.
+ * fabric8's CRUD store plus what kubectl needs beyond it: the discovery documents ({@link ApiDiscovery}), and
+ * writes worked out by {@link ObjectWrites} (managed fields, server-side apply, dry run, every patch type) and
+ * stored as a create or a whole-object update carrying the resourceVersion they were computed from.
  */
-final class SandboxDispatcher extends KubernetesCrudDispatcher {
-    static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+final class SandboxDispatcher extends KubernetesCrudDispatcher implements ObjectWrites.Store {
     private static final String JSON = "application/json";
 
     private final ApiDiscovery discovery = new ApiDiscovery();
     private final ObjectMapper json = new ObjectMapper();
+    private final ObjectWrites writes = new ObjectWrites(this);
+    /** One write at a time: a patch reads, computes and stores with nothing in between. */
+    private final ReentrantLock writing = new ReentrantLock();
 
     SandboxDispatcher(List<CustomResourceDefinitionContext> crds) {
         super(crds);
@@ -36,10 +39,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         String contentType = request.getHeader("Content-Type");
         if (contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
             // kubectl's typed commands (create namespace…) send protobuf; the store reads JSON and YAML only.
-            return status(415, "UnsupportedMediaType", "the sandbox API reads JSON only, not " + contentType
+            return ApiStatus.failure(415, "UnsupportedMediaType", "the sandbox API reads JSON only, not " + contentType
                     + " (use kubectl apply -f, which sends JSON)");
         }
-        if (request.method() == HttpMethod.GET) {
+        HttpMethod method = request.method();
+        if (method == HttpMethod.GET) {
             String path = request.getPath();
             int q = path.indexOf('?');
             Optional<String> doc = discovery.document(q < 0 ? path : path.substring(0, q));
@@ -47,10 +51,20 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return new MockResponse().setResponseCode(200).setHeader("Content-Type", JSON).setBody(doc.get());
             }
             if (path.startsWith("/openapi/")) {
-                return status(404, "NotFound", "the sandbox API serves OpenAPI v3 group documents only, not " + path);
+                return ApiStatus.failure(404, "NotFound", "the sandbox API serves OpenAPI v3 group documents only, not " + path);
             }
         }
-        MockResponse response = super.dispatch(request);
+        MockResponse response;
+        if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+            response = locked(() -> writes.write(request));
+        } else if (method == HttpMethod.DELETE && isDryRun(request.getPath())) {
+            JsonNode live = read(request.getPath().substring(0, request.getPath().indexOf('?')));
+            response = live == null ? ApiStatus.failure(404, "NotFound", "not found: " + request.getPath()) : ApiStatus.ok(200, live);
+        } else if (method == HttpMethod.DELETE) {
+            response = locked(() -> super.dispatch(request));
+        } else {
+            response = super.dispatch(request);
+        }
         if (response != null && response.getWebSocketListener() == null && response.getBody() != null
                 && response.header("Content-Type") == null) {
             // Without it, clients that asked for protobuf first (kubectl rollout history/undo) read the JSON as protobuf.
@@ -60,35 +74,44 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     @Override
-    public MockResponse handlePatch(RecordedRequest request) {
-        String type = request.getHeader("Content-Type");
-        if (type == null || !type.startsWith(STRATEGIC_MERGE_PATCH)) {
-            return super.handlePatch(request);
-        }
-        String path = request.getPath();
+    public JsonNode read(String path) {
         MockResponse current = handleGet(path);
         if (current.code() != 200 || current.getBody() == null) {
-            return status(404, "NotFound", "not found: " + path);
+            return null;
         }
-        JsonNode merged;
         try {
-            JsonNode object = json.readTree(current.getBody().readUtf8());
-            merged = StrategicMergePatch.apply(object, json.readTree(request.getUtf8Body()));
-            if (merged.path("metadata").isObject()) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) merged.get("metadata"))
-                        .set("resourceVersion", object.path("metadata").path("resourceVersion"));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            return status(422, "Invalid", "cannot apply the strategic merge patch: " + e.getMessage());
+            return json.readTree(current.getBody().readUtf8());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the store holds an object that is not JSON at " + path, e);
         }
-        byte[] body = merged.toString().getBytes(StandardCharsets.UTF_8);
-        return handleUpdate(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path,
-                Headers.builder().add("Content-Type", JSON).build(), new Buffer(body)));
     }
 
-    private MockResponse status(int code, String reason, String message) {
-        String body = json.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-                .put("message", message).put("reason", reason).put("code", code).toString();
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", JSON).setBody(body);
+    @Override
+    public MockResponse create(String collectionPath, JsonNode object) {
+        return handleCreate(request(HttpMethod.POST, collectionPath, object));
+    }
+
+    @Override
+    public MockResponse replace(String path, JsonNode object) {
+        return handleUpdate(request(HttpMethod.PUT, path, object));
+    }
+
+    private static RecordedRequest request(HttpMethod method, String path, JsonNode object) {
+        byte[] body = object.toString().getBytes(StandardCharsets.UTF_8);
+        return new RecordedRequest("HTTP/1.1", method, path, Headers.builder().add("Content-Type", JSON).build(), new Buffer(body));
+    }
+
+    private static boolean isDryRun(String path) {
+        int q = path.indexOf('?');
+        return q >= 0 && List.of(path.substring(q + 1).split("&")).contains("dryRun=All");
+    }
+
+    private MockResponse locked(java.util.function.Supplier<MockResponse> write) {
+        writing.lock();
+        try {
+            return write.get();
+        } finally {
+            writing.unlock();
+        }
     }
 }

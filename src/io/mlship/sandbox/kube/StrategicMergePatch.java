@@ -16,20 +16,10 @@ import java.util.Set;
  * maps merge, {@code null} deletes, and the lists Kubernetes merges by a key (containers by name, ports by port…)
  * merge element by element; other lists are replaced. Understands the directives kubectl's three-way patches use:
  * {@code $patch} (replace/delete/merge), {@code $retainKeys}, {@code $setElementOrder/FIELD} and
- * {@code $deleteFromPrimitiveList/FIELD}. The merge keys come from the Kubernetes API types' patch tags, for the
- * fields of the kinds the sandbox serves; fields not listed are treated as atomic, as for custom resources.
+ * {@code $deleteFromPrimitiveList/FIELD}. The merge keys come from {@link ListKeys}; lists it does not know are
+ * replaced, as for custom resources.
  */
 final class StrategicMergePatch {
-    /** Field name → merge key, from the API types' {@code patchMergeKey} tags. */
-    private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", "name"), Map.entry("initContainers", "name"), Map.entry("ephemeralContainers", "name"),
-            Map.entry("volumes", "name"), Map.entry("imagePullSecrets", "name"), Map.entry("env", "name"),
-            Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
-            Map.entry("hostAliases", "ip"), Map.entry("ownerReferences", "uid"), Map.entry("conditions", "type"),
-            Map.entry("topologySpreadConstraints", "topologyKey"), Map.entry("resourceClaims", "name"),
-            Map.entry("schedulingGates", "name"));
-    /** Lists of scalars merged as sets ({@code patchStrategy:"merge"}). */
-    private static final Set<String> MERGED_SCALAR_LISTS = Set.of("finalizers");
     private static final String PATCH = "$patch";
     private static final String RETAIN_KEYS = "$retainKeys";
     private static final String ORDER = "$setElementOrder/";
@@ -129,9 +119,9 @@ final class StrategicMergePatch {
                 return replaced;
             }
         }
-        String key = mergeKey(field, current, patch);
+        String key = ListKeys.mergeKey(field, current, patch);
         if (key == null) {
-            if (!MERGED_SCALAR_LISTS.contains(field)) {
+            if (!ListKeys.isScalarSet(field)) {
                 return patch.deepCopy();
             }
             ArrayNode union = current.deepCopy();
@@ -169,23 +159,9 @@ final class StrategicMergePatch {
         return result;
     }
 
-    /** The merge key of a list field; {@code ports} is keyed by containerPort in pods and by port in Services. */
-    private static String mergeKey(String field, ArrayNode current, ArrayNode patch) {
-        if (field.equals("ports")) {
-            boolean containerPorts = false;
-            for (ArrayNode list : List.of(current, patch)) {
-                for (JsonNode el : list) {
-                    containerPorts |= el.has("containerPort");
-                }
-            }
-            return containerPorts ? "containerPort" : "port";
-        }
-        return MERGE_KEYS.get(field);
-    }
-
     /** Orders a merged list like {@code order} (the patch's {@code $setElementOrder}); elements it lacks go last. */
     private static ArrayNode reorder(String field, ArrayNode list, ArrayNode order) {
-        String key = mergeKey(field, list, order);
+        String key = ListKeys.mergeKey(field, list, order);
         ArrayNode sorted = JsonNodeFactory.instance.arrayNode();
         List<JsonNode> rest = new ArrayList<>();
         list.forEach(rest::add);

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.kube.Behaviour;
+import io.mlship.sandbox.kube.Kubectl;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.spec.SpecFixtures;
@@ -312,15 +313,41 @@ class DeployCommandTest {
 
         assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
         String version = deployment().getMetadata().getResourceVersion();
+        Map<String, String> versions = resourceVersions();
         CliRun dry = deploy(spec, "--image-digest", GOOD_TOO, "--dry-run");
 
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("~ Deployment/reco-service (").contains("spec.template.spec.containers[0].image");
-        assertThat(dry.result("deploy").path("dryRunMode").asText()).isEqualTo("local");
+        assertThat(dry.result("deploy").path("dryRunMode").asText()).isEqualTo("server");
         assertThat(dry.result("deploy").path("objectsApplied")).isEmpty();
-        assertThat(dry.err()).contains("ignores server-side dry run");
         assertThat(deployment().getMetadata().getResourceVersion()).isEqualTo(version);
-        assertThat(admin.configMaps().inNamespace(NS).list().getItems()).noneMatch(c -> c.getMetadata().getName().startsWith("mlship-dry-run"));
+        assertThat(resourceVersions()).isEqualTo(versions);
+    }
+
+    @Test
+    void annotationsAndLabelsAnotherManagerSetSurviveADeployAndARollback() throws Exception {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+        Kubectl kubectl = new Kubectl(kubeconfig);
+        kubectl.run("annotate", "deployment/reco-service", "-n", NS, "team.example/owner=search").ok();
+        kubectl.run("label", "deployment/reco-service", "-n", NS, "cost-center=42").ok();
+
+        CliRun next = deploy(spec, "--image-digest", GOOD_TOO);
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        Deployment deployed = deployment();
+        assertThat(image(deployed)).endsWith("@" + GOOD_TOO);
+        assertThat(deployed.getMetadata().getAnnotations()).containsEntry("team.example/owner", "search");
+        assertThat(deployed.getMetadata().getLabels()).containsEntry("cost-center", "42").containsEntry("app.kubernetes.io/managed-by", "mlship");
+        assertThat(deployed.getMetadata().getManagedFields()).anySatisfy(e -> {
+            assertThat(e.getManager()).isEqualTo("mlship");
+            assertThat(e.getOperation()).isEqualTo("Apply");
+        });
+
+        CliRun back = deploy(spec, "--rollback");
+        assertThat(back.exitCode()).as(back.err()).isZero();
+        Deployment restored = deployment();
+        assertThat(image(restored)).endsWith("@" + GOOD);
+        assertThat(restored.getMetadata().getAnnotations()).containsEntry("team.example/owner", "search");
+        assertThat(restored.getMetadata().getLabels()).containsEntry("cost-center", "42");
     }
 
     @Test
@@ -350,7 +377,7 @@ class DeployCommandTest {
                 break;
             }
             // mlship's writes, not the simulator's status updates or events
-            if (r.getMethod().equals("POST") && !r.getPath().contains("/status")
+            if ((r.getMethod().equals("POST") || r.getMethod().equals("PATCH")) && !r.getPath().contains("/status")
                     && !r.getPath().contains("/events") && !r.getPath().contains("/pods") && !r.getPath().contains("/replicasets")
                     && !r.getPath().contains("/namespaces?") && !r.getPath().endsWith("/namespaces")) {
                 paths.add(r.getPath());
@@ -361,6 +388,8 @@ class DeployCommandTest {
 
     private Map<String, String> resourceVersions() {
         Map<String, String> out = new java.util.TreeMap<>();
+        admin.apps().deployments().inNamespace(NS).list().getItems().forEach(o -> out.put("deploy/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        admin.serviceAccounts().inNamespace(NS).list().getItems().forEach(o -> out.put("sa/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         admin.configMaps().inNamespace(NS).list().getItems().forEach(o -> out.put("cm/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         admin.services().inNamespace(NS).list().getItems().forEach(o -> out.put("svc/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         admin.network().v1().ingresses().inNamespace(NS).list().getItems().forEach(o -> out.put("ing/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));

@@ -11,13 +11,11 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.mlship.cli.CliRun;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -80,14 +78,14 @@ class KubectlAgainstSandboxTest {
         String pod = client.pods().inNamespace(NS).list().getItems().get(0).getMetadata().getName();
         assertThat(kubectl("get", "pods", "-n", NS, "-o", "name").ok()).isEqualTo("pod/" + pod);
         assertThat(kubectl("get", "deployment", "svc", "-n", NS, "-o", "jsonpath={.status.availableReplicas}").ok()).isEqualTo("1");
-        Run table = kubectl("get", "deployments", "-n", NS);
+        Kubectl.Run table = kubectl("get", "deployments", "-n", NS);
         assertThat(table.ok()).startsWith("NAME").contains("svc");
     }
 
     @Test
     void applyCreatesThenUpdatesTheRenderedObjectsAndRolloutStatusWaitsForTheRollout() throws Exception {
         String first = digest("first");
-        Run created = kubectl("apply", "-f", render(first).toString());
+        Kubectl.Run created = kubectl("apply", "-f", render(first).toString());
         assertThat(created.ok()).contains("deployment.apps/" + NAME + " created", "service/" + NAME + " created",
                 "configmap/" + NAME + "-env created", "certificate.cert-manager.io/" + NAME + " created",
                 "ingress.networking.k8s.io/" + NAME + " created", "horizontalpodautoscaler.autoscaling/" + NAME + " created");
@@ -101,12 +99,12 @@ class KubectlAgainstSandboxTest {
         assertThat(image(before)).endsWith("@" + first);
         assertThat(before.getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/last-applied-configuration");
 
-        Run done = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=60s");
+        Kubectl.Run done = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=60s");
         assertThat(done.ok()).contains("deployment \"" + NAME + "\" successfully rolled out");
         assertComplete(deployment(), first);
 
         String second = digest("second");
-        Run updated = kubectl("apply", "-f", render(second).toString());
+        Kubectl.Run updated = kubectl("apply", "-f", render(second).toString());
         assertThat(updated.ok()).contains("deployment.apps/" + NAME + " configured", "service/" + NAME + " unchanged");
         Deployment after = deployment();
         assertThat(generation(after)).isEqualTo(generation(before) + 1);
@@ -135,7 +133,7 @@ class KubectlAgainstSandboxTest {
     @Test
     void rolloutStatusFailsWhenTheSimulatedRolloutExceedsItsProgressDeadline() throws Exception {
         kubectl("apply", "-f", render(HANGS).toString()).ok();
-        Run status = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=60s");
+        Kubectl.Run status = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=60s");
         assertThat(status.exit()).as(status.err()).isNotZero();
         assertThat(status.err()).contains("deployment \"" + NAME + "\" exceeded its progress deadline");
         assertThat(deployment().getStatus().getConditions()).anySatisfy(c -> {
@@ -148,7 +146,7 @@ class KubectlAgainstSandboxTest {
     @Test
     void rolloutStatusTimesOutWhilePodsCrashLoop() throws Exception {
         kubectl("apply", "-f", render(CRASHES).toString()).ok();
-        Run status = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=3s");
+        Kubectl.Run status = kubectl("rollout", "status", "deployment/" + NAME, "-n", NS, "--timeout=3s");
         assertThat(status.exit()).as(status.out()).isNotZero();
         assertThat(status.err()).contains("timed out waiting for the condition");
         assertThat(status.out()).contains("Waiting for deployment \"" + NAME + "\" rollout to finish");
@@ -204,44 +202,8 @@ class KubectlAgainstSandboxTest {
         return file;
     }
 
-    record Run(int exit, String out, String err) {
-        /** The output of a run that must have succeeded. */
-        String ok() {
-            assertThat(exit).as("kubectl exited " + exit + ": " + err).isZero();
-            return out.strip();
-        }
-    }
-
-    private Run kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(kubectlBinary(), "--kubeconfig", kubeconfig.toString(), "--request-timeout=30s"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        String out = read(p.getInputStream());
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 90 s");
-        }
-        return new Run(p.exitValue(), out, err.join());
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static String kubectlBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "kubectl");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new AssertionError("kubectl is not installed: these tests need the Debian package 'kubernetes-client' "
-                + "(bin/setup installs it; it is listed in bin/packages/bench.txt)");
+    private Kubectl.Run kubectl(String... args) throws IOException, InterruptedException {
+        return new Kubectl(kubeconfig).run(args);
     }
 
     static String digest(String seed) {
