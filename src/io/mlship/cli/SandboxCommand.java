@@ -51,10 +51,6 @@ final class SandboxCommand implements Runnable {
                     "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"kubeconfig\", \"kubeContext\", \"imagesDir\",",
                     "\"runtime\", \"pid\"}; a readable summary goes to stderr. Already running: prints the same."})
     static final class Up extends Sub {
-        @Option(names = "--mount", paramLabel = "PATH=DIR",
-                description = "Serve models with container path PATH mapped to host folder DIR (default: /app=current folder).")
-        Map<String, Path> mounts;
-
         @Option(names = "--runtime", paramLabel = "process|podman",
                 description = {"How services run the built images: 'process' unpacks the image and runs its command with",
                         "this machine's programs (python3); 'podman' runs the image itself (Debian packages podman, runc).",
@@ -87,10 +83,9 @@ final class SandboxCommand implements Runnable {
                 summary(running.get(), "already running");
                 return ExitCode.OK.code();
             }
-            Map<String, Path> m = mounts == null || mounts.isEmpty() ? Map.of("/app", Path.of("")) : mounts;
             Instant started = Instant.now();
             try {
-                SandboxInfo info = process.start(kind, m, Duration.ofSeconds(timeoutSeconds), context().err());
+                SandboxInfo info = process.start(kind, Duration.ofSeconds(timeoutSeconds), context().err());
                 context().out().println(SandboxStateDir.toJson(info));
                 summary(info, "up in " + Duration.between(started, Instant.now()).toMillis() + " ms");
                 return ExitCode.OK.code();

@@ -2,6 +2,10 @@ package io.mlship.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlship.sandbox.registry.ImageStore;
+import io.mlship.sandbox.serving.ProcessRuntime;
+import io.mlship.sandbox.storage.StorageJsonApi;
+import io.mlship.sandbox.vertex.ImageServing;
 import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.File;
@@ -40,8 +44,13 @@ class GcloudAgainstEmulatorTest {
         Assumptions.assumeTrue(gcloud != null, "gcloud is not on PATH: this test did NOT run");
         Path storage = tmp.resolve("storage");
         io.mlship.spec.SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v1"), storage.resolve("ds-training-output/reco-ranker/v1"));
-        try (VertexEmulator emulator = VertexEmulator.builder(storage, tmp.resolve("work")).mount("/app", EXAMPLE)
-                .operationDelay(java.time.Duration.ZERO).start()) {
+        // The model server is the example's image, run as the sandbox runs it; it reads its artifacts through Cloud Storage.
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        String digest = ExampleImages.example(tmp.resolve("build")).copyInto(images);
+        ProcessRuntime workloads = new ProcessRuntime(new ImageStore(images, System.err), tmp.resolve("run"), System.err);
+        try (StorageJsonApi storageApi = StorageJsonApi.start(storage, 0);
+             VertexEmulator emulator = VertexEmulator.builder(storage).runtime(new ImageServing(workloads, images))
+                     .storageUrl(storageApi.url()).operationDelay(java.time.Duration.ZERO).start()) {
             Path config = tmp.resolve("gcloud-config");
             Files.createDirectories(config);
             run(config, "config", "set", "api_endpoint_overrides/aiplatform", emulator.restUrl());
@@ -49,7 +58,7 @@ class GcloudAgainstEmulatorTest {
             run(config, "config", "set", "core/project", "ds-ml-staging");
 
             run(config, "ai", "models", "upload", REGION, "--display-name=reco-ranker", "--model-id=reco-ranker",
-                    "--container-image-uri=europe-west4-docker.pkg.dev/ds-artifacts/ds-images/reco-service:sandbox",
+                    "--container-image-uri=" + ExampleImages.REPOSITORY + "@" + digest,
                     "--artifact-uri=gs://ds-training-output/reco-ranker/v1/", "--container-command=python3",
                     "--container-args=-m,reco.server", "--container-env-vars=PYTHONPATH=/app/src",
                     "--container-predict-route=/predict", "--container-health-route=/health", "--container-ports=8080");

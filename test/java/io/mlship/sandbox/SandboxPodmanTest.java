@@ -13,7 +13,6 @@ import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,7 @@ class SandboxPodmanTest {
         Path base = new PythonBaseImage(Path.of("target", "container-test", "base-cache").toAbsolutePath(), System.err)
                 .ensure().archive();
         Path repo = ExampleImages.repo(tmp.resolve("repo"));
-        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), Map.of(), RuntimeKind.PODMAN)) {
+        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), RuntimeKind.PODMAN)) {
             SandboxInfo info = sandbox.publish();
             assertThat(info.runtime()).isEqualTo("podman");
             KubernetesClient admin = sandbox.cluster().client();
