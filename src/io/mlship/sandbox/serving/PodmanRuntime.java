@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Runs the built image itself with podman (its state under the sandbox's work folder): the tar is loaded once per
  * digest, and each server gets a container on the host network with the request's env, its port variable, and
- * explicit ulimits (see {@link Podman}); the request's command and args replace the image's Entrypoint and Cmd. The image must bring its own Python (e.g. built on the sandbox's offline Python
- * base), since nothing of the host is mounted.
+ * explicit ulimits (see {@link Podman}); the request's command and args replace the image's Entrypoint and Cmd.
+ * The image must bring its own Python (e.g. built on the sandbox's offline Python base), since nothing of the host
+ * is mounted.
  */
 public final class PodmanRuntime implements WorkloadRuntime {
     private static final Pattern EXIT = Pattern.compile("exit code (-?\\d+)");

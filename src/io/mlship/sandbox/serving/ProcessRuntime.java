@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs an image without a container engine: its layers are unpacked once per digest into
  * {@code RUN/<digest>/rootfs}, and its Entrypoint + Cmd (or the request's command and args) run as a local process
- * with the image's Env, the request's env and the port variable. Programs are the host's (an image's {@code python3} is this machine's python3), so images built
- * on {@code scratch} run as well as ones with a Python base.
+ * with the image's Env, the request's env and the port variable. Programs are the host's (an image's
+ * {@code python3} is this machine's python3), so images built on {@code scratch} run as well as ones with a Python
+ * base.
  *
  * <p>Absolute paths in the environment, the arguments and WorkingDir are container paths; they are mapped to the
  * unpacked root when the image has them (PYTHONPATH=/app/src → RUN/…/rootfs/app/src), else to where the image would
