@@ -68,14 +68,19 @@ gcloud_offline() {
   export CLOUDSDK_CORE_PROJECT=ds-ml-staging
 }
 
-# A sandbox for this part (Vertex AI emulator, Kubernetes API), with the example's model v2 in its storage;
-# stopped by sandbox_down. Sets state and sandbox_info.
+# A sandbox for this part (Vertex AI emulator, Kubernetes API), with the example's model v2 in its storage and
+# the example's image in its images folder (Vertex AI serves the model from it); stopped by sandbox_down.
+# Sets state, sandbox_info and image_digest.
 sandbox_up() {
   state="$tmp/sandbox"
   sandbox_info="$tmp/sandbox-info.json"
-  bin/mlship sandbox up --state "$state" --mount "/app=$root/examples/reco-service" > "$sandbox_info"
+  bin/mlship sandbox up --state "$state" > "$sandbox_info"
   mkdir -p "$state/storage/ds-training-output/reco-ranker"
   cp -r examples/reco-service/training-output/reco-ranker/v2 "$state/storage/ds-training-output/reco-ranker/"
+  bin/mlship build --spec examples/reco-service/mlship.yaml --env staging --base-image scratch \
+    --tar "$state/images/reco-service.tar" --git-sha 0123456789abcdef0123456789abcdef01234567 \
+    --cache-dir "$tmp/sandbox-build-cache" --result-dir "$tmp/sandbox-build" >/dev/null 2>&1
+  image_digest="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$tmp/sandbox-build/build.json")"
 }
 sandbox_down() {
   if [ -n "${state:-}" ]; then

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,10 +52,6 @@ final class SandboxCommand implements Runnable {
                     "prints the same. storageRest is what gcloud's api_endpoint_overrides/storage takes; storageHost what",
                     "Google's client libraries take (STORAGE_EMULATOR_HOST)."})
     static final class Up extends Sub {
-        @Option(names = "--mount", paramLabel = "PATH=DIR",
-                description = "Serve models with container path PATH mapped to host folder DIR (default: /app=current folder).")
-        Map<String, Path> mounts;
-
         @Option(names = "--runtime", paramLabel = "process|podman",
                 description = {"How services run the built images: 'process' unpacks the image and runs its command with",
                         "this machine's programs (python3); 'podman' runs the image itself (Debian packages podman, runc).",
@@ -89,10 +84,9 @@ final class SandboxCommand implements Runnable {
                 summary(running.get(), "already running");
                 return ExitCode.OK.code();
             }
-            Map<String, Path> m = mounts == null || mounts.isEmpty() ? Map.of("/app", Path.of("")) : mounts;
             Instant started = Instant.now();
             try {
-                SandboxInfo info = process.start(kind, m, Duration.ofSeconds(timeoutSeconds), context().err());
+                SandboxInfo info = process.start(kind, Duration.ofSeconds(timeoutSeconds), context().err());
                 context().out().println(SandboxStateDir.toJson(info));
                 summary(info, "up in " + Duration.between(started, Instant.now()).toMillis() + " ms");
                 return ExitCode.OK.code();

@@ -74,7 +74,7 @@ public final class CdsTraining {
             Path storage = dir.resolve("storage");
             Path model = Files.createDirectories(storage.resolve("bucket/model/v1"));
             Files.writeString(model.resolve("model.json"), "{}");
-            vertex = VertexEmulator.builder(storage, dir.resolve("vertex")).operationDelay(java.time.Duration.ofMillis(1)).start();
+            vertex = VertexEmulator.builder(storage).operationDelay(java.time.Duration.ofMillis(1)).start();
             vertex.faults().failNext("DeployModel");
             storageApi = StorageJsonApi.start(storage, 0); // promote lists the artifacts through the storage client
             Path state = Files.createDirectories(dir.resolve("sandbox"));
@@ -82,7 +82,8 @@ public final class CdsTraining {
                     + vertex.restUrl() + "\",\"storageRoot\":\"" + storage.toString().replace("\\", "\\\\") + "\",\"storageRest\":\""
                     + storageApi.restUrl() + "\",\"storageHost\":\"" + storageApi.url() + "\",\"kubeconfig\":null,\"pid\":"
                     + ProcessHandle.current().pid() + "}");
-            run(quiet, "promote", "--spec", spec.toString(), "--env", "dev", "--model-version", "v1", "--sandbox", state.toString(),
+            run(quiet, "promote", "--spec", spec.toString(), "--env", "dev", "--model-version", "v1", "--image-digest", DIGEST,
+                    "--sandbox", state.toString(),
                     "--record", dir.resolve("record.json").toString(), "--result-dir", out.toString());
             run(quiet, "smoke", "--spec", spec.toString(), "--env", "dev", "--target", "vertex", "--sandbox", state.toString(),
                     "--cases", dir.resolve("predictions.yaml").toString(), "--result-dir", out.toString());

@@ -20,9 +20,4 @@ public record GoogleCloudModels() implements ModelAccess {
     public Duration pollInterval() {
         return Duration.ofSeconds(5);
     }
-
-    @Override
-    public boolean acceptsUnpinnedServingImage() {
-        return false;
-    }
 }

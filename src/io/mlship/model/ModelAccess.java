@@ -16,7 +16,4 @@ public interface ModelAccess {
 
     /** How often a long-running operation is asked about. */
     Duration pollInterval();
-
-    /** Whether a serving image may be named by tag (where models are served from source, not from the image). */
-    boolean acceptsUnpinnedServingImage();
 }

@@ -31,7 +31,6 @@ public final class PromotionPlanner {
     private String version;
     private TrafficShare canary;
     private ImageDigest imageDigest;
-    private boolean unpinnedImage;
     private boolean needsArtifacts = true;
     private boolean needsImage = true;
     private CommitSha gitSha;
@@ -63,19 +62,16 @@ public final class PromotionPlanner {
         return this;
     }
 
-    /** Where models are served from source (a stand-in), the serving image need not be pinned. */
-    public PromotionPlanner acceptUnpinnedImage(boolean accept) {
-        this.unpinnedImage = accept;
-        return this;
-    }
-
     /** Shift and rollback work from the recorded promotion and need no artifact location. */
     public PromotionPlanner needsArtifacts(boolean needed) {
         this.needsArtifacts = needed;
         return this;
     }
 
-    /** Checking artifacts only (a pull request) deploys nothing, so it needs no serving image. */
+    /**
+     * Only a promotion uploads a version, so only it needs the serving image: checking artifacts (a pull request)
+     * deploys nothing, and shift and rollback move versions uploaded before.
+     */
     public PromotionPlanner needsImage(boolean needed) {
         this.needsImage = needed;
         return this;
@@ -174,10 +170,7 @@ public final class PromotionPlanner {
             return repository + "@" + imageDigest;
         }
         if (!needsImage) {
-            return repository; // never deployed: only the artifacts are checked
-        }
-        if (unpinnedImage) {
-            return repository + ":sandbox";
+            return repository; // never uploaded: nothing is served from it
         }
         problems.add(problem("--image-digest", "is required: model.serving.image is 'service'",
                 "pass the digest mlship build reported, so Vertex AI serves exactly that image"));

@@ -33,9 +33,9 @@ public final class PromotionStage {
     public PromotionOutcome run(PromotionInput in, Consumer<PromotionRecord> checkpoint) throws IOException {
         String env = in.environment().name();
         PromotionPlan plan = new PromotionPlanner(in.environment()).artifacts(in.artifacts()).version(in.modelVersion())
-                .canary(in.canary()).imageDigest(in.imageDigest()).acceptUnpinnedImage(access.acceptsUnpinnedServingImage())
+                .canary(in.canary()).imageDigest(in.imageDigest())
                 .needsArtifacts(in.action() == Action.PROMOTE || in.action() == Action.CHECK)
-                .needsImage(in.action() != Action.CHECK)
+                .needsImage(in.action() == Action.PROMOTE) // shift and rollback move what was uploaded before
                 .gitSha(in.gitSha()).buildUrl(in.buildUrl()).plan();
         if (in.action() == Action.CHECK) {
             ArtifactCheck.Report report = new ArtifactCheck().check(access.artifacts(plan.project()), plan.artifacts());

@@ -8,13 +8,13 @@ import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.serving.PodmanRuntime;
 import io.mlship.sandbox.serving.ProcessRuntime;
 import io.mlship.sandbox.serving.WorkloadRuntime;
+import io.mlship.sandbox.vertex.ImageServing;
 import io.mlship.sandbox.vertex.VertexEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The sandbox's services in this process: Cloud Storage (the JSON API over a local folder), the Vertex AI emulator, and a
@@ -44,34 +44,33 @@ public final class Sandbox implements AutoCloseable {
         this.controllers = controllers;
         this.runtime = runtime;
         services.add(controllers);
+        services.add(vertex); // its model servers are workloads too
         services.add(workloads);
         services.add(cluster);
-        services.add(vertex);
         services.add(storage);
     }
 
     /** Starts every service with the runtime {@link RuntimeKind#fromEnvironment()} picks. */
-    public static Sandbox start(SandboxStateDir state, Map<String, Path> mounts) throws IOException {
-        return start(state, mounts, RuntimeKind.fromEnvironment());
+    public static Sandbox start(SandboxStateDir state) throws IOException {
+        return start(state, RuntimeKind.fromEnvironment());
     }
 
     /**
-     * Starts every service; {@code mounts} map container paths to host folders (e.g. /app → the repo): for model
-     * servers, and for service images that lack the path (like a volume would add it).
+     * Starts every service. One runtime runs the images of the images folder for both the cluster's Deployments and
+     * the models deployed to Vertex AI endpoints.
      */
-    public static Sandbox start(SandboxStateDir state, Map<String, Path> mounts, RuntimeKind runtime) throws IOException {
+    public static Sandbox start(SandboxStateDir state, RuntimeKind runtime) throws IOException {
         Files.createDirectories(state.storageRoot());
         Files.createDirectories(state.workDir());
         Files.createDirectories(state.imagesDir());
         ImageStore images = new ImageStore(state.imagesDir(), System.err);
         WorkloadRuntime workloads = switch (runtime) {
-            case PROCESS -> new ProcessRuntime(images, state.workDir().resolve("run"), mounts, System.err);
+            case PROCESS -> new ProcessRuntime(images, state.workDir().resolve("run"), System.err);
             case PODMAN -> new PodmanRuntime(images, state.workDir().resolve("podman"), System.err);
         };
-        VertexEmulator.Builder b = VertexEmulator.builder(state.storageRoot(), state.workDir().resolve("vertex"));
-        mounts.forEach(b::mount);
-        VertexEmulator vertex = b.start();
         StorageJsonApi storage = StorageJsonApi.start(state.storageRoot(), 0);
+        VertexEmulator vertex = VertexEmulator.builder(state.storageRoot())
+                .runtime(new ImageServing(workloads, state.imagesDir())).storageUrl(storage.url()).start();
         SandboxCluster cluster = SandboxCluster.start().withNamespace("default");
         ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
                 .builder(cluster.client(), ns).workloads(workloads).ingressAddress("127.0.0.1").build().start()).start();

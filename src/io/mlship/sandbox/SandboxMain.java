@@ -1,13 +1,11 @@
 package io.mlship.sandbox;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The detached sandbox process {@code mlship sandbox up} starts: runs the services until it is terminated.
- * Arguments: state folder, then {@code --runtime=process|podman} (optional) and {@code containerPath=hostDir} mounts.
+ * Arguments: state folder, then {@code --runtime=process|podman} (optional).
  */
 public final class SandboxMain {
     private SandboxMain() {
@@ -15,17 +13,14 @@ public final class SandboxMain {
 
     public static void main(String[] args) throws Exception {
         SandboxStateDir state = new SandboxStateDir(Path.of(args[0]));
-        Map<String, Path> mounts = new LinkedHashMap<>();
         RuntimeKind runtime = RuntimeKind.fromEnvironment();
         for (int i = 1; i < args.length; i++) {
-            if (args[i].startsWith("--runtime=")) {
-                runtime = RuntimeKind.parse(args[i].substring("--runtime=".length()));
-                continue;
+            if (!args[i].startsWith("--runtime=")) {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "': expected --runtime=process|podman");
             }
-            String[] kv = args[i].split("=", 2);
-            mounts.put(kv[0], Path.of(kv[1]));
+            runtime = RuntimeKind.parse(args[i].substring("--runtime=".length()));
         }
-        Sandbox sandbox = Sandbox.start(state, mounts, runtime);
+        Sandbox sandbox = Sandbox.start(state, runtime);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();

@@ -27,10 +27,4 @@ public record SandboxModels(RunningSandbox sandbox) implements ModelAccess {
     public Duration pollInterval() {
         return Duration.ofMillis(100); // the emulator's operations finish in milliseconds
     }
-
-    /** The emulator runs the model server from source, so a serving image named by tag is enough. */
-    @Override
-    public boolean acceptsUnpinnedServingImage() {
-        return true;
-    }
 }

@@ -3,12 +3,10 @@ package io.mlship.sandbox;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +35,14 @@ public final class SandboxProcess {
         }
     }
 
-    /** Starts the sandbox and waits until it is ready; {@code mounts} maps container paths to host folders. */
-    public SandboxInfo start(RuntimeKind runtime, Map<String, Path> mounts, Duration timeout, PrintStream log)
+    /** Starts the sandbox and waits until it is ready. */
+    public SandboxInfo start(RuntimeKind runtime, Duration timeout, PrintStream log)
             throws IOException, InterruptedException, StartFailed {
         dir.clear();
         Files.createDirectories(dir.dir());
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), SandboxMain.class.getName(), dir.dir().toString(),
                 "--runtime=" + runtime.label()));
-        mounts.forEach((k, v) -> cmd.add(k + "=" + v.toAbsolutePath().normalize()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile())).start();
         Instant deadline = Instant.now().plus(timeout);

@@ -13,14 +13,15 @@ import java.util.TreeMap;
  * How to run one container: image, name, environment, and the health URL that says it is ready.
  *
  * @param mounts       host directory → path in the container, mounted read-only (e.g. a model folder)
- * @param command      arguments after the image (empty: the image's own entrypoint and command)
+ * @param entrypoint   replaces the image's Entrypoint (and drops its Cmd) when not empty
+ * @param command      arguments after the image: replace the image's Cmd when not empty
  * @param healthUrl    polled until it answers 200; null to return as soon as the container started
  * @param readyTimeout how long to wait for the health URL
  * @param nofile       open-files limit (soft = hard); 0 picks one this machine allows
  * @param nproc        process limit (soft = hard); 0 picks one this machine allows
  */
 public record ContainerSpec(String image, String name, SortedMap<String, String> env, String user,
-                            SortedMap<Path, String> mounts, List<String> command, URI healthUrl, Duration readyTimeout, long nofile, long nproc) {
+                            SortedMap<Path, String> mounts, List<String> entrypoint, List<String> command, URI healthUrl, Duration readyTimeout, long nofile, long nproc) {
     public ContainerSpec {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(name, "name");
@@ -36,6 +37,7 @@ public record ContainerSpec(String image, String name, SortedMap<String, String>
             }
         });
         user = user == null ? "" : user;
+        entrypoint = List.copyOf(entrypoint);
         command = List.copyOf(command);
         readyTimeout = readyTimeout == null ? Duration.ofSeconds(60) : readyTimeout;
     }
@@ -51,6 +53,7 @@ public record ContainerSpec(String image, String name, SortedMap<String, String>
         private final TreeMap<String, String> env = new TreeMap<>();
         private String user = "";
         private final TreeMap<Path, String> mounts = new TreeMap<>();
+        private List<String> entrypoint = List.of();
         private List<String> command = List.of();
         private URI healthUrl;
         private Duration readyTimeout = Duration.ofSeconds(60);
@@ -83,6 +86,12 @@ public record ContainerSpec(String image, String name, SortedMap<String, String>
             return this;
         }
 
+        /** Replaces the image's Entrypoint; the image's Cmd is then not used (as Kubernetes' {@code command}). */
+        public Builder entrypoint(List<String> value) {
+            entrypoint = value;
+            return this;
+        }
+
         public Builder command(List<String> value) {
             command = value;
             return this;
@@ -101,7 +110,7 @@ public record ContainerSpec(String image, String name, SortedMap<String, String>
         }
 
         public ContainerSpec build() {
-            return new ContainerSpec(image, name, env, user, mounts, command, healthUrl, readyTimeout, nofile, nproc);
+            return new ContainerSpec(image, name, env, user, mounts, entrypoint, command, healthUrl, readyTimeout, nofile, nproc);
         }
     }
 }

@@ -113,6 +113,9 @@ public final class Podman {
             args.addAll(List.of("--user", spec.user()));
         }
         spec.mounts().forEach((host, inside) -> args.addAll(List.of("--volume", host + ":" + inside + ":ro")));
+        if (!spec.entrypoint().isEmpty()) {
+            args.addAll(List.of("--entrypoint", jsonArray(spec.entrypoint())));
+        }
         args.add(spec.image());
         args.addAll(spec.command());
         long started = System.nanoTime();
@@ -132,6 +135,15 @@ public final class Podman {
             }
         }
         return container;
+    }
+
+    /** podman's exec form of {@code --entrypoint}: a JSON array of strings. */
+    private static String jsonArray(List<String> values) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
     }
 
     /** Runs {@code command} in a fresh container of {@code image} to completion; returns its exit code and output. */

@@ -41,8 +41,10 @@ final class RevisionServers {
 
     /** Starts the revision's server on a free port; it is not ready yet. */
     Workload start(Rollout r, Map<String, String> env) throws Exception {
-        Workload server = runtime.start(new WorkloadRequest(namespace + "-" + r.name() + "-" + r.hash(), r.container().getImage(),
-                env, freePort()));
+        var c = r.container();
+        Workload server = runtime.start(new WorkloadRequest(namespace + "-" + r.name() + "-" + r.hash(), c.getImage(),
+                c.getCommand() == null ? List.of() : c.getCommand(), c.getArgs() == null ? List.of() : c.getArgs(),
+                env, "PORT", freePort()));
         running.put(r.key(), server);
         return server;
     }

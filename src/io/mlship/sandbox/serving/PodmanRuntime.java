@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the built image itself with podman (its state under the sandbox's work folder): the tar is loaded once per
- * digest, and each revision gets a container on the host network with the pod's env, {@code PORT}, and explicit
- * ulimits (see {@link Podman}). The image must bring its own Python (e.g. built on the sandbox's offline Python
- * base), since nothing of the host is mounted.
+ * digest, and each server gets a container on the host network with the request's env, its port variable, and
+ * explicit ulimits (see {@link Podman}); the request's command and args replace the image's Entrypoint and Cmd.
+ * The image must bring its own Python (e.g. built on the sandbox's offline Python base), since nothing of the host
+ * is mounted.
  */
 public final class PodmanRuntime implements WorkloadRuntime {
     private static final Pattern EXIT = Pattern.compile("exit code (-?\\d+)");
@@ -55,8 +56,10 @@ public final class PodmanRuntime implements WorkloadRuntime {
             return podman.load(tar);
         });
         ContainerSpec spec = ContainerSpec.builder(id, "mlship-" + request.name())
+                .entrypoint(request.command())
+                .command(request.args())
                 .env(request.env())
-                .env("PORT", Integer.toString(request.port()))
+                .env(request.portVariable(), Integer.toString(request.port()))
                 .env(request.env().containsKey("HOST") ? Map.of() : Map.of("HOST", "127.0.0.1"))
                 .build();
         Container container = podman.start(spec);

@@ -9,39 +9,36 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an image without a container engine: its layers are unpacked once per digest into
- * {@code RUN/<digest>/rootfs}, and its Entrypoint + Cmd run as a local process with the image's Env, the pod's env
- * and {@code PORT}. Programs are the host's (an image's {@code python3} is this machine's python3), so images built
- * on {@code scratch} run as well as ones with a Python base.
+ * {@code RUN/<digest>/rootfs}, and its Entrypoint + Cmd (or the request's command and args) run as a local process
+ * with the image's Env, the request's env and the port variable. Programs are the host's (an image's
+ * {@code python3} is this machine's python3), so images built on {@code scratch} run as well as ones with a Python
+ * base.
  *
  * <p>Absolute paths in the environment, the arguments and WorkingDir are container paths; they are mapped to the
- * unpacked root when the image has them (PYTHONPATH=/app/src → RUN/…/rootfs/app/src), else to a host folder given
- * as a mount (the sandbox's {@code --mount}, like a volume), else to where the image would have had them (so a
- * missing model folder fails as it would in a pod). Values that are not paths into the image ({@code /predict},
- * URLs) are left alone. The image's PATH is not used: programs come from the host.
+ * unpacked root when the image has them (PYTHONPATH=/app/src → RUN/…/rootfs/app/src), else to where the image would
+ * have had them when the image has that tree (so a missing model folder fails as it would in a pod). Values that are
+ * not paths into the image ({@code /predict}, URLs, {@code /tmp}) are left alone. Nothing of the host is mounted:
+ * what runs is what the image holds. The image's PATH is not used: programs come from the host.
  */
 public final class ProcessRuntime implements WorkloadRuntime {
     private static final int LOG_LINES = 20;
 
     private final ImageStore images;
     private final Path runDir;
-    private final Map<String, Path> mounts;
     private final PrintStream log;
 
-    /** {@code runDir}: unpacked images and server logs; {@code mounts}: container path → host folder. */
-    public ProcessRuntime(ImageStore images, Path runDir, Map<String, Path> mounts, PrintStream log) {
+    /** {@code runDir}: unpacked images and server logs. */
+    public ProcessRuntime(ImageStore images, Path runDir, PrintStream log) {
         this.images = images;
         this.runDir = runDir;
-        this.mounts = new TreeMap<>(mounts);
         this.log = log;
     }
 
@@ -63,12 +60,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
         Path imageDir = runDir.resolve(digest.replace(':', '-'));
         long started = System.nanoTime();
         Path rootfs = RootFs.ensure(image, imageDir.resolve("rootfs"));
-        PathMapper paths = new PathMapper(rootfs, mounts);
+        PathMapper paths = new PathMapper(rootfs);
         ImageConfig config = image.config();
-        List<String> command = new ArrayList<>(config.entrypoint());
-        command.addAll(config.cmd());
+        List<String> command = request.commandLine(config.entrypoint(), config.cmd());
         if (command.isEmpty()) {
-            throw new IOException("image " + digest + " has neither Entrypoint nor Cmd: nothing to run");
+            throw new IOException("image " + digest + " has neither Entrypoint nor Cmd, and no command was given: nothing to run");
         }
         command.set(0, paths.program(command.get(0)));
         for (int i = 1; i < command.size(); i++) {
@@ -82,7 +78,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
             }
         });
         request.env().forEach((k, v) -> env.put(k, paths.value(v)));
-        env.put("PORT", Integer.toString(request.port()));
+        env.put(request.portVariable(), Integer.toString(request.port()));
         env.putIfAbsent("HOST", "127.0.0.1"); // loopback only: the sandbox serves this machine, not the network
         Path workDir = config.workingDir().isEmpty() ? rootfs : Path.of(paths.value(config.workingDir()));
         Files.createDirectories(workDir);
@@ -144,7 +140,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
 
     /** Container paths → host paths, for one unpacked image. */
-    record PathMapper(Path rootfs, Map<String, Path> mounts) {
+    record PathMapper(Path rootfs) {
         /** The program to run: a script the image holds by path runs from there; anything else is the host's. */
         String program(String argv0) {
             if (argv0.startsWith("/")) {
@@ -173,12 +169,6 @@ public final class ProcessRuntime implements WorkloadRuntime {
             Path inImage = inImage(p);
             if (Files.exists(inImage)) {
                 return inImage.toString();
-            }
-            for (Map.Entry<String, Path> m : mounts.entrySet()) {
-                String key = m.getKey().endsWith("/") ? m.getKey().substring(0, m.getKey().length() - 1) : m.getKey();
-                if (p.equals(key) || p.startsWith(key + "/")) {
-                    return m.getValue().toAbsolutePath().normalize() + p.substring(key.length());
-                }
             }
             String first = p.substring(1).split("/", 2)[0];
             if (!first.isEmpty() && Files.exists(rootfs.resolve(first))) {

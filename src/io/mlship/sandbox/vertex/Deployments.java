@@ -82,7 +82,7 @@ final class Deployments {
     /** The operation's work: start the server (slow, unlocked), then add the model and its split at once. */
     private DeployModelResponse finishDeploy(String endpoint, DeployedModel deployed, Model version,
                                              Map<String, Integer> split) {
-        ServingRuntime.Server server = servers.start(deployed.getId(), version);
+        ServingRuntime.Server server = servers.start(endpoint, deployed, version, models.storageUri(version));
         synchronized (lock) {
             Endpoint e = endpoints.find(endpoint);
             if (e == null) {

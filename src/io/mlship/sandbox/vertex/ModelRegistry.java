@@ -9,6 +9,7 @@ import com.google.cloud.aiplatform.v1.UploadModelResponse;
 import com.google.longrunning.Operation;
 import com.google.protobuf.Empty;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +18,26 @@ import java.util.regex.Pattern;
 /**
  * The emulated Model Registry: models with numbered versions, aliases and labels. A model answers with the
  * endpoints its version is deployed to, so it reads {@link Endpoints}, and it refuses to delete what is deployed.
+ * Each version keeps its own copy of the artifacts ({@link ArtifactCopies}), made when it is uploaded.
  */
 final class ModelRegistry {
     private static final Pattern MODEL_ID = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
 
     private final Map<String, List<Model>> models = new LinkedHashMap<>();
+    /** The artifact copy of each version, by {@code name@versionId}. */
+    private final Map<String, String> storageUris = new HashMap<>();
     private final StateLock lock;
     private final Ids ids;
     private final OperationRegistry operations;
     private final Endpoints endpoints;
+    private final ArtifactCopies copies;
 
-    ModelRegistry(StateLock lock, Ids ids, OperationRegistry operations, Endpoints endpoints) {
+    ModelRegistry(StateLock lock, Ids ids, OperationRegistry operations, Endpoints endpoints, ArtifactCopies copies) {
         this.lock = lock;
         this.ids = ids;
         this.operations = operations;
         this.endpoints = endpoints;
+        this.copies = copies;
     }
 
     Operation upload(UploadModelRequest req) {
@@ -52,7 +58,22 @@ final class ModelRegistry {
                     : parentModel(parent, req.getParentModel());
             UploadModelOperationMetadata meta = UploadModelOperationMetadata.newBuilder()
                     .setGenericMetadata(OperationMeta.startedNow()).build();
-            return operations.start(name, "UploadModel", meta, () -> addVersion(name, m));
+            return operations.start(name, "UploadModel", meta, () -> {
+                String copy = copies.copy(name, ids.next(), m.getArtifactUri()); // slow: outside the lock
+                try {
+                    return addVersion(name, m, copy);
+                } catch (RuntimeException e) {
+                    copies.delete(copy);
+                    throw e;
+                }
+            });
+        }
+    }
+
+    /** The {@code gs://} URI of the version's artifact copy (Vertex AI's AIP_STORAGE_URI), or "" without artifacts. */
+    String storageUri(Model version) {
+        synchronized (lock) {
+            return storageUris.getOrDefault(version.getName() + "@" + version.getVersionId(), "");
         }
     }
 
@@ -80,7 +101,7 @@ final class ModelRegistry {
         return name;
     }
 
-    private UploadModelResponse addVersion(String name, Model m) {
+    private UploadModelResponse addVersion(String name, Model m, String copy) {
         synchronized (lock) {
             List<Model> versions = models.computeIfAbsent(name, n -> new ArrayList<>());
             String version = Integer.toString(versions.size() + 1);
@@ -99,6 +120,7 @@ final class ModelRegistry {
             b.addAllVersionAliases(aliases);
             b.addSupportedDeploymentResourcesTypes(Model.DeploymentResourcesType.DEDICATED_RESOURCES);
             versions.add(b.build());
+            storageUris.put(name + "@" + version, copy);
             return UploadModelResponse.newBuilder().setModel(name).setModelVersionId(version).build();
         }
     }
@@ -215,7 +237,11 @@ final class ModelRegistry {
             }
             List<Model> versions = models.get(v.getName());
             versions.remove(indexOf(versions, v.getVersionId()));
-            return operations.start(v.getName(), "DeleteModelVersion", OperationMeta.delete(), Empty::getDefaultInstance);
+            String copy = storageUris.remove(v.getName() + "@" + v.getVersionId());
+            return operations.start(v.getName(), "DeleteModelVersion", OperationMeta.delete(), () -> {
+                copies.delete(copy);
+                return Empty.getDefaultInstance();
+            });
         }
     }
 
@@ -231,7 +257,12 @@ final class ModelRegistry {
                 }
             }
             models.remove(name);
-            return operations.start(name, "DeleteModel", OperationMeta.delete(), Empty::getDefaultInstance);
+            List<String> copiesOfModel = versions.stream()
+                    .map(v -> storageUris.remove(name + "@" + v.getVersionId())).toList();
+            return operations.start(name, "DeleteModel", OperationMeta.delete(), () -> {
+                copiesOfModel.forEach(copies::delete);
+                return Empty.getDefaultInstance();
+            });
         }
     }
 

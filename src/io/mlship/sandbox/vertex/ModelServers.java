@@ -1,48 +1,49 @@
 package io.mlship.sandbox.vertex;
 
+import com.google.cloud.aiplatform.v1.DeployedModel;
 import com.google.cloud.aiplatform.v1.Model;
-import io.mlship.sandbox.storage.LocalBuckets;
+import com.google.cloud.aiplatform.v1.ModelContainerSpec;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * The running model servers behind deployed models, by deployed model id. Starting one is slow (copy the
- * artifacts, wait until healthy), so it happens outside the lock; only the map changes under it.
+ * The running model servers behind deployed models, by deployed model id. Starting one is slow (start the image,
+ * wait until healthy), so it happens outside the lock; only the map changes under it.
  */
 final class ModelServers {
     private final Map<String, ServingRuntime.Server> servers = new HashMap<>();
     private final StateLock lock;
     private final ServingRuntime runtime;
-    private final LocalBuckets buckets;
-    private final Path workDir;
+    /** What only the sandbox adds to every container's environment (where its Cloud Storage is). */
+    private final Map<String, String> sandboxEnv;
     private final Duration healthTimeout;
 
-    ModelServers(StateLock lock, ServingRuntime runtime, LocalBuckets buckets, Path workDir, Duration healthTimeout) {
+    ModelServers(StateLock lock, ServingRuntime runtime, Map<String, String> sandboxEnv, Duration healthTimeout) {
         this.lock = lock;
         this.runtime = runtime;
-        this.buckets = buckets;
-        this.workDir = workDir;
+        this.sandboxEnv = Map.copyOf(sandboxEnv);
         this.healthTimeout = healthTimeout;
     }
 
-    /** Starts a server for {@code version} with a copy of its artifacts; returns once it is healthy. Not kept yet. */
-    ServingRuntime.Server start(String deployedId, Model version) {
+    /**
+     * Starts the serving container of {@code version} for {@code deployed} on {@code endpoint}, reading the
+     * version's artifact copy at {@code storageUri}; returns once it is healthy. Not kept yet.
+     */
+    ServingRuntime.Server start(String endpoint, DeployedModel deployed, Model version, String storageUri) {
         try {
-            Path modelDir = workDir.resolve("serving").resolve(deployedId).resolve("model");
-            if (!version.getArtifactUri().isEmpty()) {
-                copyTree(buckets.resolve(version.getArtifactUri()), modelDir);
-            } else {
-                Files.createDirectories(modelDir);
-            }
-            return runtime.start(deployedId, version.getContainerSpec(), modelDir, healthTimeout);
+            ModelContainerSpec spec = version.getContainerSpec();
+            int port = freePort();
+            Map<String, String> env = ContainerEnvironment.variables(spec, endpoint, deployed, storageUri, port, sandboxEnv);
+            return runtime.start(new ServingRuntime.Request(deployed.getId(), spec.getImageUri(),
+                    ContainerEnvironment.expandAll(spec.getCommandList(), env),
+                    ContainerEnvironment.expandAll(spec.getArgsList(), env), env, port, env.get("AIP_HEALTH_ROUTE"),
+                    healthTimeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the model server");
@@ -52,17 +53,9 @@ final class ModelServers {
         }
     }
 
-    /** Vertex copies the artifacts to its own storage before serving; so does the emulator. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IOException("artifact folder " + from + " does not exist");
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

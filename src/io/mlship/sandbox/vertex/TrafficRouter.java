@@ -51,7 +51,8 @@ final class TrafficRouter {
             if (server == null) {
                 throw new ApiError(io.grpc.Status.Code.UNAVAILABLE, "deployed model " + id + " has no running server");
             }
-            String route = m.getContainerSpec().getPredictRoute().isEmpty() ? "/predict" : m.getContainerSpec().getPredictRoute();
+            String route = ContainerEnvironment.predictRoute(m.getContainerSpec(),
+                    e.getName().substring(e.getName().lastIndexOf('/') + 1), id);
             return new Route(d, m, server.port(), route);
         }
     }

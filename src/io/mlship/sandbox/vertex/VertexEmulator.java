@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -34,9 +33,12 @@ public final class VertexEmulator implements AutoCloseable {
             return t;
         });
         OperationRegistry operations = new OperationRegistry(scheduler, b.operationDelay, hooks);
-        ServingRuntime runtime = b.runtime != null ? b.runtime
-                : new LocalProcessRuntime(b.mounts, b.workDir.resolve("logs"));
-        this.state = VertexState.create(operations, runtime, new LocalBuckets(b.storageRoot), b.workDir, b.healthTimeout);
+        ServingRuntime runtime = b.runtime != null ? b.runtime : request -> {
+            throw new IllegalStateException("this emulator was started without a serving runtime, so it runs no model"
+                    + " servers; the sandbox gives it one (mlship sandbox up)");
+        };
+        Map<String, String> sandboxEnv = b.storageUrl == null ? Map.of() : Map.of("STORAGE_EMULATOR_HOST", b.storageUrl);
+        this.state = VertexState.create(operations, runtime, new LocalBuckets(b.storageRoot), sandboxEnv, b.healthTimeout);
         Predictor predictor = new Predictor(state.router());
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", b.grpcPort))
                 .addService(new ModelServiceImpl(state.models()))
@@ -63,8 +65,9 @@ public final class VertexEmulator implements AutoCloseable {
         }
     }
 
-    public static Builder builder(Path storageRoot, Path workDir) {
-        return new Builder(storageRoot, workDir);
+    /** {@code storageRoot}: the sandbox's Cloud Storage folder, where model versions' artifacts are read and copied. */
+    public static Builder builder(Path storageRoot) {
+        return new Builder(storageRoot);
     }
 
     /** {@code 127.0.0.1:PORT}, what a gRPC client's endpoint setting takes. */
@@ -107,17 +110,15 @@ public final class VertexEmulator implements AutoCloseable {
 
     public static final class Builder {
         private final Path storageRoot;
-        private final Path workDir;
         private int grpcPort;
         private int restPort;
         private Duration operationDelay = Duration.ofMillis(200);
         private Duration healthTimeout = Duration.ofSeconds(30);
-        private final Map<String, Path> mounts = new HashMap<>();
         private ServingRuntime runtime;
+        private String storageUrl;
 
-        private Builder(Path storageRoot, Path workDir) {
+        private Builder(Path storageRoot) {
             this.storageRoot = Objects.requireNonNull(storageRoot);
-            this.workDir = Objects.requireNonNull(workDir);
         }
 
         /** 0 (default) picks a free port. */
@@ -143,14 +144,18 @@ public final class VertexEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Container path prefix → host folder, for the local-process serving runtime. */
-        public Builder mount(String containerPath, Path hostDir) {
-            mounts.put(containerPath, hostDir);
+        /** Runs the deployed models' serving containers ({@link ImageServing} in the sandbox). */
+        public Builder runtime(ServingRuntime runtime) {
+            this.runtime = runtime;
             return this;
         }
 
-        public Builder runtime(ServingRuntime runtime) {
-            this.runtime = runtime;
+        /**
+         * The Cloud Storage JSON API over {@code storageRoot} ({@code http://host:port}): model servers get it as
+         * {@code STORAGE_EMULATOR_HOST}, so they read their {@code gs://} artifact copy from it.
+         */
+        public Builder storageUrl(String url) {
+            this.storageUrl = url;
             return this;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.ExampleImages;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.vertex.CallCounter;
 import java.io.IOException;
@@ -39,13 +40,15 @@ class PromoteReusedCallsTest {
     Path tmp;
     Path state;
     Sandbox sandbox;
+    ExampleImages.Built image;
     CallCounter calls;
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
         tmp = dir;
         state = tmp.resolve("sandbox");
-        sandbox = PromoteSandboxTest.startWithExample(state, "v1");
+        image = ExampleImages.example(tmp.resolve("image"));
+        sandbox = PromoteSandboxTest.startWithExample(state, image, "v1");
         calls = sandbox.vertex().calls();
     }
 
@@ -57,7 +60,7 @@ class PromoteReusedCallsTest {
     CliRun promote(Path resultDir, boolean withRecord) {
         List<String> args = new ArrayList<>(List.of("promote", "--spec",
                 PromoteSandboxTest.EXAMPLE.resolve("mlship.yaml").toString(), "--env", "staging", "--model-version", "v1",
-                "--sandbox", state.toString(), "--result-dir", resultDir.toString()));
+                "--image-digest", image.digest(), "--sandbox", state.toString(), "--result-dir", resultDir.toString()));
         if (withRecord) {
             args.addAll(List.of("--record", resultDir.resolve("record.json").toString()));
         } else {

@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.PredictResponse;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.ExampleImages;
 import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
@@ -49,12 +50,17 @@ class PromoteSandboxTest {
     Sandbox sandbox;
     VertexClients vertex;
 
-    /** Puts the example's trained versions where training leaves them: the sandbox bucket the spec names. */
-    /** A published sandbox serving the example service, its bucket holding these trained versions. */
-    static Sandbox startWithExample(Path state, String... versions) throws IOException {
+    ExampleImages.Built image;
+
+    /**
+     * A published sandbox whose images folder holds the example's image (Vertex AI serves the model from it) and
+     * whose bucket holds these trained versions.
+     */
+    static Sandbox startWithExample(Path state, ExampleImages.Built image, String... versions) throws IOException {
         SandboxStateDir stateDir = new SandboxStateDir(state);
         seedTrainingOutput(stateDir, versions);
-        Sandbox sandbox = Sandbox.start(stateDir, Map.of("/app", EXAMPLE));
+        image.copyInto(stateDir.imagesDir());
+        Sandbox sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         return sandbox;
     }
@@ -77,7 +83,8 @@ class PromoteSandboxTest {
         tmp = dir;
         state = tmp.resolve("sandbox");
         results = tmp.resolve("out");
-        sandbox = startWithExample(state, "v1", "v2");
+        image = ExampleImages.example(tmp.resolve("image"));
+        sandbox = startWithExample(state, image, "v1", "v2");
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
@@ -90,7 +97,7 @@ class PromoteSandboxTest {
     CliRun promote(Path resultDir, String env, String... extra) {
         List<String> args = new ArrayList<>(List.of("promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(),
                 "--env", env, "--sandbox", state.toString(), "--result-dir", resultDir.toString(),
-                "--record", resultDir.resolve("record.json").toString(),
+                "--record", resultDir.resolve("record.json").toString(), "--image-digest", image.digest(),
                 "--git-sha", "0123456789abcdef0123456789abcdef01234567", "--build-url", "https://ci.example.com/job/reco/42/"));
         args.addAll(List.of(extra));
         return CliRun.of(resultDir, args.toArray(String[]::new));

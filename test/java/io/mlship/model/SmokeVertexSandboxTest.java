@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.ExampleImages;
 import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.Sandbox;
 import java.io.IOException;
@@ -32,6 +33,7 @@ class SmokeVertexSandboxTest {
     Path state;
     Path predictionCases;
     Sandbox sandbox;
+    ExampleImages.Built image;
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
@@ -39,7 +41,8 @@ class SmokeVertexSandboxTest {
         state = tmp.resolve("sandbox");
         // The example's own prediction cases: the same file its release gates the endpoint with.
         predictionCases = EXAMPLE.resolve("smoke/prediction-cases.yaml");
-        sandbox = PromoteSandboxTest.startWithExample(state, "v1", "v2", "broken");
+        image = ExampleImages.example(tmp.resolve("image"));
+        sandbox = PromoteSandboxTest.startWithExample(state, image, "v1", "v2", "broken");
     }
 
     @AfterAll
@@ -52,7 +55,8 @@ class SmokeVertexSandboxTest {
     CliRun promote(Path resultDir, String env, String... extra) {
         List<String> args = new ArrayList<>(List.of("promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(),
                 "--env", env, "--sandbox", state.toString(), "--result-dir", resultDir.toString(),
-                "--record", resultDir.resolve("record.json").toString(), "--git-sha", "0123456789abcdef0123456789abcdef01234567"));
+                "--record", resultDir.resolve("record.json").toString(), "--image-digest", image.digest(),
+                "--git-sha", "0123456789abcdef0123456789abcdef01234567"));
         args.addAll(List.of(extra));
         CliRun run = CliRun.of(resultDir, args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.cloud.aiplatform.v1.ListModelVersionsRequest;
 import com.google.cloud.aiplatform.v1.Model;
 import io.mlship.cli.CliRun;
+import io.mlship.sandbox.ExampleImages;
 import io.mlship.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +31,18 @@ class VertexUnavailableTest {
     Sandbox sandbox;
     VertexClients vertex;
 
+    /** The example's image: built once for the class, copied into each test's sandbox. */
+    static ExampleImages.Built image;
+
+    @BeforeAll
+    static void buildImage(@TempDir Path dir) {
+        image = ExampleImages.example(dir);
+    }
+
     @BeforeEach
     void start() throws Exception {
         state = tmp.resolve("sandbox");
-        sandbox = PromoteSandboxTest.startWithExample(state, "v1");
+        sandbox = PromoteSandboxTest.startWithExample(state, image, "v1");
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }
 
@@ -45,7 +55,7 @@ class VertexUnavailableTest {
     CliRun promote() {
         Path out = tmp.resolve("out");
         return CliRun.of(out, "promote", "--spec", PromoteSandboxTest.EXAMPLE.resolve("mlship.yaml").toString(),
-                "--env", "staging", "--model-version", "v1", "--sandbox", state.toString(), "--result-dir", out.toString(),
+                "--env", "staging", "--model-version", "v1", "--image-digest", image.digest(), "--sandbox", state.toString(), "--result-dir", out.toString(),
                 "--record", out.resolve("record.json").toString(), "--git-sha", "0123456789abcdef");
     }
 

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +38,7 @@ class ReleaseConcurrencyTest {
     @BeforeEach
     void start() throws Exception {
         state = tmp.resolve("sandbox");
-        sandbox = Sandbox.start(new SandboxStateDir(state), Map.of());
+        sandbox = Sandbox.start(new SandboxStateDir(state));
         sandbox.publish();
     }
 

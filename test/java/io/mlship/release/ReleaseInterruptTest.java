@@ -61,7 +61,7 @@ class ReleaseInterruptTest {
             SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
-        sandbox = Sandbox.start(stateDir, Map.of("/app", repo));
+        sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
         CliRun first = CliRun.of(out("first"), args("first", "v1").toArray(String[]::new));

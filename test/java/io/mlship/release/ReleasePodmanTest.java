@@ -11,7 +11,6 @@ import io.mlship.sandbox.container.Podman;
 import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.spec.SpecFixtures;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class ReleasePodmanTest {
         SpecFixtures.copyTree(Path.of("examples/reco-service"), repo);
         ReleaseSandboxTest.deleteTree(repo.resolve(".mlship"));
         Path state = tmp.resolve("sandbox");
-        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(state), Map.of(), RuntimeKind.PODMAN)) {
+        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(state), RuntimeKind.PODMAN)) {
             sandbox.publish();
             Path out = tmp.resolve("out");
 

@@ -66,7 +66,7 @@ class ReleaseSandboxTest {
             SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
-        sandbox = Sandbox.start(stateDir, Map.of("/app", repo));
+        sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
     }

@@ -40,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +78,7 @@ class StagesOnSandboxTest {
         SandboxStateDir state = new SandboxStateDir(tmp.resolve("sandbox"));
         SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/v1"),
                 state.storageRoot().resolve("ds-training-output/reco-ranker/v1"));
-        sandbox = Sandbox.start(state, Map.of("/app", repo));
+        sandbox = Sandbox.start(state);
         sandbox.publish();
         staging = EnvironmentView.of(new SpecLoader(JSON).load(repo.resolve("mlship.yaml"), null), "staging");
         // As a release does first: the sandbox stands in for provisioning the environment's namespace.

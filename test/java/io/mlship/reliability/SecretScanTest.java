@@ -2,6 +2,7 @@ package io.mlship.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -88,8 +89,10 @@ class SecretScanTest {
             exits.put("validate", run.cli("validate", "--spec", spec.toString(), "--result-dir", out.toString()));
             exits.put("render", run.cli("render", "--spec", spec.toString(), "--env", "staging", "--image-digest", GOOD,
                     "--output", out.resolve("manifests.yaml").toString(), "--result-dir", out.toString()));
+            // Built into the sandbox's images folder: its Vertex AI emulator serves the model from this image.
+            SandboxStateDir state = new SandboxStateDir(tmp.resolve("sandbox"));
             exits.put("build", run.cli("build", "--spec", spec.toString(), "--env", "staging", "--base-image", "scratch",
-                    "--tar", out.resolve("image.tar").toString(), "--cache-dir", tmp.resolve("cache").toString(),
+                    "--tar", state.imagesDir().resolve("image.tar").toString(), "--cache-dir", tmp.resolve("cache").toString(),
                     "--result-dir", out.toString()));
             exits.put("deploy", run.cli("deploy", "--spec", spec.toString(), "--env", "staging", "--context", CONTEXT,
                     "--image-digest", GOOD, "--certificate-timeout", "10s", "--ingress-timeout", "10s", "--result-dir", out.toString()));
@@ -98,12 +101,12 @@ class SecretScanTest {
                     "--result-dir", out.resolve("failed-deploy").toString()));
             dumpCluster(cluster.client(), out.resolve("cluster-state.yaml"));
 
-            SandboxStateDir state = new SandboxStateDir(tmp.resolve("sandbox"));
             SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v2"),
                     state.storageRoot().resolve("ds-training-output/reco-ranker/v2"));
-            try (Sandbox sandbox = Sandbox.start(state, Map.of("/app", EXAMPLE))) {
+            try (Sandbox sandbox = Sandbox.start(state)) {
                 sandbox.publish();
                 exits.put("promote", run.cli("promote", "--spec", spec.toString(), "--env", "staging", "--model-version", "v2",
+                        "--image-digest", new ObjectMapper().readTree(out.resolve("build.json").toFile()).path("digest").asText(),
                         "--sandbox", state.dir().toString(), "--result-dir", out.toString()));
                 exits.put("smoke vertex", run.cli("smoke", "--spec", spec.toString(), "--env", "staging", "--target", "vertex",
                         "--sandbox", state.dir().toString(), "--cases", EXAMPLE.resolve("smoke/prediction-cases.yaml").toString(),

@@ -52,7 +52,7 @@ class GcloudStorageTest {
         }
         Path root = Files.createDirectories(tmp.resolve("storage/ds-training-output"));
         storage = StorageJsonApi.start(root.getParent(), 0);
-        vertex = VertexEmulator.builder(root.getParent(), tmp.resolve("vertex")).operationDelay(Duration.ZERO).start();
+        vertex = VertexEmulator.builder(root.getParent()).storageUrl(storage.url()).operationDelay(Duration.ZERO).start();
         output = tmp.resolve("v1");
         io.mlship.spec.SpecFixtures.copyTree(TRAINING, output);
         byte[] shard = new byte[9 * 1024 * 1024]; // past storage/resumable_threshold (8 MiB): a resumable upload

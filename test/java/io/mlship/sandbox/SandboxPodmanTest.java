@@ -13,13 +13,13 @@ import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code --runtime podman} the cluster runs the built image itself: the example built on the sandbox's
- * offline Python base image, deployed with mlship deploy, answers from its container. Needs the Debian packages
+ * With {@code --runtime podman} the cluster and the Vertex AI emulator run the built image itself: the example built
+ * on the sandbox's offline Python base image, deployed with mlship deploy and promoted with mlship promote, answers
+ * from its containers. Needs the Debian packages
  * podman and runc (bin/setup installs them from bin/packages/sandbox.txt); without them this test fails saying so.
  */
 class SandboxPodmanTest {
@@ -34,7 +34,7 @@ class SandboxPodmanTest {
         Path base = new PythonBaseImage(Path.of("target", "container-test", "base-cache").toAbsolutePath(), System.err)
                 .ensure().archive();
         Path repo = ExampleImages.repo(tmp.resolve("repo"));
-        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), Map.of(), RuntimeKind.PODMAN)) {
+        try (Sandbox sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), RuntimeKind.PODMAN)) {
             SandboxInfo info = sandbox.publish();
             assertThat(info.runtime()).isEqualTo("podman");
             KubernetesClient admin = sandbox.cluster().client();
@@ -67,7 +67,28 @@ class SandboxPodmanTest {
                     .contains("exited 1").contains("ModuleNotFoundError").contains("No module named 'ranker'").contains("rolled back");
             assertThat(SandboxServicesTest.get(url + "/readyz").statusCode()).as("the previous container serves").isEqualTo(200);
 
-            // The answer comes from the container (conmon's child), not from a server process of this JVM.
+            // Vertex AI serves the promoted model from the same image, in a container of its own.
+            SandboxStateDir state = new SandboxStateDir(tmp.resolve("state"));
+            io.mlship.spec.SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/v1"),
+                    state.storageRoot().resolve("ds-training-output/reco-ranker/v1"));
+            CliRun promoted = CliRun.of(tmp.resolve("promote"), "promote", "--spec", repo.resolve("mlship.yaml").toString(),
+                    "--env", "staging", "--model-version", "v1", "--image-digest", digest, "--sandbox", state.dir().toString(),
+                    "--result-dir", tmp.resolve("promote").toString());
+            assertThat(promoted.exitCode()).as(promoted.err()).isZero();
+            try (io.mlship.model.VertexClients vertex = new io.mlship.model.VertexClients(
+                    io.mlship.model.VertexApi.emulator(info.vertexGrpc()), java.time.Duration.ofSeconds(20))) {
+                com.google.protobuf.Value instance = com.google.protobuf.Value.newBuilder().setStructValue(
+                        com.google.protobuf.Struct.newBuilder()
+                                .putFields("query", com.google.protobuf.Value.newBuilder().setStringValue("lipstick").build())
+                                .putFields("k", com.google.protobuf.Value.newBuilder().setNumberValue(3).build())).build();
+                var prediction = vertex.predictions().predict(promoted.result("promote").path("endpoint").asText(),
+                        java.util.List.of(instance), com.google.protobuf.Value.getDefaultInstance());
+                assertThat(prediction.getPredictions(0).getStructValue().getFieldsOrThrow("items").getListValue()
+                        .getValuesList()).hasSize(3).allSatisfy(i -> assertThat(i.getStructValue()
+                                .getFieldsOrThrow("category").getStringValue()).isEqualTo("lipstick"));
+            }
+
+            // The answers come from containers (conmon's children), not from server processes of this JVM.
             assertThat(ProcessHandle.current().descendants()
                     .filter(p -> p.info().arguments().map(a -> java.util.List.of(a).contains("reco.server")).orElse(false)))
                     .isEmpty();

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,7 +53,7 @@ class SandboxServicesTest {
 
     @BeforeAll
     void start() throws Exception {
-        sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), Map.of(), RuntimeKind.PROCESS);
+        sandbox = Sandbox.start(new SandboxStateDir(tmp.resolve("state")), RuntimeKind.PROCESS);
         info = sandbox.publish();
         admin = sandbox.cluster().client();
         // As a release does when the environment's namespace is missing.

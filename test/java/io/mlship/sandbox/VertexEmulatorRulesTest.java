@@ -44,7 +44,7 @@ class VertexEmulatorRulesTest {
 
     @BeforeEach
     void start() throws Exception {
-        ServingRuntime stub = (id, container, dir, timeout) -> new ServingRuntime.Server() {
+        ServingRuntime stub = request -> new ServingRuntime.Server() {
             @Override
             public int port() {
                 return 1;
@@ -54,7 +54,7 @@ class VertexEmulatorRulesTest {
             public void close() {
             }
         };
-        emulator = VertexEmulator.builder(tmp.resolve("storage"), tmp.resolve("work")).runtime(stub).restPort(-1)
+        emulator = VertexEmulator.builder(tmp.resolve("storage")).runtime(stub).restPort(-1)
                 .operationDelay(Duration.ZERO).start();
         vertex = new VertexClients(VertexApi.emulator(emulator.grpcAddress()), Duration.ofSeconds(10));
     }
