@@ -197,9 +197,10 @@ final class FieldOwnership {
         return copy;
     }
 
-    private static List<String> sets(List<Entry> entries) {
+    /** Each entry's owner and field set; sets compare as sets, whatever order their paths were collected in. */
+    private static List<List<Object>> sets(List<Entry> entries) {
         return entries.stream().filter(e -> !e.fields().isEmpty())
-                .map(e -> e.manager() + "/" + e.operation() + "/" + e.subresource() + "=" + e.fields().paths()).toList();
+                .map(e -> List.<Object>of(e.manager(), e.operation(), String.valueOf(e.subresource()), e.fields())).toList();
     }
 
     /** Equal apart from the bookkeeping the server keeps (managedFields, resourceVersion). */
