@@ -35,6 +35,11 @@ final class OwnershipUpgrade {
         this.progress = progress;
     }
 
+    /** Whether {@code live} still has fields mlship owns through earlier updates: the move is still to come. */
+    static boolean pending(JsonNode live) {
+        return OwnedFields.of(live, FieldManager.NAME, UPDATE) != null;
+    }
+
     /** Upgrades the live object's mlship Update entries, if it has any; {@code rendered} is what mlship applies next. */
     void takeOverUpdates(ObjectKey key, GenericKubernetesResource rendered) {
         for (int attempt = 1; ; attempt++) {

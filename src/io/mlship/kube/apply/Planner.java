@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * does not own, or that the API server rejects, fails here, before anything is written.
  */
 public final class Planner {
+    static final String MOVE = "metadata.managedFields: mlship's fields from its earlier updates move to its server-side apply "
+            + "(fields it no longer renders are removed then; this dry run cannot list them)";
+
     private final ClusterObjects cluster;
 
     public Planner(KubernetesClient client) {
@@ -52,7 +55,13 @@ public final class Planner {
                 continue;
             }
             previous.put(key, live);
-            List<String> fields = ObjectDiff.changes(cluster.tree(live), cluster.tree(answer));
+            List<String> fields = new ArrayList<>(ObjectDiff.changes(cluster.tree(live), cluster.tree(answer)));
+            if (OwnershipUpgrade.pending(cluster.tree(live))) {
+                // The dry run still sees mlship's earlier updates owning their fields, so it cannot show what the
+                // move (made just before the real apply) will remove; an apply may not carry managedFields, so the
+                // dry run cannot make the move either. Listed, and applied even when nothing else changed.
+                fields.add(MOVE);
+            }
             changes.add(new Change(key, fields.isEmpty() ? Change.Action.UNCHANGED : Change.Action.UPDATE, fields));
         }
         if (!foreign.isEmpty()) {

@@ -124,7 +124,7 @@ final class FieldOwnership {
         if (!found) {
             next.add(new Entry(manager, UPDATE, apiVersion(after), now, subresource, cmp.changed()));
         }
-        return withEntries(before, after, entries, next);
+        return withEntries(before, after, next);
     }
 
     /**
@@ -163,7 +163,7 @@ final class FieldOwnership {
         }
         FieldSet owned = next.stream().map(Entry::fields).reduce(FieldSet.EMPTY, FieldSet::union);
         JsonNode result = ObjectFields.pruned(merged, last.minus(applied), owned, scope);
-        return withEntries(live, result, entries, next);
+        return withEntries(live, result, next);
     }
 
     /** The managedFields of an object; an entry the API could not have written is a 400 to the writer. */
@@ -177,10 +177,14 @@ final class FieldOwnership {
         return "status".equals(subresource) ? ObjectFields.Scope.STATUS : ObjectFields.Scope.MAIN;
     }
 
-    /** {@code object} with managedFields {@code next}, or the live ones when neither the object nor the sets changed. */
-    private static JsonNode withEntries(JsonNode before, JsonNode object, List<Entry> was, List<Entry> next) {
+    /**
+     * {@code object} with managedFields {@code next}, or the live ones when neither the object nor the sets changed.
+     * Compared with what is stored, not with managedFields sent in the write: a write that changes only those
+     * (an ownership move) is a change.
+     */
+    private static JsonNode withEntries(JsonNode before, JsonNode object, List<Entry> next) {
         List<Entry> kept = next.stream().filter(e -> !e.fields().isEmpty()).toList();
-        boolean setsSame = sets(was).equals(sets(kept));
+        boolean setsSame = before != null && sets(decode(before)).equals(sets(kept));
         List<Entry> written = before != null && setsSame && sameContent(before, object) ? decode(before) : kept;
         ObjectNode copy = object.deepCopy();
         ObjectNode meta = copy.has("metadata") && copy.get("metadata").isObject() ? (ObjectNode) copy.get("metadata") : copy.putObject("metadata");
@@ -193,9 +197,10 @@ final class FieldOwnership {
         return copy;
     }
 
-    private static List<String> sets(List<Entry> entries) {
+    /** Each entry's owner and field set; sets compare as sets, whatever order their paths were collected in. */
+    private static List<List<Object>> sets(List<Entry> entries) {
         return entries.stream().filter(e -> !e.fields().isEmpty())
-                .map(e -> e.manager() + "/" + e.operation() + "/" + e.subresource() + "=" + e.fields().paths()).toList();
+                .map(e -> List.<Object>of(e.manager(), e.operation(), String.valueOf(e.subresource()), e.fields())).toList();
     }
 
     /** Equal apart from the bookkeeping the server keeps (managedFields, resourceVersion). */
