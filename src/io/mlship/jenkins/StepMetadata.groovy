@@ -11,7 +11,7 @@ class StepMetadata implements Serializable {
     private static final long serialVersionUID = 1L
 
     /** Keys every step accepts. The runner handles them itself; they never reach the CLI. */
-    static final List<String> COMMON_KEYS = ['cli']
+    static final List<String> COMMON_KEYS = ['cli', 'stepsDir']
 
     String name
     String command

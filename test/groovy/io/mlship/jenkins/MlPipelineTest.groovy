@@ -49,7 +49,8 @@ class MlPipelineTest extends PipelineTest {
         Map out = agent.run('mlPipeline_args') as Map
 
         assertEquals('branch', out.kind)
-        assertEquals(['Validate spec', 'Build image (tar, no push)', 'Diff against staging', 'Publish reports'], jenkins.stages)
+        assertEquals(['ci: Validate spec', 'ci: Build image (tar, no push)', 'ci: Diff against staging', 'ci: Publish reports'],
+                jenkins.stages, 'a spec in a folder names the pipeline')
         assertEquals('ci/mlship.yaml', agent.runs[0].params.spec)
         assertEquals([[type: 'node', label: 'ml-small']], jenkins.eventsOf('node'))
     }
