@@ -24,7 +24,7 @@ class ResultFieldsTest {
 
     @Test
     void validateWritesWhatMlValidateDocuments() throws IOException {
-        for (String example : new String[] {"reco-service", "model-only"}) {
+        for (String example : new String[] {"reco-service", "model-only", "monorepo/services/reco", "monorepo/services/search"}) {
             Path out = tmp.resolve(example);
             CliRun run = CliRun.of(out, "validate", "--spec", "examples/" + example + "/mlship.yaml", "--result-dir", out.toString());
             assertThat(run.exitCode()).as(run.err()).isZero();
