@@ -1,6 +1,7 @@
 package io.mlship.jenkins
 
 import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
 import static org.junit.jupiter.api.Assertions.assertTrue
 
 import org.junit.jupiter.api.BeforeEach
@@ -32,6 +33,16 @@ class MlPipelineTest extends PipelineTest {
         assertTrue(message.contains("environments.staging: unknown setting 'canray' — did you mean 'canary'? " +
                 '(spec values per environment go in mlship.yaml under environments.staging.overrides)'), message)
         assertTrue(jenkins.stages.isEmpty() && agent.runs.isEmpty())
+    }
+
+    @Test
+    void theStepRunnersOwnKeysAreNotPipelineOptions() {
+        binding.setVariable('stepArgs', [stepsDir: 'x', cli: [path: '/opt/mlship/bin/mlship']])
+
+        String message = agent.failure('mlPipeline_args')
+
+        assertTrue(message.startsWith("[mlPipeline] unknown parameter 'stepsDir'\n  unknown parameter 'cli'\n  allowed parameters: "), message)
+        assertFalse(message.substring(message.indexOf('allowed parameters')).contains('cli'), message)
     }
 
     @Test
