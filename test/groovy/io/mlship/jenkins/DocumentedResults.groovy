@@ -11,7 +11,8 @@ final class DocumentedResults {
     static final Map<String, Map> BY_COMMAND = [
             validate: [spec    : 'mlship.yaml', valid: true, environments: ['staging', 'prod'], problems: [],
                        approval: [staging: false, prod: true], service: 'reco-service', parts: [service: true, model: true]],
-            render  : [manifestFile: 'build/staging.yaml',
+            render  : [environment : 'staging', manifestFile: 'build/staging.yaml', namespace: 'reco',
+                       image       : 'europe-west4-docker.pkg.dev/ds-images/reco/reco-service@' + DIGEST,
                        objects     : [[kind: 'Deployment', name: 'reco-service', namespace: 'reco']]],
             build   : [digest       : DIGEST, imageRef: 'europe-west4-docker.pkg.dev/ds-images/reco/reco-service@' + DIGEST,
                        tags         : ['0123abcd', 'branch-main'], pushed: true, tarFile: null,

@@ -33,6 +33,17 @@ class ResultFieldsTest {
         }
     }
 
+    @Test
+    void renderWritesWhatMlRenderDocuments() throws IOException {
+        Path out = tmp.resolve("render");
+        CliRun run = CliRun.of(out, "render", "--spec", "examples/reco-service/mlship.yaml", "--env", "staging",
+                "--image-digest", "sha256:" + "ab".repeat(32), "--output", out.resolve("staging.yaml").toString(),
+                "--result-dir", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        assertThat(fields(run.result("render"))).isEqualTo(documented("mlRender"));
+    }
+
     private static Set<String> fields(JsonNode result) {
         Set<String> names = new TreeSet<>();
         result.fieldNames().forEachRemaining(names::add);
