@@ -7,10 +7,13 @@ package io.mlship.jenkins
 class ErrorFormatter implements Serializable {
     private static final long serialVersionUID = 1L
 
+    /** Steps that only check: their exit 1 is a failed gate, and nothing was undone. */
+    static final List<String> CHECK_ONLY_STEPS = ['mlSmokeTest']
+
     static String failure(String stepName, int exitCode, Map result) {
         Map details = result.errorDetails instanceof Map ? (Map) result.errorDetails : [:]
         String message = details.message ? details.message.toString() : 'no errorDetails in the result file'
-        List<String> lines = ['[' + stepName + '] ' + headline(exitCode, details.category) + ': ' + message]
+        List<String> lines = ['[' + stepName + '] ' + headline(stepName, exitCode, details.category) + ': ' + message]
         if (details.problems instanceof List) {
             List problems = (List) details.problems
             for (int i = 0; i < problems.size(); i++) {
@@ -32,8 +35,11 @@ class ErrorFormatter implements Serializable {
                 'see the console log above'
     }
 
-    /** Exit codes of the CLI: 1 rolled back, 2 bad input, 3 infrastructure, 4 rollback failed. */
-    private static String headline(int exitCode, Object category) {
+    /** Exit codes of the CLI: 1 rolled back (a failed check for a check-only step), 2 bad input, 3 infrastructure, 4 rollback failed. */
+    private static String headline(String stepName, int exitCode, Object category) {
+        if (exitCode == 1 && CHECK_ONLY_STEPS.contains(stepName)) {
+            return 'gate failed (nothing was rolled back: what was tested still serves; mlRelease rolls back)'
+        }
         if (exitCode == 1) {
             return category == 'gateFailed' ? 'gate failed (rolled back)' : 'rollout failed (rolled back)'
         }

@@ -25,6 +25,12 @@ class PipelineConfig implements Serializable {
 
     void spec(String path) { options.spec = path }
 
+    /** A monorepo's name for this pipeline: prefixes its stages, names its folders (default: the spec's folder). */
+    void name(String name) { options.name = name }
+
+    /** Folder that paths inside the spec resolve against (default: the spec's folder). */
+    void repoRoot(String path) { options.repoRoot = path }
+
     void agent(String label) { options.agent = label }
 
     /** Parts to leave out: 'model', 'service', 'commits', 'diff'. */

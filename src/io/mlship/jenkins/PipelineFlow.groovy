@@ -10,17 +10,19 @@ package io.mlship.jenkins
  * Pull-request and branch builds never touch a running environment (image to a tar, server-side dry run
  * only). Main builds release to `mainEnvironment`; promotion builds release to the ENVIRONMENT parameter.
  * A person approves (input) before a release where the spec or the DSL asks for it, and always for prod.
+ * Every build declares the promotion parameters (PromotionParameters), and checks what it will need from
+ * Jenkins (Preflight) before the first step that does work.
+ *
+ * A monorepo calls mlPipeline once per spec; each call's `name` prefixes its stages and keeps its work files,
+ * step results, archived files and build-description line apart (PipelineFlow.Work).
  *
  * Index loops and plain maps only: this runs CPS-transformed and is saved with the program.
  */
 class PipelineFlow implements Serializable {
     private static final long serialVersionUID = 1L
 
-    static final String STEP = 'mlPipeline'
-    static final List<String> PARTS = ['model', 'service', 'commits', 'diff']
-    static final List<String> LOCK_MODES = ['auto', 'jenkins', 'lease']
     static final String WORK_DIR = '.mlship/pipeline'
-    /** Where a release's JUnit files are when its result is not there to say (the release failed). */
+    /** Where a lone pipeline's release JUnit files are when its result is not there to say (the release failed). */
     static final String RELEASE_JUNIT = '.mlship/steps/mlRelease-*/**/*.xml'
     static final String REPORTS = '.mlship/steps/**/*.json, .mlship/steps/**/*.html, .mlship/steps/**/*.yaml, ' +
             WORK_DIR + '/*.yaml'
@@ -34,11 +36,24 @@ class PipelineFlow implements Serializable {
     }
 
     Map run() {
-        Map o = checked()
+        Map o = PipelineOptions.checked(script, given)
+        PromotionParameters promotionParameters = new PromotionParameters(script)
         String kind = jobKind(o, script.env, script.params)
-        script.echo('[mlPipeline] ' + kind + ' build')
+        say(o, kind + ' build')
+        if (kind == 'pullRequest' && PromotionParameters.filledIn(script.params)) {
+            script.error('[mlPipeline] a pull-request build does not promote: start the promotion on a main branch ' +
+                    '(' + ((List) o.mainBranches).join(', ') + ') with Build with Parameters')
+        }
+        promotionParameters.declare((List) o.promotionEnvironments)
         if (kind == 'promotion') {
-            return promotion(o)
+            if (promotionParameters.firstBuild()) {
+                say(o, 'the job\'s promotion parameters are declared now: start the promotion with Build with Parameters ' +
+                        '(MODEL_VERSION or MODEL_ARTIFACTS)')
+                script.currentBuild.result = 'NOT_BUILT'
+                return [kind: kind, parametersDeclared: true]
+            }
+            Map read = promotionParameters.read(o)
+            return releaseFlow(o, kind, (String) read.environment, (Map) read.release)
         }
         if (kind == 'main') {
             return releaseFlow(o, 'main', (String) o.mainEnvironment,
@@ -49,7 +64,7 @@ class PipelineFlow implements Serializable {
 
     /** The job kind; see the class comment. */
     static String jobKind(Map o, env, params) {
-        if (o.promotion == true || filled(params?.MODEL_VERSION) || filled(params?.MODEL_ARTIFACTS)) {
+        if (o.promotion == true || (!filled(env.CHANGE_ID) && PromotionParameters.filledIn(params))) {
             return 'promotion'
         }
         if (filled(env.CHANGE_ID)) {
@@ -62,91 +77,65 @@ class PipelineFlow implements Serializable {
 
     private Map verify(Map o, String kind) {
         Map out = [kind: kind]
+        boolean diff = !skips(o, 'service') && !skips(o, 'diff')
+        String envName = (String) o.mainEnvironment
         script.node((String) o.agent) {
             checkout(o)
             out.validated = validate(o, null)
+            Map credentials = diff && kubeconfigFor(o, envName) ? [(kubeconfigFor(o, envName)): 'kubeconfig for the dry run against ' + envName] : [:]
+            new Preflight(script).check(credentials ? [withCredentials: 'binds the kubeconfig credentials'] : [:], credentials)
             if (kind == 'pullRequest' && !skips(o, 'commits')) {
-                script.stage('Check commit messages') {
-                    Map args = [from: 'origin/' + script.env.CHANGE_TARGET]
-                    if (o.commitTypes != null) {
-                        args.types = o.commitTypes
-                    }
-                    out.commits = script.mlCheckCommits(args)
-                }
+                checkCommits(o, out)
             }
             if (!skips(o, 'service')) {
-                String envName = (String) o.mainEnvironment
-                script.stage('Build image (tar, no push)') {
-                    out.build = script.mlBuildImage(spec: o.spec, env: envName, push: false, tar: WORK_DIR + '/image.tar',
-                            gitSha: gitSha())
+                stage(o, 'Build image (tar, no push)') {
+                    out.build = script.mlBuildImage(stepArgs(o, [env: envName, push: false, tar: workDir(o) + '/image.tar',
+                                                                 gitSha: gitSha()]))
                 }
-                if (!skips(o, 'diff')) {
-                    script.stage('Diff against ' + envName) {
-                        out.render = script.mlRender(spec: o.spec, env: envName, imageDigest: out.build.digest,
-                                output: WORK_DIR + '/' + envName + '.yaml')
+                if (diff) {
+                    stage(o, 'Diff against ' + envName) {
+                        out.render = script.mlRender(stepArgs(o, [env: envName, imageDigest: out.build.digest,
+                                                                  output: workDir(o) + '/' + envName + '.yaml']))
                         withKubeconfig(kubeconfigFor(o, envName)) {
-                            out.diff = script.mlDeploy(spec: o.spec, env: envName, imageDigest: out.build.digest, dryRun: true)
+                            out.diff = script.mlDeploy(stepArgs(o, [env: envName, imageDigest: out.build.digest, dryRun: true]))
                         }
                     }
                 }
             }
             Map parts = out.validated instanceof Map ? (Map) ((Map) out.validated).parts : null
             if (!skips(o, 'model') && parts != null && parts.model == true && o.modelVersion != null) {
-                script.stage('Check model artifacts') {
-                    out.artifacts = script.mlPromoteModel(spec: o.spec, env: (String) o.mainEnvironment,
-                            modelVersion: o.modelVersion, checkOnly: true)
+                stage(o, 'Check model artifacts') {
+                    out.artifacts = script.mlPromoteModel(stepArgs(o, [env: envName, modelVersion: o.modelVersion, checkOnly: true]))
                 }
             }
-            script.stage('Publish reports') {
-                archive()
+            stage(o, 'Publish reports') {
+                archive(o)
             }
-            script.currentBuild.description = out.build != null ?
-                    'checked: image ' + shortDigest((String) out.build.digest) + ' (not pushed)' : 'checked'
+            describe(o, out.build != null ?
+                    'checked: image ' + ReleaseText.shortDigest((String) out.build.digest) + ' (not pushed)' : 'checked')
         }
         return out
     }
 
-    // ---- main branch and promotion: build, approve where needed, release under a lock ----
-
-    private Map promotion(Map o) {
-        List environments = (List) o.promotionEnvironments
-        script.properties([script.parameters([
-                script.string(name: 'MODEL_VERSION', defaultValue: '',
-                        description: 'Fills {version} in model.artifacts, e.g. the training run folder (v3).'),
-                script.string(name: 'MODEL_ARTIFACTS', defaultValue: '',
-                        description: 'The trained model folder, gs://bucket/folder/, instead of model.artifacts.'),
-                script.choice(name: 'ENVIRONMENT', choices: environments.join('\n'), description: 'Where to release.'),
-                script.string(name: 'CANARY', defaultValue: '',
-                        description: 'Traffic share in percent while the gate runs (empty: the spec\'s canaryPercent).'),
-                script.string(name: 'IMAGE_DIGEST', defaultValue: '',
-                        description: 'Release this image (sha256:…) instead of building this commit.'),
-        ])])
-        Map p = script.params != null ? (Map) script.params : [:]
-        String envName = filled(p.ENVIRONMENT) ? (String) p.ENVIRONMENT : (String) environments[0]
-        if (!environments.contains(envName)) {
-            script.error("[mlPipeline] ENVIRONMENT '${envName}' is not one this job releases to (${environments.join(', ')})")
+    /** The commit subjects are the repository's, not a spec's: a monorepo's pipelines check them once per build. */
+    private void checkCommits(Map o, Map out) {
+        if (!BuildState.firstTime(script, 'commits')) {
+            say(o, 'commit messages were checked by an earlier pipeline of this build')
+            return
         }
-        Map release = [:]
-        if (!skips(o, 'model')) {
-            if (!filled(p.MODEL_VERSION) && !filled(p.MODEL_ARTIFACTS)) {
-                script.error('[mlPipeline] a promotion build needs the MODEL_VERSION or MODEL_ARTIFACTS parameter ' +
-                        '(or skip \'model\' to release only the service)')
+        stage(o, 'Check commit messages') {
+            Map args = [from: 'origin/' + script.env.CHANGE_TARGET]
+            if (o.commitTypes != null) {
+                args.types = o.commitTypes
             }
-            release.modelVersion = filled(p.MODEL_VERSION) ? p.MODEL_VERSION.toString() : null
-            release.artifacts = filled(p.MODEL_ARTIFACTS) ? p.MODEL_ARTIFACTS.toString() : null
-        }
-        if (filled(p.CANARY)) {
-            String text = p.CANARY.toString().trim()
-            if (!(text ==~ /\d{1,3}/) || Integer.parseInt(text) > 100) {
-                script.error("[mlPipeline] CANARY '${text}' is not a percentage 0-100")
+            if (o.name) {
+                args.stepsDir = workDir(o) + '/steps'
             }
-            release.canary = Integer.parseInt(text)
+            out.commits = script.mlCheckCommits(args)
         }
-        if (filled(p.IMAGE_DIGEST)) {
-            release.imageDigest = p.IMAGE_DIGEST.toString().trim()
-        }
-        return releaseFlow(o, 'promotion', envName, release)
     }
+
+    // ---- main branch and promotion: build, approve where needed, release under a lock ----
 
     private Map releaseFlow(Map o, String kind, String envName, Map release) {
         Map out = [kind: kind, environment: envName]
@@ -154,14 +143,15 @@ class PipelineFlow implements Serializable {
         script.node((String) o.agent) {
             checkout(o)
             state.validated = validate(o, envName)
+            new Preflight(script).check(releaseSteps(o, envName, (Map) state.validated), releaseCredentials(o, envName))
             if (!skips(o, 'service') && release.imageDigest == null) {
-                script.stage('Build and push image') {
-                    out.build = script.mlBuildImage(spec: o.spec, env: envName, push: true, gitSha: gitSha(),
-                            gitBranch: script.env.BRANCH_NAME)
+                stage(o, 'Build and push image') {
+                    out.build = script.mlBuildImage(stepArgs(o, [env: envName, push: true, gitSha: gitSha(),
+                                                                 gitBranch: script.env.BRANCH_NAME]))
                 }
                 release.imageDigest = out.build.digest
             }
-            if (!needsApproval(o, envName, (Map) state.validated)) {
+            if (!PipelineOptions.needsApproval(o, envName, (Map) state.validated)) {
                 out.release = releaseStage(o, envName, (Map) state.validated, release, null)
                 state.released = true
             }
@@ -177,17 +167,31 @@ class PipelineFlow implements Serializable {
         return out
     }
 
+    /** The steps a release will call beyond the library's own, each with why. */
+    private static Map<String, String> releaseSteps(Map o, String envName, Map validated) {
+        Map<String, String> steps = [junit: 'publishes the gates\' JUnit results']
+        if (o.lock == 'jenkins') {
+            steps.lock = "lock 'jenkins' holds a Jenkins lock around each release (lock 'auto' uses the CLI's Kubernetes Lease without it)"
+        }
+        if (PipelineOptions.needsApproval(o, envName, validated)) {
+            steps.input = 'a person approves the release to ' + envName
+            steps.timeout = 'the approval waits at most approvalTimeoutHours'
+        }
+        if (kubeconfigFor(o, envName)) {
+            steps.withCredentials = 'binds the kubeconfig credentials'
+        }
+        return steps
+    }
+
+    private static Map<String, String> releaseCredentials(Map o, String envName) {
+        String id = kubeconfigFor(o, envName)
+        return id ? [(id): 'kubeconfig for ' + envName] : [:]
+    }
+
     private String approve(Map o, String envName, Map release) {
         Map answer = [:]
-        script.stage('Approve release to ' + envName) {
-            String what = release.imageDigest != null ? 'image ' + shortDigest((String) release.imageDigest) : 'the service'
-            if (release.modelVersion != null || release.artifacts != null) {
-                what += ', model ' + (release.modelVersion ?: release.artifacts)
-            }
-            if (release.canary != null) {
-                what += ', canary ' + release.canary + '%'
-            }
-            Map args = [message: "Release ${what} to ${envName}?".toString(), ok: 'Release', submitterParameter: 'approver']
+        stage(o, 'Approve release to ' + envName) {
+            Map args = [message: ReleaseText.approvalQuestion(o, envName, release), ok: 'Release', submitterParameter: 'approver']
             if (o.approvers != null) {
                 args.submitter = o.approvers
             }
@@ -199,13 +203,13 @@ class PipelineFlow implements Serializable {
         if (!filled(answer.approver)) {
             script.error("[mlPipeline] the approval of the release to ${envName} did not say who approved")
         }
-        script.echo("[mlPipeline] release to ${envName} approved by ${answer.approver}")
+        say(o, "release to ${envName} approved by ${answer.approver}")
         return answer.approver.toString()
     }
 
     private Map releaseStage(Map o, String envName, Map validated, Map release, String approvedBy) {
-        Map settings = environmentSettings(o, envName)
-        Map args = [spec: o.spec, env: envName, gitSha: gitSha(), buildUrl: script.env.BUILD_URL]
+        Map settings = PipelineOptions.environmentSettings(o, envName)
+        Map args = stepArgs(o, [env: envName, gitSha: gitSha(), buildUrl: script.env.BUILD_URL])
         List keys = ['canary', 'baseline', 'cases', 'timeout', 'lockTimeout']
         for (int i = 0; i < keys.size(); i++) {
             if (settings[keys[i]] != null) {
@@ -231,20 +235,19 @@ class PipelineFlow implements Serializable {
             args.approvedBy = approvedBy
         }
         Map state = [:]
-        script.stage('Release to ' + envName) {
+        stage(o, 'Release to ' + envName) {
             withKubeconfig(kubeconfigFor(o, envName)) {
                 withReleaseLock((String) o.lock, 'mlship-' + validated.service + '-' + envName) { String lockMode ->
                     args.lock = lockMode
                     try {
                         state.result = script.mlRelease(args)
                     } finally {
-                        publishGateResults((Map) state.result)
-                        archive()
+                        publishGateResults(o, (Map) state.result)
+                        archive(o)
                     }
                 }
             }
-            Map r = (Map) state.result
-            script.currentBuild.description = describe(envName, r, args)
+            describe(o, ReleaseText.describe(envName, (Map) state.result, args))
         }
         return (Map) state.result
     }
@@ -252,6 +255,7 @@ class PipelineFlow implements Serializable {
     /**
      * Runs body(lockMode) under `lock(resource: …)` when the Lockable Resources plugin gives that step,
      * telling the CLI not to take its own Lease; without the plugin the CLI's Kubernetes Lease does it.
+     * (With lock 'jenkins', Preflight has already failed the build when the plugin is missing.)
      */
     private Object withReleaseLock(String mode, String resource, Closure body) {
         if (mode == 'lease') {
@@ -287,19 +291,21 @@ class PipelineFlow implements Serializable {
         }
     }
 
-    private void publishGateResults(Map result) {
+    private void publishGateResults(Map o, Map result) {
         List files = result != null && result.junitFiles instanceof List ? (List) result.junitFiles : []
-        script.junit(testResults: files.isEmpty() ? RELEASE_JUNIT : files.join(','), allowEmptyResults: true)
+        String fallback = o.name ? workDir(o) + '/steps/mlRelease-*/**/*.xml' : RELEASE_JUNIT
+        script.junit(testResults: files.isEmpty() ? fallback : files.join(','), allowEmptyResults: true)
     }
 
-    private void archive() {
-        script.archiveArtifacts(artifacts: REPORTS, allowEmptyArchive: true)
+    /** A lone pipeline keeps its reports where it always did; a named one archives only its own folder. */
+    private void archive(Map o) {
+        script.archiveArtifacts(artifacts: o.name ? workDir(o) + '/**' : REPORTS, allowEmptyArchive: true)
     }
 
     private Map validate(Map o, String envName) {
         Map result = null
-        script.stage('Validate spec') {
-            Map args = [spec: o.spec]
+        stage(o, 'Validate spec') {
+            Map args = stepArgs(o, [:])
             if (envName != null) {
                 args.env = envName
             }
@@ -314,99 +320,50 @@ class PipelineFlow implements Serializable {
         }
     }
 
-    private static boolean needsApproval(Map o, String envName, Map validated) {
-        Map settings = environmentSettings(o, envName)
-        Map fromSpec = validated != null && validated.approval instanceof Map ? (Map) validated.approval : [:]
-        return envName == 'prod' || settings.approval == true || fromSpec[envName] == true
+    // ---- what keeps the pipelines of a monorepo apart ----
+
+    /** The arguments every spec step of this pipeline gets: its spec, repoRoot and (named) its own result folder. */
+    private static Map stepArgs(Map o, Map args) {
+        Map out = [spec: o.spec]
+        if (o.repoRoot != null) {
+            out.repoRoot = o.repoRoot
+        }
+        if (o.name) {
+            out.stepsDir = workDir(o) + '/steps'
+        }
+        out.putAll(args)
+        return out
     }
 
-    private static Map environmentSettings(Map o, String envName) {
-        Map all = o.environments instanceof Map ? (Map) o.environments : [:]
-        return all[envName] instanceof Map ? (Map) all[envName] : [:]
+    private static String workDir(Map o) {
+        return o.name ? WORK_DIR + '/' + o.name : WORK_DIR
+    }
+
+    private Object stage(Map o, String title, Closure body) {
+        return script.stage(o.name ? o.name + ': ' + title : title, body)
+    }
+
+    private void say(Map o, String text) {
+        script.echo('[mlPipeline' + (o.name ? ' ' + o.name : '') + '] ' + text)
+    }
+
+    private void describe(Map o, String line) {
+        script.currentBuild.description = BuildState.description(script, (String) o.name, line)
     }
 
     private static String kubeconfigFor(Map o, String envName) {
-        Map settings = environmentSettings(o, envName)
-        return (String) (settings.kubeconfigCredentials ?: o.kubeconfigCredentials)
+        return PipelineOptions.kubeconfigFor(o, envName)
     }
 
     private static boolean skips(Map o, String part) {
-        return ((List) o.skip).contains(part)
+        return PipelineOptions.skips(o, part)
     }
 
     private String gitSha() {
         return script.env.GIT_COMMIT ? script.env.GIT_COMMIT.toString() : null
     }
 
-    /** `prod: sha256:4f5e6d7c8b9a · model v3 (version 3) · approved by alice` */
-    private static String describe(String envName, Map result, Map args) {
-        List parts = [envName + ': ' + (result.imageDigest ? shortDigest((String) result.imageDigest) : 'service unchanged')]
-        if (result.modelVersionId != null) {
-            String name = args.modelVersion ?: args.artifacts
-            parts.add('model ' + (name != null ? name + ' (version ' + result.modelVersionId + ')' : 'version ' + result.modelVersionId))
-        }
-        if (args.approvedBy != null) {
-            parts.add('approved by ' + args.approvedBy)
-        }
-        return parts.join(' · ')
-    }
-
-    private static String shortDigest(String digest) {
-        return digest != null && digest.length() > 19 ? digest.substring(0, 19) : digest
-    }
-
     private static boolean filled(Object value) {
         return value != null && !value.toString().trim().isEmpty()
-    }
-
-    // ---- options ----
-
-    /** The options with defaults applied; every problem fails the build at once, before any stage. */
-    private Map checked() {
-        StepMetadata meta = StepMetadata.forStep(script, STEP)
-        List<String> problems = meta.check(given)
-        Map o = [:]
-        o.putAll(given)
-        for (int i = 0; i < meta.params.size(); i++) {
-            Map p = meta.params[i]
-            if (o[p.name] == null && p['default'] != null) {
-                o[p.name] = p['default'] instanceof List ? new ArrayList((List) p['default']) : p['default']
-            }
-        }
-        List skip = o.skip instanceof List ? (List) o.skip : []
-        for (int i = 0; i < skip.size(); i++) {
-            if (!PARTS.contains(skip[i])) {
-                problems.add("skip: '" + skip[i] + "' is not a part; parts are " + PARTS.join(', '))
-            }
-        }
-        if (skip.contains('model') && skip.contains('service')) {
-            problems.add("skip: 'model' and 'service' together leave nothing to release")
-        }
-        if (o.lock != null && !LOCK_MODES.contains(o.lock)) {
-            problems.add("lock: '" + o.lock + "' is not one of " + LOCK_MODES.join(', '))
-        }
-        Map environments = o.environments instanceof Map ? (Map) o.environments : [:]
-        List names = new ArrayList(environments.keySet())
-        for (int i = 0; i < names.size(); i++) {
-            Object settings = environments[names[i]]
-            if (!(settings instanceof Map)) {
-                problems.add('environments.' + names[i] + ': must be a map of ' + PipelineConfig.ENVIRONMENT_KEYS.join(', '))
-                continue
-            }
-            List keys = new ArrayList(((Map) settings).keySet())
-            for (int j = 0; j < keys.size(); j++) {
-                String key = String.valueOf(keys[j])
-                if (!PipelineConfig.ENVIRONMENT_KEYS.contains(key)) {
-                    String guess = Names.closest(key, PipelineConfig.ENVIRONMENT_KEYS)
-                    problems.add('environments.' + names[i] + ": unknown setting '" + key + "'" +
-                            (guess != null ? " — did you mean '" + guess + "'?" : '') +
-                            ' (spec values per environment go in mlship.yaml under environments.' + names[i] + '.overrides)')
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            script.error('[mlPipeline] ' + problems.join('\n  '))
-        }
-        return o
     }
 }

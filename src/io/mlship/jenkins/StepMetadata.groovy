@@ -11,9 +11,11 @@ class StepMetadata implements Serializable {
     private static final long serialVersionUID = 1L
 
     /** Keys every step accepts. The runner handles them itself; they never reach the CLI. */
-    static final List<String> COMMON_KEYS = ['cli']
+    static final List<String> COMMON_KEYS = ['cli', 'stepsDir']
 
     String name
+    /** 'pipeline' for mlPipeline, which runs other steps and takes none of the runner's own keys. */
+    String kind
     String command
     String example
     List<Map> params
@@ -22,6 +24,7 @@ class StepMetadata implements Serializable {
         Map json = (Map) Json.parse((String) script.libraryResource('io/mlship/steps/' + stepName + '.json'))
         StepMetadata meta = new StepMetadata()
         meta.name = (String) json.name
+        meta.kind = (String) json.kind
         meta.command = (String) json.command
         meta.example = (String) json.example
         meta.params = (List<Map>) json.params
@@ -33,7 +36,9 @@ class StepMetadata implements Serializable {
         for (int i = 0; i < params.size(); i++) {
             keys.add((String) params[i].name)
         }
-        keys.addAll(COMMON_KEYS)
+        if (kind != 'pipeline') {
+            keys.addAll(COMMON_KEYS)
+        }
         Collections.sort(keys)
         return keys
     }

@@ -8,7 +8,8 @@ import groovy.json.JsonException
  * build with a message made from the result.
  *
  * Parameters reach the CLI only through the JSON file; the shell never sees them. Each call gets its
- * own result directory, .mlship/steps/<step>-<n>, so parallel branches in one workspace do not clash.
+ * own result directory, <stepsDir>/<step>-<n> (.mlship/steps by default), so parallel branches in one
+ * workspace do not clash, and each pipeline of a monorepo keeps its results apart.
  */
 class StepRunner implements Serializable {
     private static final long serialVersionUID = 1L
@@ -27,6 +28,9 @@ class StepRunner implements Serializable {
         StepMetadata meta = StepMetadata.forStep(script, stepName)
         Map given = namedArgs(stepName, args, meta)
         List<String> problems = meta.check(given)
+        if (given.stepsDir != null && !(given.stepsDir instanceof CharSequence && given.stepsDir.toString().trim())) {
+            problems.add("parameter 'stepsDir' must be a folder path, e.g. '.mlship/reco/steps'")
+        }
         if (!problems.isEmpty()) {
             script.error('[' + stepName + '] ' + problems.join('\n  '))
         }
@@ -36,7 +40,7 @@ class StepRunner implements Serializable {
         Map cli = locator.resolve(given.cli, version)
         locator.prepare(cli, version)
 
-        String resultDir = STEPS_DIR + '/' + stepName + '-' + BuildState.nextCallNumber(script)
+        String resultDir = (given.stepsDir != null ? given.stepsDir.toString() : STEPS_DIR) + '/' + stepName + '-' + BuildState.nextCallNumber(script)
         String paramsFile = resultDir + '/params.json'
         String resultFile = resultDir + '/' + meta.command + '.json'
         Map params = meta.cliParams(given)

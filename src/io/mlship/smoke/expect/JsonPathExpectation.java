@@ -27,7 +27,7 @@ public record JsonPathExpectation(String pathText, JsonPath path, ValueCheck che
             return List.of(new Mismatch(pathText, check.expected(), "(missing)"));
         }
         if (!each) {
-            return check.test(value.get()) ? List.of() : List.of(new Mismatch(pathText, check.expected(), Json.show(value.get())));
+            return check.test(value.get()) ? List.of() : List.of(new Mismatch(pathText, check.expected(), check.actual(value.get())));
         }
         JsonNode values = value.get();
         if (!values.isArray() || values.isEmpty()) {
@@ -36,7 +36,7 @@ public record JsonPathExpectation(String pathText, JsonPath path, ValueCheck che
         for (int i = 0; i < values.size(); i++) {
             if (!check.test(values.get(i))) {
                 return List.of(new Mismatch(pathText + " (value " + (i + 1) + " of " + values.size() + ")",
-                        check.expected(), Json.show(values.get(i))));
+                        check.expected(), check.actual(values.get(i))));
             }
         }
         return List.of();

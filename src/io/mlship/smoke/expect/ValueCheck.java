@@ -13,6 +13,11 @@ public sealed interface ValueCheck {
     /** True when {@code value} (never null; a missing value is handled by the caller) passes. */
     boolean test(JsonNode value);
 
+    /** What a failure report shows of the value that did not pass: by default the value itself, cut short. */
+    default String actual(JsonNode value) {
+        return Json.show(value);
+    }
+
     /** Equal as JSON; numbers compare by value, within an absolute or relative tolerance when one is given. */
     record Equals(JsonNode value, double absolute, double relative) implements ValueCheck {
         @Override
@@ -86,6 +91,23 @@ public sealed interface ValueCheck {
                 return false;
             }
             return (exactly == null || n == exactly) && (min == null || n >= min) && (max == null || n <= max);
+        }
+
+        /** The length that was wrong, not the whole value: a long array printed whole hides its length. */
+        @Override
+        public String actual(JsonNode value) {
+            if (value.isArray()) {
+                return "an array of " + value.size() + (value.size() == 1 ? " item" : " items");
+            }
+            if (value.isObject()) {
+                return "an object of " + value.size() + (value.size() == 1 ? " key" : " keys");
+            }
+            if (value.isTextual()) {
+                int n = value.asText().length();
+                return "a string of " + n + (n == 1 ? " character" : " characters");
+            }
+            String type = Json.typeOf(value);
+            return (type.startsWith("i") ? "an " : "a ") + type + ", which has no length: " + Json.show(value);
         }
     }
 

@@ -48,6 +48,17 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
     }
 
     @Test
+    void monorepoPullRequestUnderCps() {
+        RecoServiceJenkinsfileTest.asPullRequest(agent.env)
+        agent.usualFields.putAll(DocumentedResults.BY_COMMAND)
+
+        jenkins.runFile(MonorepoJenkinsfileTest.JENKINSFILE)
+
+        assertEquals(1, jenkins.commands().count('commits'), 'the once-per-build flag survived the program state round trips')
+        assertEquals(2, (jenkins.currentBuild.description as String).readLines().size())
+    }
+
+    @Test
     void modelOnlyMainBranchUnderCps() {
         RecoServiceJenkinsfileTest.asMainBranch(agent.env)
 

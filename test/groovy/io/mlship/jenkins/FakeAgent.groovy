@@ -8,6 +8,8 @@ import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.PipelineTestHelper
 import com.lesfurets.jenkins.unit.global.lib.SourceRetriever
 
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor
+
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurperClassic
 
@@ -35,6 +37,8 @@ class FakeAgent {
     final Map<String, String> resources = [:]
     /** How the CLI answers its next run, per command: exitCode, errorDetails, fields, writeResult, rawResult. */
     final Map<String, Map> answers = [:]
+    /** Result fields of every successful run of a command that has no answer set, per command. */
+    final Map<String, Map> usualFields = [:]
 
     String cwd = WORKSPACE
     String versionOutput = 'mlship 0.1.0\nJava 17, linux-amd64\n'
@@ -50,6 +54,8 @@ class FakeAgent {
                 .retriever({ String repo, String version, String target -> [ROOT.toURI().toURL()] } as SourceRetriever)
                 .targetPath(ROOT.path).defaultVersion('main').allowOverride(false).implicit(true).build())
         test.binding.setVariable('env', env)
+        // Jenkins' step registry knows the steps this test registered (and forgets those a test takes away).
+        StepDescriptor.PROVIDED.set({ String name -> helper.allowedMethodCallbacks.keySet().any { it.name == name } })
 
         helper.registerAllowedMethod('sh', [Map], { Map args -> sh(args) })
         helper.registerAllowedMethod('sh', [String], { String script -> sh([script: script]) })
@@ -137,7 +143,7 @@ class FakeAgent {
         Map params = new JsonSlurperClassic().parseText(paramsText) as Map
         String command = env.MLSHIP_COMMAND
         runs << [command: command, params: params, paramsText: paramsText, env: new LinkedHashMap(env)]
-        Map answer = answers.remove(command) ?: [exitCode: 0]
+        Map answer = answers.remove(command) ?: [exitCode: 0, fields: usualFields[command]]
         int exitCode = answer.exitCode as int
         if (answer.writeResult != false) {
             String text = answer.rawResult ?: JsonOutput.toJson(result(command, params, exitCode, answer))

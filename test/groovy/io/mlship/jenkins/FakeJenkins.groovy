@@ -24,6 +24,8 @@ class FakeJenkins {
     /** False: the Lockable Resources plugin is not installed, so there is no lock step. */
     boolean lockPlugin = true
     final List<String> nodesHeld = []
+    /** Credential ids this Jenkins does not hold: binding one fails, as Jenkins fails it. */
+    final Set<String> missingCredentials = []
 
     private BasePipelineTest test
     private PipelineTestHelper helper
@@ -78,6 +80,11 @@ class FakeJenkins {
         helper.registerAllowedMethod('file', [Map], { Map args -> [file: args] })
         helper.registerAllowedMethod('withCredentials', [List, Closure], { List bindings, Closure body ->
             events << [type: 'credentials', bindings: bindings]
+            bindings.each { Map b ->
+                if (b.file?.credentialsId in missingCredentials) {
+                    throw new IllegalStateException("Could not find credentials entry with ID '${b.file.credentialsId}'")
+                }
+            }
             Map saved = new LinkedHashMap(agent.env)
             agent.env.KUBECONFIG = '/tmp/secret-kubeconfig'
             try {

@@ -1,6 +1,7 @@
 package io.mlship.jenkins
 
 import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
 import static org.junit.jupiter.api.Assertions.assertTrue
 
 import org.junit.jupiter.api.BeforeEach
@@ -35,6 +36,16 @@ class MlPipelineTest extends PipelineTest {
     }
 
     @Test
+    void theStepRunnersOwnKeysAreNotPipelineOptions() {
+        binding.setVariable('stepArgs', [stepsDir: 'x', cli: [path: '/opt/mlship/bin/mlship']])
+
+        String message = agent.failure('mlPipeline_args')
+
+        assertTrue(message.startsWith("[mlPipeline] unknown parameter 'stepsDir'\n  unknown parameter 'cli'\n  allowed parameters: "), message)
+        assertFalse(message.substring(message.indexOf('allowed parameters')).contains('cli'), message)
+    }
+
+    @Test
     void skippingBothPartsLeavesNothingToRelease() {
         binding.setVariable('stepArgs', [skip: ['model', 'service']])
 
@@ -49,7 +60,8 @@ class MlPipelineTest extends PipelineTest {
         Map out = agent.run('mlPipeline_args') as Map
 
         assertEquals('branch', out.kind)
-        assertEquals(['Validate spec', 'Build image (tar, no push)', 'Diff against staging', 'Publish reports'], jenkins.stages)
+        assertEquals(['ci: Validate spec', 'ci: Build image (tar, no push)', 'ci: Diff against staging', 'ci: Publish reports'],
+                jenkins.stages, 'a spec in a folder names the pipeline')
         assertEquals('ci/mlship.yaml', agent.runs[0].params.spec)
         assertEquals([[type: 'node', label: 'ml-small']], jenkins.eventsOf('node'))
     }

@@ -42,7 +42,7 @@ class MlRenderTest extends PipelineTest {
         String message = agent.failure('mlRender_noargs')
 
         assertEquals("[mlRender] missing required parameter 'env': Environment to render (a key of `environments` in the spec).\n" +
-                "  missing required parameter 'imageDigest': Digest of the image to deploy, e.g. `sha256:0123…`; " +
+                "  missing required parameter 'imageDigest': Digest of the image to deploy, e.g. `sha256:0123…` (mlBuildImage's `digest`); " +
                 'images are always deployed by digest, never by tag.', message)
         assertTrue(agent.shCalls.isEmpty())
     }
@@ -55,7 +55,7 @@ class MlRenderTest extends PipelineTest {
 
         assertTrue(message.startsWith("[mlRender] unknown parameter 'imageDigst' — did you mean 'imageDigest'?\n"), message)
         assertTrue(message.contains("missing required parameter 'imageDigest'"), message)
-        assertTrue(message.endsWith('allowed parameters: cli, env, imageDigest, output, spec'), message)
+        assertTrue(message.endsWith('allowed parameters: cli, env, imageDigest, output, repoRoot, spec, stepsDir'), message)
         assertTrue(agent.shCalls.isEmpty())
     }
 

@@ -42,7 +42,7 @@ class MlSmokeTestTest extends PipelineTest {
     }
 
     @Test
-    void failedGateFailsTheBuildSayingWhatWasWrongAndWhereTheReportsAre() {
+    void failedGateFailsTheBuildSayingWhatWasWrongNothingWasRolledBackAndWhereTheReportsAre() {
         agent.failNext('smoke', 1, [category: 'gateFailed',
                                     message : "smoke gate failed against http://127.0.0.1:18080: 1 of 5 cases failed " +
                                             "(first: 'lipstick search returns lipsticks' \$.items[0].category: expected \"lipstick\", got \"face wash\")",
@@ -50,7 +50,7 @@ class MlSmokeTestTest extends PipelineTest {
 
         String message = agent.failure('mlSmokeTest_staging')
 
-        assertEquals("[mlSmokeTest] gate failed (rolled back): smoke gate failed against http://127.0.0.1:18080: " +
+        assertEquals("[mlSmokeTest] gate failed (nothing was rolled back: what was tested still serves; mlRelease rolls back): smoke gate failed against http://127.0.0.1:18080: " +
                 "1 of 5 cases failed (first: 'lipstick search returns lipsticks' \$.items[0].category: expected \"lipstick\", " +
                 "got \"face wash\")\nHint: failed expectations are in .mlship/steps/mlSmokeTest-1/smoke.json, " +
                 'JUnit XML in build/smoke-junit.xml', message)
@@ -79,7 +79,7 @@ class MlSmokeTestTest extends PipelineTest {
 
         assertTrue(message.startsWith("[mlSmokeTest] unknown parameter 'junitt' — did you mean 'junit'?\n"), message)
         assertTrue(message.contains("missing required parameter 'env'"), message)
-        assertTrue(message.endsWith('allowed parameters: baseline, canary, cases, cli, env, junit, modelVersionId, report, sandbox, spec, target'), message)
+        assertTrue(message.endsWith('allowed parameters: baseline, canary, cases, cli, env, junit, modelVersionId, repoRoot, report, sandbox, spec, stepsDir, target'), message)
         assertTrue(agent.shCalls.isEmpty())
     }
 }

@@ -37,7 +37,7 @@ class MlValidateTest extends PipelineTest {
         String message = agent.failure('mlValidate_typo')
 
         assertEquals("[mlValidate] unknown parameter 'evn' — did you mean 'env'?\n" +
-                '  allowed parameters: cli, env, spec', message)
+                '  allowed parameters: cli, env, repoRoot, spec, stepsDir', message)
         assertTrue(agent.shCalls.isEmpty())
         assertTrue(agent.files.isEmpty())
     }
@@ -46,7 +46,7 @@ class MlValidateTest extends PipelineTest {
     void unknownKeyWithoutAPlausibleSuggestionStillListsTheAllowedKeys() {
         binding.setVariable('stepArgs', [spec: 'mlship.yaml', timeoutMinutes: 5])
 
-        assertEquals("[mlValidate] unknown parameter 'timeoutMinutes'\n  allowed parameters: cli, env, spec",
+        assertEquals("[mlValidate] unknown parameter 'timeoutMinutes'\n  allowed parameters: cli, env, repoRoot, spec, stepsDir",
                 agent.failure('mlValidate_args'))
         assertTrue(agent.shCalls.isEmpty())
     }

@@ -71,7 +71,9 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals([spec: 'mlship.yaml', env: 'staging', imageDigest: DIGEST, dryRun: true, rollback: false, certificateTimeout: '5m',
                       ingressTimeout: '5m', resultDir: '.mlship/steps/mlDeploy-5'], agent.runs[4].params)
         assertEquals('/tmp/secret-kubeconfig', agent.runs[4].env.KUBECONFIG, 'the dry run sees the cluster through the kubeconfig credential')
-        assertEquals([[file: [credentialsId: 'gke-apps-kubeconfig', variable: 'KUBECONFIG']]], jenkins.eventsOf('credentials')[0].bindings)
+        assertEquals([[file: [credentialsId: 'gke-apps-kubeconfig', variable: 'MLSHIP_PREFLIGHT_KUBECONFIG']]],
+                jenkins.eventsOf('credentials')[0].bindings, 'the preflight found the credentials before any work')
+        assertEquals([[file: [credentialsId: 'gke-apps-kubeconfig', variable: 'KUBECONFIG']]], jenkins.eventsOf('credentials')[1].bindings)
         assertTrue(jenkins.eventsOf('input').isEmpty() && jenkins.eventsOf('lock').isEmpty())
         assertFalse(jenkins.commands().contains('release'))
         assertTrue((jenkins.eventsOf('archive')[0].args.artifacts as String).contains('.mlship/steps/**/*.yaml'))
@@ -143,7 +145,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals(['MODEL_VERSION', 'MODEL_ARTIFACTS', 'ENVIRONMENT', 'CANARY', 'IMAGE_DIGEST'], names)
         assertEquals('prod', agent.runs[0].params.env, 'validated for prod')
         Map input = jenkins.eventsOf('input')[0]
-        assertEquals("Release image sha256:4f5e6d7c8b9a, model v3, canary 10% to prod?".toString(), input.args.message)
+        assertEquals("Release image sha256:4f5e6d7c8b9a and model v3 (canary 10%) to prod?".toString(), input.args.message)
         assertEquals('ds-reco-leads', input.args.submitter)
         assertEquals('approver', input.args.submitterParameter)
         assertFalse(input.onNode as boolean, 'nobody holds an executor while waiting for approval')

@@ -79,7 +79,8 @@ public final class StepReference {
             md.append("\n").append(PIPELINE_OPTIONS).append(" Any other key is an error, with a \"did you mean\" hint.\n\n")
                     .append("## Returns\n\nA map:\n\n");
         } else {
-            md.append("| `cli` | map, optional |  | ").append(CLI_MARKDOWN).append(" |\n\n")
+            md.append("| `cli` | map, optional |  | ").append(CLI_MARKDOWN).append(" |\n")
+                    .append("| `stepsDir` | string, optional | `.mlship/steps` | ").append(STEPS_DIR_MARKDOWN).append(" |\n\n")
                     .append("Any other key is an error, with a \"did you mean\" hint.\n\n")
                     .append("## Returns\n\nThe CLI's result (`mlship ").append(s.command()).append("`) as a map:\n\n");
         }
@@ -89,7 +90,7 @@ public final class StepReference {
         if (s.isPipeline()) {
             md.append('\n');
         } else {
-            md.append("\nIt also holds `command`, `status`, `exitCode` and `startedAt`; parameters and result are kept in `.mlship/steps/")
+            md.append("\nIt also holds `command`, `status`, `exitCode` and `startedAt`; parameters and result are kept in `<stepsDir>/")
                     .append(s.name()).append("-<n>/`.\n\n");
         }
         for (StepMetadata.Section section : s.sections()) {
@@ -119,7 +120,9 @@ public final class StepReference {
             h.append("</dl>\n<p>").append(html(PIPELINE_OPTIONS)).append(" Any other key is an error, with a \"did you mean\" hint.</p>\n\n")
                     .append("<h4>Returns</h4>\n<p>A map:</p>\n<dl>\n");
         } else {
-            h.append("  <dt><code>cli</code> (map, optional)</dt>\n  <dd>").append(html(CLI_MARKDOWN)).append("</dd>\n</dl>\n")
+            h.append("  <dt><code>cli</code> (map, optional)</dt>\n  <dd>").append(html(CLI_MARKDOWN)).append("</dd>\n")
+                    .append("  <dt><code>stepsDir</code> (string, optional)</dt>\n  <dd>").append(html(STEPS_DIR_MARKDOWN))
+                    .append("</dd>\n</dl>\n")
                     .append("<p>Any other key is an error, with a \"did you mean\" hint.</p>\n\n<h4>Returns</h4>\n<p>The CLI's result as a map:</p>\n<dl>\n");
         }
         for (StepMetadata.Result r : s.results()) {
@@ -128,7 +131,7 @@ public final class StepReference {
         h.append("</dl>\n");
         if (!s.isPipeline()) {
             h.append("<p>It also holds <code>command</code>, <code>status</code>, <code>exitCode</code> and <code>startedAt</code>; ")
-                    .append("parameters and result are kept in <code>.mlship/steps/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n");
+                    .append("parameters and result are kept in <code>&lt;stepsDir&gt;/").append(s.name()).append("-&lt;n&gt;/</code>.</p>\n");
         }
         h.append('\n');
         for (StepMetadata.Section section : s.sections()) {
@@ -149,6 +152,9 @@ public final class StepReference {
             + "`cli: [jar: [repository: 'https://repo.example.com/maven', sha256: '<64 hex digits>']]`. Without it the "
             + "environment decides (`MLSHIP_CLI`, or `MLSHIP_CLI_JAR_REPOSITORY` with `MLSHIP_CLI_JAR_SHA256`), else "
             + "`mlship` on the agent's PATH. The CLI must have the same version as this library.";
+
+    private static final String STEPS_DIR_MARKDOWN = "Folder that holds this call's result directory, "
+            + "`<stepsDir>/<step>-<n>`; `mlPipeline` gives each pipeline of a monorepo its own.";
 
     private static final String PIPELINE_OPTIONS = "In the closure form each option is a method call, "
             + "`mlPipeline { spec 'mlship.yaml'; skip 'model' }`, and `environments` is written as "
