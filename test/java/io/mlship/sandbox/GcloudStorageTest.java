@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.sandbox.vertex.VertexEmulator;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -42,14 +39,11 @@ class GcloudStorageTest {
     static StorageJsonApi storage;
     static VertexEmulator vertex;
     static Path output;
+    static Gcloud gcloud;
 
     /** The training output of a run, as a Jupyter VM leaves it: the example's model plus a large shard. */
     @BeforeAll
     static void uploadTrainingOutputWithGcloud() throws Exception {
-        if (onPath("gcloud") == null) {
-            throw new IllegalStateException("gcloud is not on PATH: install the Google Cloud CLI (bin/setup does) to run "
-                    + "the sandbox's Cloud Storage and Vertex AI against it");
-        }
         Path root = Files.createDirectories(tmp.resolve("storage/ds-training-output"));
         storage = StorageJsonApi.start(root.getParent(), 0);
         vertex = VertexEmulator.builder(root.getParent()).storageUrl(storage.url()).operationDelay(Duration.ZERO).start();
@@ -60,7 +54,10 @@ class GcloudStorageTest {
         Files.createDirectories(output.resolve("shards"));
         Files.write(output.resolve("shards/embeddings-0.bin"), shard);
 
-        gcloud("storage", "cp", "-r", output.toString(), "gs://ds-training-output/reco-ranker/");
+        gcloud = Gcloud.in(tmp.resolve("gcloud")).with("api_endpoint_overrides/storage", storage.restUrl())
+                .with("api_endpoint_overrides/aiplatform", vertex.restUrl()).with("auth/disable_credentials", "true")
+                .with("core/project", PROJECT);
+        gcloud.run("storage", "cp", "-r", output.toString(), "gs://ds-training-output/reco-ranker/");
     }
 
     @AfterAll
@@ -82,35 +79,35 @@ class GcloudStorageTest {
             assertThat(Files.readAllBytes(uploaded.resolve(f))).as(f).isEqualTo(Files.readAllBytes(output.resolve(f)));
         }
 
-        String recursive = gcloud("storage", "ls", "-r", "gs://ds-training-output/reco-ranker/");
+        String recursive = gcloud.run("storage", "ls", "-r", "gs://ds-training-output/reco-ranker/");
         for (String f : files) {
             assertThat(recursive).contains("gs://ds-training-output/reco-ranker/v1/" + f);
         }
         assertThat(recursive).contains("gs://ds-training-output/reco-ranker/v1/shards/:");
-        assertThat(gcloud("storage", "ls")).contains("gs://ds-training-output/");
+        assertThat(gcloud.run("storage", "ls")).contains("gs://ds-training-output/");
     }
 
     @Test
     void aModelUploadedFromThatOutputAndAnEndpointAreDescribedByProjectIdAndByNumber() throws Exception {
         String number = ProjectNumbers.of(PROJECT);
-        gcloud("ai", "models", "upload", "--region=" + REGION, "--display-name=reco-ranker", "--model-id=reco-ranker",
+        gcloud.run("ai", "models", "upload", "--region=" + REGION, "--display-name=reco-ranker", "--model-id=reco-ranker",
                 "--container-image-uri=europe-west4-docker.pkg.dev/ds-artifacts/ds-images/reco-service:sandbox",
                 "--artifact-uri=gs://ds-training-output/reco-ranker/v1/", "--container-predict-route=/predict",
                 "--container-health-route=/health", "--container-ports=8080");
         String byId = "projects/" + PROJECT + "/locations/" + REGION + "/models/reco-ranker";
-        assertThat(gcloud("ai", "models", "describe", byId, "--format=value(name,artifactUri)"))
+        assertThat(gcloud.run("ai", "models", "describe", byId, "--format=value(name,artifactUri)"))
                 .contains("projects/" + number + "/locations/" + REGION + "/models/reco-ranker")
                 .contains("gs://ds-training-output/reco-ranker/v1/");
-        assertThat(gcloud("ai", "models", "describe", "projects/" + number + "/locations/" + REGION + "/models/reco-ranker",
+        assertThat(gcloud.run("ai", "models", "describe", "projects/" + number + "/locations/" + REGION + "/models/reco-ranker",
                 "--format=value(versionId)")).contains("1");
 
         Matcher created = Pattern.compile("endpoints/([0-9]+)")
-                .matcher(gcloud("ai", "endpoints", "create", "--region=" + REGION, "--display-name=reco-storage"));
+                .matcher(gcloud.run("ai", "endpoints", "create", "--region=" + REGION, "--display-name=reco-storage"));
         assertThat(created.find()).isTrue();
         String endpoint = created.group(1);
-        assertThat(gcloud("ai", "endpoints", "describe", endpoint, "--region=" + REGION, "--format=value(name,displayName)"))
+        assertThat(gcloud.run("ai", "endpoints", "describe", endpoint, "--region=" + REGION, "--format=value(name,displayName)"))
                 .contains("projects/" + number + "/locations/" + REGION + "/endpoints/" + endpoint).contains("reco-storage");
-        assertThat(gcloud("ai", "endpoints", "describe", "projects/" + number + "/locations/" + REGION + "/endpoints/"
+        assertThat(gcloud.run("ai", "endpoints", "describe", "projects/" + number + "/locations/" + REGION + "/endpoints/"
                 + endpoint, "--format=value(displayName)")).contains("reco-storage");
     }
 
@@ -120,42 +117,5 @@ class GcloudStorageTest {
             walk.filter(Files::isRegularFile).forEach(f -> out.add(dir.relativize(f).toString().replace('\\', '/')));
         }
         return out;
-    }
-
-    /** Runs gcloud in a throwaway configuration pointed at the sandbox; returns its output, failing with it. */
-    private static String gcloud(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("gcloud");
-        cmd.addAll(List.of(args));
-        Path log = Files.createTempFile(tmp, "gcloud", ".out"); // a file, so a hung gcloud cannot block the read
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("CLOUDSDK_CONFIG", Files.createDirectories(tmp.resolve("gcloud-config")).toString());
-        pb.environment().put("CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE", storage.restUrl());
-        pb.environment().put("CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM", vertex.restUrl());
-        pb.environment().put("CLOUDSDK_AUTH_DISABLE_CREDENTIALS", "true");
-        pb.environment().put("CLOUDSDK_CORE_PROJECT", PROJECT);
-        pb.environment().put("CLOUDSDK_CORE_DISABLE_PROMPTS", "1");
-        pb.environment().put("CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK", "true");
-        pb.environment().put("CLOUDSDK_CORE_DISABLE_USAGE_REPORTING", "true");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("gcloud " + String.join(" ", args) + " did not finish in 120 s:\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("gcloud " + String.join(" ", args) + "\n" + text).isZero();
-        return text;
-    }
-
-    private static Path onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, tool);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
