@@ -31,12 +31,14 @@ public final class SandboxCluster implements AutoCloseable {
     private SandboxCluster(ApiServer server) {
         this.server = server;
         // The mock API can hold its event loop for a while when a watch closes mid-send; the controllers' client
-        // waits that out instead of failing a request after fabric8's default 10 s.
+        // waits that out instead of failing a request after fabric8's default 10 s. It writes as the cluster's
+        // controllers do, so managedFields name kube-controller-manager (the User-Agent up to '/') as on GKE.
         this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                 .withMasterUrl(server.url() + "/")
                 .withNamespace("default")
                 .withRequestTimeout(STALL_TOLERANT_TIMEOUT_MS)
                 .withConnectionTimeout(STALL_TOLERANT_TIMEOUT_MS)
+                .withUserAgent("kube-controller-manager/v1.32.0 (linux/amd64) mlship-sandbox")
                 .build()).build();
     }
 
