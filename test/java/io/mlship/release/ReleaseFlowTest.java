@@ -76,7 +76,7 @@ class ReleaseFlowTest {
         public BuildOutcome build(BuildInput in) {
             step("build", in);
             return new BuildOutcome("staging", "reg/repo", List.of("git-abc"), "scratch", "sha256:spec", List.of(),
-                    new BuiltImage(BUILT.value(), "id", "reg/repo", List.of("git-abc"), List.of(), 10, null), true, Map.of());
+                    new BuiltImage(BUILT.value(), "id", "reg/repo", List.of("git-abc"), List.of(), 10, null), true, Map.of(), null);
         }
 
         @Override
