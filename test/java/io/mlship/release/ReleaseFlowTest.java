@@ -86,7 +86,7 @@ class ReleaseFlowTest {
             DeployReport report = new DeployReport(new Plan("reco", List.of(), Map.of(), Map.of()), false, null, "2", "1",
                     Duration.ofSeconds(1), null);
             return new DeployOutcome("staging", "reco", "reg/repo@" + in.imageDigest(), "ctx", "r-1", List.of(), changed,
-                    report, "http://127.0.0.1:9", failing.get("deploy"));
+                    report, "http://127.0.0.1:9", null, failing.get("deploy"));
         }
 
         @Override
