@@ -52,7 +52,9 @@ final class BuildCommand extends SpecCommand {
     @Option(names = "--source-repo", paramLabel = "URL", description = "Source repository label (default: git remote origin).")
     String sourceRepo;
 
-    @Option(names = "--build-url", paramLabel = "URL", description = "Build URL label (default: the BUILD_URL environment variable).")
+    @Option(names = "--build-url", paramLabel = "URL",
+            description = "The build doing this (default: the BUILD_URL environment variable). Kept in the result only: "
+                    + "it does not change the image, so every build of one commit gives one digest.")
     String buildUrl;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",

@@ -4,6 +4,7 @@ import io.mlship.kube.connect.GkeClusters;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.DeployStage;
+import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.ServiceRollback;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.CommitSha;
@@ -61,6 +62,11 @@ final class DeployCommand extends SpecCommand {
     @Option(names = "--git-sha", paramLabel = "SHA", description = "Commit the release was built from (default: $GIT_COMMIT when set).")
     String gitSha;
 
+    @Option(names = "--build-url", paramLabel = "URL",
+            description = "The build doing the deploy (default: $BUILD_URL when set): the Deployment's mlship.io/build-url "
+                    + "annotation, on its own metadata, so it never restarts pods.")
+    String buildUrl;
+
     @Option(names = "--certificate-timeout", paramLabel = "DURATION", defaultValue = "5m",
             description = "How long to wait for the TLS Certificate to be Ready. Default: ${DEFAULT-VALUE}.")
     String certificateTimeout;
@@ -89,6 +95,7 @@ final class DeployCommand extends SpecCommand {
         CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"), "--git-sha");
         DeployInput input = DeployInput.of(environment(), digest, recordFile())
                 .withDryRun(dryRun).withRelease(releaseId, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster)
+                .withDeployedBy(new DeployedBy(buildUrl != null ? buildUrl : System.getenv("BUILD_URL"), null))
                 .withTimeouts(durationOption("--certificate-timeout", certificateTimeout),
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
         result.put("environment", env);

@@ -6,6 +6,7 @@ import io.mlship.image.BuildInput;
 import io.mlship.image.BuildStage;
 import io.mlship.kube.connect.ClusterRef;
 import io.mlship.kube.deploy.DeployInput;
+import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.DeployStage;
 import io.mlship.kube.lock.LeaseLock;
 import io.mlship.kube.lock.ReleaseLock;
@@ -115,7 +116,9 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--git-sha", paramLabel = "SHA", description = "Commit released (default: $GIT_COMMIT).")
     String gitSha;
 
-    @Option(names = "--build-url", paramLabel = "URL", description = "The build doing the release (default: $BUILD_URL).")
+    @Option(names = "--build-url", paramLabel = "URL",
+            description = "The build doing the release (default: $BUILD_URL): in the release record, the Deployment's "
+                    + "mlship.io/build-url annotation and the model's labels, never in the image.")
     String buildUrl;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m",
@@ -205,7 +208,8 @@ final class ReleaseCommand extends SpecCommand {
                         .withProvenance(null, url));
         DeployInput deploy = !parts.deploy() ? null
                 : DeployInput.of(environment, given, stateDir.resolve("deploy-" + env + ".json"))
-                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster);
+                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster)
+                        .withDeployedBy(new DeployedBy(url, approvedBy));
         PromotionInput promote = !parts.promote() ? null
                 : PromotionInput.of(environment, PromotionInput.Action.PROMOTE, stateDir.resolve("promote-" + env + ".json"))
                         .withModel(artifacts, modelVersion, share).withProvenance(given, sha, url)

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One image build, as the options and the spec decide it. {@code tarOutput} null means push to the registry.
- * Git facts left null are read from the checkout.
+ * Git facts left null are read from the checkout. {@code buildUrl} is recorded in the outcome, not in the image.
  */
 public record BuildInput(EnvironmentView environment, Path repoRoot, Path cacheDir, Path tarOutput, String baseImage,
                          String registry, boolean allowInsecureRegistry, String gitSha, String gitBranch,

@@ -7,9 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the build stage made: the image by digest, its tags and labels, and what was uploaded. */
+/**
+ * What the build stage made: the image by digest, its tags and labels, and what was uploaded. {@code buildUrl} is
+ * the build that made it: kept here, in the result, since it is not part of the image.
+ */
 public record BuildOutcome(String environment, String repository, List<String> tags, String baseImage, String specHash,
-                           List<String> warnings, BuiltImage image, boolean pushed, Map<String, String> labels)
+                           List<String> warnings, BuiltImage image, boolean pushed, Map<String, String> labels,
+                           String buildUrl)
         implements StageOutcome {
 
     public BuildOutcome {
@@ -59,6 +63,9 @@ public record BuildOutcome(String environment, String repository, List<String> t
         r.put("layersReused", image.layersReused());
         r.put("bytesUploaded", image.bytesUploaded());
         r.put("labels", new java.util.TreeMap<>(labels));
+        if (buildUrl != null) {
+            r.put("buildUrl", buildUrl);
+        }
         return r;
     }
 }

@@ -19,8 +19,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The build stage: the spec's image section, the checkout and the build's facts turned into one reproducible
- * image (base, Python dependencies, model and app layers), pushed or written to a tar.
+ * The build stage: the spec's image section and the checkout turned into one reproducible image (base, Python
+ * dependencies, model and app layers), pushed or written to a tar. The image holds only what its content
+ * determines (commit, source, spec hash, version tag): the same commit and files give the same digest on any agent
+ * in any build. Per-build facts (the build URL) go to the build's result, never into the image.
  */
 public final class BuildStage {
     private final ObjectMapper json;
@@ -76,7 +78,6 @@ public final class BuildStage {
         putIfSet(labels, "org.opencontainers.image.source", git.sourceRepo());
         putIfSet(labels, "org.opencontainers.image.revision", git.sha());
         putIfSet(labels, "org.opencontainers.image.version", in.versionTag());
-        putIfSet(labels, "io.mlship.build-url", in.buildUrl());
         labels.put("io.mlship.spec-hash", specHash);
 
         BuildRequest request = BuildRequest.builder()
@@ -91,7 +92,7 @@ public final class BuildStage {
                 + " (tags " + String.join(", ", tags) + "); layers pushed " + built.layersPushed() + ", reused "
                 + built.layersReused() + ", " + built.bytesUploaded() + " bytes uploaded");
         return new BuildOutcome(environment.name(), repository, tags, base.reference(), specHash, warnings, built,
-                in.pushes(), labels);
+                in.pushes(), labels, blankToNull(in.buildUrl()));
     }
 
     /** The image section as resolved, hashed: records serialize in a fixed order, maps sorted by key. */
@@ -104,6 +105,10 @@ public final class BuildStage {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

@@ -9,15 +9,16 @@ import java.util.Map;
 /**
  * What a deploy did: where, which image, the plan's changes, and (for a real deploy) the revisions, the rollout's
  * time and where the service answers. A failed rollout still reports its plan, with the failure (rolled back, or
- * not when the restore itself failed).
+ * not when the restore itself failed). {@code deployedBy} is what a successful deploy notes on the Deployment.
  */
 public record DeployOutcome(String environment, String namespace, String image, String context, String releaseId,
                             List<Map<String, Object>> objects, List<String> changedObjects, DeployReport report,
-                            String serviceUrl, MlshipException failure) implements StageOutcome {
+                            String serviceUrl, DeployedBy deployedBy, MlshipException failure) implements StageOutcome {
 
     public DeployOutcome {
         objects = List.copyOf(objects);
         changedObjects = List.copyOf(changedObjects);
+        deployedBy = deployedBy == null ? DeployedBy.UNKNOWN : deployedBy;
     }
 
     public int changes() {
@@ -38,7 +39,7 @@ public record DeployOutcome(String environment, String namespace, String image, 
 
     DeployOutcome failed(MlshipException why) {
         return new DeployOutcome(environment, namespace, image, context, releaseId, objects, changedObjects, report,
-                serviceUrl, why);
+                serviceUrl, deployedBy, why);
     }
 
     @Override
@@ -62,6 +63,7 @@ public record DeployOutcome(String environment, String namespace, String image, 
                 r.put("rolloutSeconds", report.rolloutTime().toMillis() / 1000.0);
                 r.put("ingressAddress", report.ingressAddress());
                 r.put("serviceUrl", serviceUrl);
+                r.put("annotations", deployedBy.annotations());
             }
         }
         return r;

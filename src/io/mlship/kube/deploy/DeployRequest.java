@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Everything one deploy needs, worked out and checked before the cluster is contacted. */
+/**
+ * Everything one deploy needs, worked out and checked before the cluster is contacted. {@code deployedBy} is
+ * written beside the objects, not in them (see {@link DeployedByWriter}).
+ */
 public record DeployRequest(
         String namespace,
         String service,
@@ -16,10 +19,12 @@ public record DeployRequest(
         int readinessFailureThreshold,
         Duration certificateTimeout,
         Duration ingressTimeout,
-        boolean dryRun) {
+        boolean dryRun,
+        DeployedBy deployedBy) {
 
     public DeployRequest {
         objects = List.copyOf(objects);
         selector = Map.copyOf(selector);
+        deployedBy = deployedBy == null ? DeployedBy.UNKNOWN : deployedBy;
     }
 }

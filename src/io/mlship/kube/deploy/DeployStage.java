@@ -72,7 +72,7 @@ public final class DeployStage {
             List<HasMetadata> objects = rendered.objects();
             DeployRequest request = new DeployRequest(environment.namespace(), environment.service(), objects, image.reference(),
                     ReleaseLabels.selector(environment.spec()), Durations.parse(deploy.rollout().timeout()),
-                    readinessThreshold(deploy), in.certificateTimeout(), in.ingressTimeout(), in.dryRun());
+                    readinessThreshold(deploy), in.certificateTimeout(), in.ingressTimeout(), in.dryRun(), in.deployedBy());
             progress.step(environment.service() + " → " + target.effectiveContext() + " namespace "
                     + environment.namespace() + (in.dryRun() ? " (dry run)" : ""));
             Deployer deployer = new Deployer(client, progress);
@@ -84,7 +84,7 @@ public final class DeployStage {
             }
             DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
                     target.effectiveContext(), rendered.identity().releaseId(), plan.summary(),
-                    plan.changed().stream().map(c -> c.key().toString()).toList(), null, null, null);
+                    plan.changed().stream().map(c -> c.key().toString()).toList(), null, null, in.deployedBy(), null);
             DeployReport report;
             try {
                 report = deployer.deploy(request, plan, rec -> JsonRecords.write(json, in.recordFile(), rec, "deploy record"));
@@ -93,7 +93,7 @@ public final class DeployStage {
             }
             String url = report.dryRun() ? null : clusters.serviceUrl(client, environment).orElse(null);
             return new DeployOutcome(planned.environment(), planned.namespace(), planned.image(), planned.context(),
-                    planned.releaseId(), planned.objects(), planned.changedObjects(), report, url, null);
+                    planned.releaseId(), planned.objects(), planned.changedObjects(), report, url, in.deployedBy(), null);
         }
     }
 

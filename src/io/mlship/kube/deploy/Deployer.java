@@ -88,6 +88,10 @@ public final class Deployer {
                 rollBack(request, plan, deploymentKey, previousImage, outcome, watcher);
             }
             progress.step("rollout complete in " + outcome.elapsed().toMillis() + " ms (revision " + outcome.revision() + ")");
+            // The objects' apply leaves these annotations alone, so what the plan read is what the Deployment has now.
+            if (!request.deployedBy().equals(DeployedBy.of(plan.previous().get(deploymentKey)))) {
+                new DeployedByWriter(client, progress).write(request.namespace(), deploymentKey.name(), request.deployedBy());
+            }
             checkCertificate(request, plan);
             String address = checkIngress(request, plan);
             return new DeployReport(plan, false, null, outcome.revision(), previousRevision, outcome.elapsed(), address);
@@ -103,6 +107,11 @@ public final class Deployer {
                 + (record.previousImage() == null ? "nothing (it was not deployed before)" : record.previousImage()));
         try (RolloutWatcher watcher = new RolloutWatcher(client, record.namespace(), record.deployment(), record.selector(), progress)) {
             new Applier(client, progress).restore(record.plan());
+            GenericKubernetesResource before = previousDeployment(record);
+            if (before != null) {
+                // The annotations are not the objects' own fields, so the restore above leaves them: put them back too.
+                new DeployedByWriter(client, progress).write(record.namespace(), record.deployment(), DeployedBy.of(before));
+            }
             if (record.previousImage() != null) {
                 RolloutOutcome restored = watcher.await(record.previousImage(), rolloutTimeout, readinessFailureThreshold);
                 if (!restored.available()) {
@@ -119,6 +128,11 @@ public final class Deployer {
             throw new MlshipException(ErrorCategory.ROLLBACK_FAILED, "restoring the previous objects failed: " + apiMessage(e),
                     "a person must look: kubectl -n " + record.namespace() + " get all -l app.kubernetes.io/instance=" + record.service(), e);
         }
+    }
+
+    private static GenericKubernetesResource previousDeployment(DeployRecord record) {
+        return record.previous().stream().filter(p -> p.key().kind().equals("Deployment") && p.key().name().equals(record.deployment()))
+                .map(DeployRecord.Previous::object).findFirst().orElse(null);
     }
 
     private void rollBack(DeployRequest request, Plan plan, ObjectKey deploymentKey, Optional<String> previousImage,

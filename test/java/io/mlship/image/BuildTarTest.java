@@ -86,7 +86,7 @@ class BuildTarTest {
         JsonNode one = build(TestImages.copyExample(tmp.resolve("a")), args).result("build");
         JsonNode two = build(TestImages.copyExample(tmp.resolve("b")), args).result("build");
         JsonNode other = build(TestImages.copyExample(tmp.resolve("c")), "--base-image", "scratch", "--git-sha",
-                TestImages.SHA, "--push=false", "--build-url", "https://jenkins.example.com/job/x/2/").result("build");
+                TestImages.SHA, "--push=false", "--version-tag", "1.4.0").result("build");
 
         assertThat(one.path("digest").asText()).isEqualTo(two.path("digest").asText());
         assertThat(one.path("tarFile").asText()).endsWith("image.tar");

@@ -89,7 +89,8 @@ class ImageRegistryTest {
         assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(TestImages.SHA);
         assertThat(labels.path("org.opencontainers.image.source").asText()).isEqualTo("https://git.example.com/ds/reco-service.git");
         assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo("1.4.0");
-        assertThat(labels.path("io.mlship.build-url").asText()).isEqualTo("https://jenkins.example.com/job/reco/7/");
+        assertThat(labels.has("io.mlship.build-url")).as("a per-build fact: in the result, not the image").isFalse();
+        assertThat(result.path("buildUrl").asText()).isEqualTo("https://jenkins.example.com/job/reco/7/");
         assertThat(labels.path("io.mlship.spec-hash").asText()).isEqualTo(result.path("specHash").asText()).startsWith("sha256:");
     }
 

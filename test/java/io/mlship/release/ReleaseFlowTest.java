@@ -76,7 +76,7 @@ class ReleaseFlowTest {
         public BuildOutcome build(BuildInput in) {
             step("build", in);
             return new BuildOutcome("staging", "reg/repo", List.of("git-abc"), "scratch", "sha256:spec", List.of(),
-                    new BuiltImage(BUILT.value(), "id", "reg/repo", List.of("git-abc"), List.of(), 10, null), true, Map.of());
+                    new BuiltImage(BUILT.value(), "id", "reg/repo", List.of("git-abc"), List.of(), 10, null), true, Map.of(), null);
         }
 
         @Override
@@ -86,7 +86,7 @@ class ReleaseFlowTest {
             DeployReport report = new DeployReport(new Plan("reco", List.of(), Map.of(), Map.of()), false, null, "2", "1",
                     Duration.ofSeconds(1), null);
             return new DeployOutcome("staging", "reco", "reg/repo@" + in.imageDigest(), "ctx", "r-1", List.of(), changed,
-                    report, "http://127.0.0.1:9", failing.get("deploy"));
+                    report, "http://127.0.0.1:9", null, failing.get("deploy"));
         }
 
         @Override

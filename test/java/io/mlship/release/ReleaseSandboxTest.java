@@ -84,16 +84,24 @@ class ReleaseSandboxTest {
     /** How often the spec file has been read by the releases of this class. */
     final AtomicInteger specLoads = new AtomicInteger();
 
-    CliRun release(String name, String... extra) {
+    /** A release by CI build number {@code build}, approved by alice unless {@code extra} says otherwise. */
+    CliRun release(String name, int build, String... extra) {
         Path out = repo.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
                 "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
-                "--build-url", "https://ci.example.com/job/reco/7/", "--approved-by", "alice"));
+                "--build-url", buildUrl(build)));
+        if (!List.of(extra).contains("--approved-by")) {
+            args.addAll(List.of("--approved-by", "alice"));
+        }
         args.addAll(List.of(extra));
         return CliRun.of(out, reader -> (spec, root) -> {
             specLoads.incrementAndGet();
             return reader.load(spec, root);
         }, args.toArray(String[]::new));
+    }
+
+    static String buildUrl(int build) {
+        return "https://ci.example.com/job/reco/" + build + "/";
     }
 
     Deployment deployment() {
@@ -137,7 +145,7 @@ class ReleaseSandboxTest {
     @Order(1)
     void firstReleaseBuildsPromotesGatesAndShiftsTheModel() throws Exception {
         int loadsBefore = specLoads.get();
-        CliRun run = release("first", "--model-version", "v1");
+        CliRun run = release("first", 7, "--model-version", "v1");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(specLoads.get() - loadsBefore).as("a whole release (build, deploy, promote, two gates, shift) reads "
@@ -149,6 +157,10 @@ class ReleaseSandboxTest {
         assertThat(digest).startsWith("sha256:");
         firstDigest = digest;
         assertThat(image(deployment())).endsWith("@" + digest);
+        assertThat(deployment().getMetadata().getAnnotations()).containsEntry("mlship.io/build-url", buildUrl(7))
+                .containsEntry("mlship.io/approved-by", "alice");
+        assertThat(deployment().getSpec().getTemplate().getMetadata().getAnnotations()).as("nothing per-build on the pods")
+                .doesNotContainKeys("mlship.io/build-url", "mlship.io/approved-by");
         assertThat(deployment().getStatus().getAvailableReplicas()).isPositive();
         assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
         assertThat(aliases().get("1")).contains("prod");
@@ -174,7 +186,7 @@ class ReleaseSandboxTest {
         Path server = repo.resolve("src/reco/server.py");
         Files.writeString(server, Files.readString(server) + "\n# release candidate 2\n");
 
-        CliRun run = release("broken", "--model-version", "broken");
+        CliRun run = release("broken", 8, "--model-version", "broken");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         JsonNode result = run.result("release");
@@ -190,6 +202,8 @@ class ReleaseSandboxTest {
                         "rollback-service:passed").doesNotContain("shift:passed");
         assertThat(result.path("imageDigest").asText()).isNotEqualTo(firstDigest);
         assertThat(image(deployment())).as("the previous revision runs again").endsWith("@" + firstDigest);
+        assertThat(deployment().getMetadata().getAnnotations()).as("and names the build that deployed it")
+                .containsEntry("mlship.io/build-url", buildUrl(7));
         assertThat(deployment().getStatus().getAvailableReplicas()).isPositive();
         assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
         assertThat(Files.readString(Path.of(result.path("reportFile").asText()))).contains("Rolled back")
@@ -199,7 +213,7 @@ class ReleaseSandboxTest {
     @Test
     @Order(3)
     void theNextGoodReleaseMovesProdOn() {
-        CliRun run = release("second", "--model-version", "v2");
+        CliRun run = release("second", 9, "--model-version", "v2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         String version = run.result("release").path("modelVersionId").asText();
@@ -215,12 +229,44 @@ class ReleaseSandboxTest {
     void badInputStopsBeforeAnythingRemote() {
         Map<String, Integer> before = trafficByVersion();
 
-        CliRun run = release("bad", "--model-version", "v2", "--canary", "150");
+        CliRun run = release("bad", 10, "--model-version", "v2", "--canary", "150");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.result("release").path("errorDetails").path("message").asText()).contains("--canary 150");
         assertThat(trafficByVersion()).isEqualTo(before);
         assertThat(repo.resolve(".mlship/bad/release")).doesNotExist();
+    }
+
+    @Test
+    @Order(5)
+    void anotherBuildOfTheSameCheckoutReleasesTheSameDigestWithoutANewRevision() throws Exception {
+        JsonNode second = new ObjectMapper().readTree(repo.resolve(".mlship/second/release.json").toFile());
+        String revision = deployment().getMetadata().getAnnotations().get("deployment.kubernetes.io/revision");
+        int replicaSets = replicaSets();
+
+        CliRun run = release("again", 11, "--model-version", "v2", "--approved-by", "bob");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = run.result("release");
+        assertThat(result.path("imageDigest").asText()).as("rebuilt by another build: the same image")
+                .isEqualTo(second.path("imageDigest").asText());
+        Deployment d = deployment();
+        assertThat(d.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", revision)
+                .containsEntry("mlship.io/build-url", buildUrl(11)).containsEntry("mlship.io/approved-by", "bob");
+        assertThat(replicaSets()).as("no new ReplicaSet").isEqualTo(replicaSets);
+        JsonNode deploy = new ObjectMapper().readTree(repo.resolve(".mlship/again/release/deploy/deploy.json").toFile());
+        assertThat(deploy.path("changes").asInt()).isZero();
+        assertThat(deploy.path("objects").findValuesAsText("action")).isNotEmpty().containsOnly("unchanged");
+        assertThat(deploy.path("revision").asText()).isEqualTo(deploy.path("previousRevision").asText()).isEqualTo(revision);
+        assertThat(deploy.path("annotations").path("mlship.io/build-url").asText()).isEqualTo(buildUrl(11));
+        JsonNode record = new ObjectMapper().readTree(Path.of(result.path("recordFile").asText()).toFile());
+        assertThat(record.path("buildUrl").asText()).isEqualTo(buildUrl(11));
+        assertThat(record.path("approvedBy").asText()).isEqualTo("bob");
+        assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
+    }
+
+    int replicaSets() {
+        return sandbox.cluster().client().apps().replicaSets().inNamespace("reco").list().getItems().size();
     }
 
     static void deleteTree(Path p) throws IOException {
