@@ -7,6 +7,7 @@ import io.mlship.progress.Progress;
 import io.mlship.result.ResultFile;
 import io.mlship.spec.SpecLoader;
 import io.mlship.spec.SpecReader;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ public final class CliContext {
     private final PrintStream out;
     private final PrintStream err;
     private final UnaryOperator<SpecReader> readerAround;
+    private final Map<String, String> env;
     private Future<SpecLoader> specLoader;
     private String version;
 
@@ -39,9 +41,20 @@ public final class CliContext {
 
     /** {@code readerAround} wraps the spec loader (a test counts how often a command reads the spec). */
     public CliContext(PrintStream out, PrintStream err, UnaryOperator<SpecReader> readerAround) {
+        this(out, err, readerAround, System.getenv());
+    }
+
+    /** {@code env} stands for the process environment (a test runs the CLI as Jenkins or a terminal would). */
+    public CliContext(PrintStream out, PrintStream err, UnaryOperator<SpecReader> readerAround, Map<String, String> env) {
         this.out = out;
         this.err = err;
         this.readerAround = readerAround;
+        this.env = Map.copyOf(env);
+    }
+
+    /** The environment variables the CLI runs with. */
+    public Map<String, String> env() {
+        return env;
     }
 
     /** Built on first use: {@code mlship --version}, which every Jenkins step runs first, never needs it. */

@@ -8,7 +8,6 @@ import io.mlship.kube.connect.ClusterRef;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.DeployStage;
-import io.mlship.kube.lock.LeaseLock;
 import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionStage;
@@ -20,7 +19,6 @@ import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
 import io.mlship.release.StageFiles;
 import io.mlship.result.JsonRecords;
-import io.mlship.result.MlshipException;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateStage;
 import io.mlship.spec.CommitSha;
@@ -44,7 +42,7 @@ import picocli.CommandLine.Option;
                 "build → deploy → promote the model with its canary share → gate the service and the endpoint →",
                 "shift all traffic and the prod alias to the new version and undeploy the old ones.",
                 "A failed rollout or gate puts back both the service and the model as they ran before (exit 1).",
-                "One release per service and environment at a time (a Kubernetes Lease, or the pipeline's lock).",
+                "One release per service and environment at a time: a Kubernetes Lease that pipelines and terminals alike take.",
                 "Writes a release record (JSON), an HTML report and a summary; each stage's own result is kept too."})
 final class ReleaseCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to release to.")
@@ -93,7 +91,8 @@ final class ReleaseCommand extends SpecCommand {
     String approvedBy;
 
     @Option(names = "--lock", paramLabel = "lease|none", defaultValue = "lease",
-            description = "lease: take a Kubernetes Lease per service and environment; none: the pipeline holds a lock. Default: ${DEFAULT-VALUE}.")
+            description = "lease: take a Kubernetes Lease per service and environment, which every release waits for, from a pipeline or a terminal; "
+                    + "none: only in a Jenkins build holding a lock of its own (refused elsewhere). Default: ${DEFAULT-VALUE}.")
     String lock;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "15m",
@@ -142,14 +141,11 @@ final class ReleaseCommand extends SpecCommand {
         // Everything is checked before the first remote call: bad input never half-releases.
         Duration lockWait = durationOption("--lock-timeout", lockTimeout);
         Duration operationWait = durationOption("--timeout", timeout);
-        if (!lock.equals("lease") && !lock.equals("none")) {
-            throw MlshipException.badInput("--lock '" + lock + "' is not lease or none",
-                    "lease takes a Kubernetes Lease; none when the pipeline already holds a lock (Jenkins' lock step)");
-        }
+        LockChoice lockChoice = LockChoice.of(lock, context().env());
         ImageDigest given = ImageDigest.parse(imageDigest, "--image-digest");
         TrafficShare share = TrafficShare.parse(canary, "--canary");
-        CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"), "--git-sha");
-        String url = buildUrl != null ? buildUrl : System.getenv("BUILD_URL");
+        CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : context().env().get("GIT_COMMIT"), "--git-sha");
+        String url = buildUrl != null ? buildUrl : context().env().get("BUILD_URL");
         LoadedSpec loaded = specOptions.load(context().specLoader()); // the one load of this release
         EnvironmentView environment = EnvironmentView.of(loaded, env);
         result.put("service", environment.service());
@@ -174,7 +170,9 @@ final class ReleaseCommand extends SpecCommand {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
                 progress().step("created namespace " + environment.namespace() + " in the cluster");
             }
-            try (ReleaseLock.Held held = lock(client, environment, url).acquire(lockWait)) {
+            String who = url != null ? url : System.getProperty("user.name", "someone") + "@" + host();
+            try (ReleaseLock.Held held = lockChoice.lock(client, environment.namespace(), environment.service(), env, who,
+                    progress()).acquire(lockWait)) {
                 // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
                 CapabilityStages stages = new CapabilityStages(
                         new BuildStage(context().json(), context().version(), context().progress("build")),
@@ -231,21 +229,6 @@ final class ReleaseCommand extends SpecCommand {
         URI baselineUri = vertex || baseline == null ? null : SmokeCommand.httpUrl(baseline, "--baseline");
         return new GateInput(environment, vertex, service, casesFile, baselineUri, null, vertex ? 100 : 1, dir.resolve("smoke-junit.xml"),
                 dir.resolve("smoke-report.html"), dir.resolve("smoke.json"));
-    }
-
-    private ReleaseLock lock(KubernetesClient client, EnvironmentView environment, String who) {
-        if (lock.equals("none")) {
-            progress().step("no release lock taken here (--lock none): the pipeline holds one");
-            return ReleaseLock.none();
-        }
-        if (client == null) {
-            progress().warn("no cluster in this release, so no Lease: "
-                    + "let the pipeline hold the lock (mlPipeline does, with Jenkins' lock step)");
-            return ReleaseLock.none();
-        }
-        String holder = who != null ? who : System.getProperty("user.name", "someone") + "@" + host();
-        return new LeaseLock(client, environment.namespace(), environment.service(), env, holder, Duration.ofSeconds(60),
-                progress(), Clock.systemUTC());
     }
 
     private static String host() {

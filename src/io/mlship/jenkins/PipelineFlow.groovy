@@ -253,8 +253,9 @@ class PipelineFlow implements Serializable {
     }
 
     /**
-     * Runs body(lockMode) under `lock(resource: …)` when the Lockable Resources plugin gives that step,
-     * telling the CLI not to take its own Lease; without the plugin the CLI's Kubernetes Lease does it.
+     * Runs body(lockMode) under `lock(resource: …)` when the Lockable Resources plugin gives that step. The CLI
+     * takes its Kubernetes Lease under it all the same: the Jenkins lock orders this Jenkins' builds (they queue in
+     * Jenkins, not on the cluster), while the Lease is what a release from a terminal or another Jenkins sees.
      * (With lock 'jenkins', Preflight has already failed the build when the plugin is missing.)
      */
     private Object withReleaseLock(String mode, String resource, Closure body) {
@@ -265,7 +266,7 @@ class PipelineFlow implements Serializable {
         try {
             return script.lock(resource: resource) {
                 entered.value = true
-                body.call('none')
+                body.call('lease')
             }
         } catch (NoSuchMethodError e) {
             // What Jenkins throws for a step no plugin provides: "No such DSL method 'lock'".

@@ -22,8 +22,20 @@ import java.util.concurrent.TimeUnit;
  * same object controllers use for leader election. Taken with optimistic concurrency (create, or replace at the
  * read resourceVersion), renewed in the background while the release runs, deleted at the end. A holder that
  * died stops renewing, so its lease expires and the next release takes it over.
+ *
+ * <p>Expiry never compares the agent's clock with another machine's. Times written into the Lease are the API
+ * server's (the {@code Date} of the answer to the read just before the write), and a waiter compares them with the
+ * server's time of its own read: one clock, so a skewed agent can neither steal a live lease nor wait forever for
+ * a dead one. As client-go's leader election does, a waiter also counts a lease whose record stayed unchanged for
+ * its whole duration, timed on the waiter's own monotonic clock, as expired: that needs no shared clock at all and
+ * still works when a proxy drops {@code Date} or a holder wrote a wrong time. The first rule alone lets a waiter take
+ * over a long-dead lease at once instead of watching it for a full duration first.
  */
 public final class LeaseLock implements ReleaseLock {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** The {@code Date} header counts whole seconds. */
+    private static final Duration DATE_RESOLUTION = Duration.ofSeconds(1);
+
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
@@ -31,10 +43,12 @@ public final class LeaseLock implements ReleaseLock {
     private final Duration leaseDuration;
     private final Progress progress;
     private final Clock clock;
+    private final LeaseReads reads;
 
     /**
-     * @param who the build or person releasing (e.g. the Jenkins build URL); a unique suffix tells two runs of
-     *            the same build apart
+     * @param who   the build or person releasing (e.g. the Jenkins build URL); a unique suffix tells two runs of
+     *              the same build apart
+     * @param clock the agent's clock, used only for how long to wait ({@code --lock-timeout}), never for expiry
      */
     public LeaseLock(KubernetesClient client, String namespace, String service, String env, String who,
                      Duration leaseDuration, Progress progress, Clock clock) {
@@ -45,6 +59,7 @@ public final class LeaseLock implements ReleaseLock {
         this.leaseDuration = leaseDuration;
         this.progress = progress;
         this.clock = clock;
+        this.reads = new LeaseReads(client, namespace, name, READ_TIMEOUT);
     }
 
     public static String leaseName(String service, String env) {
@@ -59,29 +74,30 @@ public final class LeaseLock implements ReleaseLock {
     public Held acquire(Duration timeout) {
         Instant deadline = clock.instant().plus(timeout);
         Instant nextNote = Instant.MIN;
+        Unchanged unchanged = new Unchanged();
         while (true) {
-            Lease lease = leases().withName(name).get();
+            LeaseReads.Observed seen = read();
+            Lease lease = seen.lease();
             Instant now = clock.instant();
             try {
                 if (lease == null) {
-                    leases().resource(fresh(now, 0)).create();
-                    return held(now);
+                    leases().resource(fresh(stamp(seen), 0)).create();
+                    return held();
                 }
-                if (free(lease, now)) {
-                    Lease taken = fresh(now, transitions(lease) + 1);
+                Duration quiet = unchanged.since(lease);
+                if (free(lease, seen.serverTime(), quiet)) {
+                    Lease taken = fresh(stamp(seen), transitions(lease) + 1);
                     taken.getMetadata().setResourceVersion(lease.getMetadata().getResourceVersion());
                     leases().resource(taken).update();
                     if (lease.getSpec().getHolderIdentity() != null && !lease.getSpec().getHolderIdentity().isEmpty()) {
                         progress.step("took over the release lock from " + lease.getSpec().getHolderIdentity()
                                 + ", whose lease had expired");
                     }
-                    return held(now);
+                    return held();
                 }
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
-                    throw MlshipException.infrastructure("cannot take the release lock Lease/" + name + " in namespace "
-                            + namespace + ": " + e.getMessage(), "check the API server and that mlship may manage leases "
-                            + "(coordination.k8s.io) in this namespace; or pass --lock none when the pipeline holds a lock", e);
+                    throw cannotManage(e);
                 }
                 continue; // someone else wrote it between our read and write: read again
             }
@@ -98,14 +114,27 @@ public final class LeaseLock implements ReleaseLock {
                         + Duration.between(now, deadline).toSeconds() + "s");
                 nextNote = now.plusSeconds(30);
             }
-            awaitChange(lease, Duration.between(now, deadline));
+            awaitChange(lease, untilExpiry(lease, seen.serverTime(), unchanged.since(lease)), Duration.between(now, deadline));
         }
     }
 
-    /** Waits until the lease is deleted or changed, or it would expire, whichever is first. */
-    private void awaitChange(Lease seen, Duration left) {
-        Instant expiry = renewTime(seen).plusSeconds(durationSeconds(seen));
-        long waitMs = Math.max(50, Math.min(left.toMillis(), Duration.between(clock.instant(), expiry).toMillis() + 50));
+    private LeaseReads.Observed read() {
+        try {
+            return reads.read();
+        } catch (KubernetesClientException e) {
+            throw cannotManage(e);
+        }
+    }
+
+    private MlshipException cannotManage(KubernetesClientException e) {
+        return MlshipException.infrastructure("cannot take the release lock Lease/" + name + " in namespace "
+                + namespace + ": " + e.getMessage(), "check the API server and that mlship may get, list, watch, create, "
+                + "update and delete leases (coordination.k8s.io) in this namespace (docs/PERMISSIONS.md)", e);
+    }
+
+    /** Waits until the lease is deleted or changed, or it may have expired, whichever is first. */
+    private void awaitChange(Lease seen, Duration untilExpiry, Duration left) {
+        long waitMs = Math.max(50, Math.min(left.toMillis(), untilExpiry.toMillis()));
         String version = seen.getMetadata().getResourceVersion();
         try {
             leases().withName(name).waitUntilCondition(l -> l == null || !version.equals(l.getMetadata().getResourceVersion()),
@@ -115,12 +144,29 @@ public final class LeaseLock implements ReleaseLock {
         }
     }
 
-    private boolean free(Lease lease, Instant now) {
+    private boolean free(Lease lease, Instant serverTime, Duration quiet) {
         String who = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
         if (who == null || who.isEmpty() || who.equals(holder)) {
             return true;
         }
-        return now.isAfter(renewTime(lease).plusSeconds(durationSeconds(lease)));
+        Duration duration = Duration.ofSeconds(durationSeconds(lease));
+        boolean expiredByServer = serverTime != null && serverTime.isAfter(renewTime(lease).plus(duration));
+        return expiredByServer || quiet.compareTo(duration) >= 0;
+    }
+
+    /** How long until either rule could call the lease expired, plus the Date header's resolution. */
+    private static Duration untilExpiry(Lease lease, Instant serverTime, Duration quiet) {
+        Duration duration = Duration.ofSeconds(durationSeconds(lease));
+        Duration byObservation = duration.minus(quiet);
+        Duration byServer = serverTime == null ? byObservation
+                : Duration.between(serverTime, renewTime(lease).plus(duration));
+        Duration first = byServer.compareTo(byObservation) < 0 ? byServer : byObservation;
+        return first.plus(DATE_RESOLUTION);
+    }
+
+    /** The time to write into the Lease: the server's; the agent's only when the server's answer had no Date. */
+    private ZonedDateTime stamp(LeaseReads.Observed seen) {
+        return (seen.serverTime() != null ? seen.serverTime() : clock.instant()).atZone(ZoneOffset.UTC);
     }
 
     private static Instant renewTime(Lease lease) {
@@ -136,23 +182,23 @@ public final class LeaseLock implements ReleaseLock {
         return lease.getSpec().getLeaseTransitions() == null ? 0 : lease.getSpec().getLeaseTransitions();
     }
 
-    private Lease fresh(Instant now, int transitions) {
+    private Lease fresh(ZonedDateTime now, int transitions) {
         return new LeaseBuilder().withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "mlship").endMetadata()
                 .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds((int) leaseDuration.toSeconds())
-                .withAcquireTime(now.atZone(ZoneOffset.UTC)).withRenewTime(now.atZone(ZoneOffset.UTC))
-                .withLeaseTransitions(transitions).endSpec().build();
+                .withAcquireTime(now).withRenewTime(now).withLeaseTransitions(transitions).endSpec().build();
     }
 
-    private Held held(Instant at) {
+    private Held held() {
         progress.step("holding the release lock Lease/" + name + " in namespace " + namespace);
+        LeaseRenewal renewal = new LeaseRenewal(this::renewOnce, leaseDuration, progress, "Lease/" + name);
         ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mlship-lease-renewer");
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(1, leaseDuration.toSeconds() / 3);
-        renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.SECONDS);
+        long every = Math.max(1, leaseDuration.toMillis() / 3);
+        renewer.scheduleAtFixedRate(renewal::run, every, every, TimeUnit.MILLISECONDS);
         // A build that is stopped (Jenkins sends SIGTERM) gives the lock back on its way out, so the next release
         // does not wait for the lease to expire.
         Thread onExit = new Thread(() -> {
@@ -184,21 +230,38 @@ public final class LeaseLock implements ReleaseLock {
         }
     }
 
-    private void renew() {
-        try {
-            leases().withName(name).edit(l -> {
-                if (holder.equals(l.getSpec().getHolderIdentity())) {
-                    l.getSpec().setRenewTime(clock.instant().atZone(ZoneOffset.UTC));
-                }
-                return l;
-            });
-        } catch (RuntimeException e) {
-            progress.step("renewing the release lock failed (" + e.getMessage() + "); retrying");
+    /**
+     * One renewal: the server's time of the read becomes renewTime, written at the read resourceVersion so a
+     * takeover in between wins. Returns who holds the lease now when it is no longer this release.
+     */
+    private String renewOnce() {
+        LeaseReads.Observed seen = reads.read();
+        Lease lease = seen.lease();
+        if (lease == null || !holder.equals(lease.getSpec().getHolderIdentity())) {
+            return lease == null ? "nobody (the Lease was deleted)" : lease.getSpec().getHolderIdentity();
         }
+        lease.getSpec().setRenewTime(stamp(seen));
+        leases().resource(lease).update();
+        return null;
     }
 
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Lease, io.fabric8.kubernetes.api.model.coordination.v1.LeaseList,
             io.fabric8.kubernetes.client.dsl.Resource<Lease>> leases() {
         return client.leases().inNamespace(namespace);
+    }
+
+    /** How long the lease's record has stayed as first seen, on this process's monotonic clock. */
+    private static final class Unchanged {
+        private String version;
+        private long sinceNanos;
+
+        Duration since(Lease lease) {
+            String now = lease.getMetadata().getResourceVersion();
+            if (version == null || !version.equals(now)) {
+                version = now;
+                sinceNanos = System.nanoTime();
+            }
+            return Duration.ofNanos(System.nanoTime() - sinceNanos);
+        }
     }
 }

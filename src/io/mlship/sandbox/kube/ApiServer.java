@@ -12,6 +12,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.InetAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -59,6 +62,8 @@ public final class ApiServer implements AutoCloseable {
                 .setHost(InetAddress.getLoopbackAddress().getHostAddress()).setPort(0)
                 .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true));
         http.requestHandler(req -> {
+            // Every answer carries the server's time, as kube-apiserver's do (clients judge Lease expiry by it).
+            req.response().putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
             if (isStreamedWatch(req)) {
                 streamWatch(vertx, dispatcher, req);
             } else {

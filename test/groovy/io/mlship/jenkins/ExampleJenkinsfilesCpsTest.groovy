@@ -32,7 +32,7 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
 
         assertEquals(['Validate spec', 'Build and push image', 'Release to staging'], jenkins.stages)
         assertEquals(20, agent.runs[2].params.canary, 'the closure DSL worked under CPS')
-        assertEquals('none', agent.runs[2].params.lock)
+        assertEquals('lease', agent.runs[2].params.lock, 'the CLI takes its Lease under the Jenkins lock too')
         assertEquals(out, helper.roundtripSerialization(out))
     }
 

@@ -44,7 +44,7 @@ class ModelOnlyJenkinsfileTest extends PipelineTest {
 
         assertEquals(['Validate spec', 'Release to staging'], jenkins.stages)
         Map release = agent.runs[1].params
-        assertEquals([spec     : 'mlship.yaml', env: 'staging', modelVersion: 'v1', canary: 20, skipService: true, lock: 'none',
+        assertEquals([spec     : 'mlship.yaml', env: 'staging', modelVersion: 'v1', canary: 20, skipService: true, lock: 'lease',
                       gitSha   : '89ab89ab89ab89ab89ab89ab89ab89ab89ab89ab', buildUrl: 'https://jenkins.example.com/job/reco-ranker-model/job/main/7/',
                       resultDir: '.mlship/steps/mlRelease-2'], release)
         assertEquals('mlship-reco-ranker-model-staging', jenkins.eventsOf('lock')[0].resource)

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlship.cli.CliRun;
 import io.mlship.spec.SpecFixtures;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +31,7 @@ class ReleaseCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "--lock=maybe | --lock 'maybe' is not lease or none | pipeline already holds a lock",
+        "--lock=maybe | --lock 'maybe' is not lease or none | a Jenkins build that holds its own lock",
         "--image-digest=latest | --image-digest 'latest' is not a sha256 digest | 64 lower-case hex",
         "--canary=101 | --canary 101 is not a percentage | 0-100",
         "--lock-timeout=soon | --lock-timeout 'soon' is not a duration | 30s, 5m or 1h",
@@ -47,6 +50,20 @@ class ReleaseCommandTest {
         assertThat(error).contains(message).contains(hint);
         assertThat(tmp.resolve("out/release")).as("no stage ran").doesNotExist();
         assertThat(Files.exists(repo.resolve(".mlship/promote-staging.json"))).isFalse();
+    }
+
+    @Test
+    void lockNoneIsRefusedOutsideJenkins() {
+        CliRun run = CliRun.of(tmp.resolve("out"), Map.of("HOME", tmp.toString()), OutputStream.nullOutputStream(),
+                "release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--sandbox", tmp.resolve("no-sandbox-here").toString(), "--result-dir", tmp.resolve("out").toString(),
+                "--lock", "none");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").toString())
+                .contains("--lock none is only for a Jenkins build that holds a lock of its own")
+                .contains("leave --lock out: the release takes the Kubernetes Lease");
+        assertThat(tmp.resolve("out/release")).as("no stage ran").doesNotExist();
     }
 
     @ParameterizedTest(name = "skipping {0} and {1}")

@@ -38,8 +38,23 @@ class LeaseLockTest {
     }
 
     LeaseLock lock(String service, String who, Duration lease) {
+        return lock(service, who, lease, Clock.systemUTC());
+    }
+
+    /** A lock taken from an agent whose clock reads {@code clock}. */
+    LeaseLock lock(String service, String who, Duration lease, Clock clock) {
         return new LeaseLock(client, "reco", service, "staging", who, lease,
-                ConsoleProgress.forStage(new PrintStream(log, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC());
+                ConsoleProgress.forStage(new PrintStream(log, true, StandardCharsets.UTF_8), "release"), clock);
+    }
+
+    /** Makes the lease look held by {@code who}, last renewed at {@code renewed} (as the server's time). */
+    void heldBy(String who, Instant renewed, int seconds) {
+        Lease l = lease("reco-service");
+        l.getSpec().setRenewTime(renewed.atZone(java.time.ZoneOffset.UTC));
+        l.getSpec().setAcquireTime(renewed.atZone(java.time.ZoneOffset.UTC));
+        l.getSpec().setHolderIdentity(who);
+        l.getSpec().setLeaseDurationSeconds(seconds);
+        client.leases().inNamespace("reco").resource(l).update();
     }
 
     Lease lease(String service) {
@@ -103,5 +118,55 @@ class LeaseLockTest {
             assertThat(lease("reco-service").getSpec().getLeaseTransitions()).isEqualTo(1);
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("took over the release lock from build-that-died");
+    }
+
+    @Test
+    void anAgentWhoseClockIsAheadDoesNotTakeOverALiveLease() {
+        try (ReleaseLock.Held held = lock("reco-service", "build-1", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1))) {
+            Clock tenMinutesAhead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+
+            assertThatThrownBy(() -> lock("reco-service", "laptop", Duration.ofSeconds(60), tenMinutesAhead)
+                    .acquire(Duration.ofMillis(500)))
+                    .hasMessageContaining("another release of this service to this environment is running")
+                    .hasMessageContaining("build-1");
+        }
+    }
+
+    @Test
+    void anAgentWhoseClockIsBehindTakesOverAnExpiredLeaseAtOnce() {
+        lock("reco-service", "build-that-died", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1));
+        heldBy("build-that-died #00000000", Instant.now().minusSeconds(120), 60);
+        Clock tenMinutesBehind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
+
+        LeaseLock next = lock("reco-service", "laptop", Duration.ofSeconds(60), tenMinutesBehind);
+        try (ReleaseLock.Held held = next.acquire(Duration.ofSeconds(2))) {
+            assertThat(lease("reco-service").getSpec().getHolderIdentity()).isEqualTo(next.holder());
+        }
+    }
+
+    @Test
+    void theTimesWrittenAreTheApiServersWhateverTheAgentsClockSays() {
+        Clock anHourBehind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+        try (ReleaseLock.Held held = lock("reco-service", "build-1", Duration.ofSeconds(60), anHourBehind)
+                .acquire(Duration.ofSeconds(1))) {
+            Instant acquired = lease("reco-service").getSpec().getAcquireTime().toInstant();
+
+            assertThat(Duration.between(acquired, Instant.now()).abs()).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aLeaseLeftUnchangedForItsDurationIsTakenOverEvenWhenItsTimeIsInTheFuture() {
+        // A holder whose clock ran an hour fast wrote this: only watching it stay unchanged shows it is dead.
+        lock("reco-service", "fast-clock", Duration.ofSeconds(60)).acquire(Duration.ofSeconds(1));
+        heldBy("fast-clock #00000000", Instant.now().plus(Duration.ofHours(1)), 1);
+
+        LeaseLock next = lock("reco-service", "build-2", Duration.ofSeconds(60));
+        long start = System.nanoTime();
+        try (ReleaseLock.Held held = next.acquire(Duration.ofSeconds(10))) {
+            assertThat(lease("reco-service").getSpec().getHolderIdentity()).isEqualTo(next.holder());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("after watching it for its 1s duration")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(5));
+        }
     }
 }
