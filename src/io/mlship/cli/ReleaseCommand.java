@@ -8,6 +8,7 @@ import io.mlship.kube.connect.ClusterRef;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.DeployStage;
+import io.mlship.kube.lock.LockChoice;
 import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionStage;

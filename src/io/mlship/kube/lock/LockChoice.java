@@ -1,8 +1,6 @@
-package io.mlship.cli;
+package io.mlship.kube.lock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mlship.kube.lock.LeaseLock;
-import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import java.time.Clock;
@@ -15,12 +13,12 @@ import java.util.Map;
  * orders that Jenkins' own builds. {@code none} is left for a Jenkins build that wants its own lock alone; from
  * anywhere else it would release beside a pipeline unseen, so it is refused.
  */
-record LockChoice(boolean lease) {
+public record LockChoice(boolean lease) {
     /** Every Jenkins build has these (BUILD_TAG even when Jenkins' own URL is not configured); a terminal has neither. */
     private static final String[] JENKINS_VARIABLES = {"JENKINS_URL", "BUILD_TAG"};
     private static final Duration LEASE_DURATION = Duration.ofSeconds(60);
 
-    static LockChoice of(String option, Map<String, String> env) {
+    public static LockChoice of(String option, Map<String, String> env) {
         if (option.equals("lease")) {
             return new LockChoice(true);
         }
@@ -41,7 +39,7 @@ record LockChoice(boolean lease) {
     }
 
     /** The lock to hold around the stages; {@code client} is null when the release touches no cluster. */
-    ReleaseLock lock(KubernetesClient client, String namespace, String service, String env, String who, Progress progress) {
+    public ReleaseLock lock(KubernetesClient client, String namespace, String service, String env, String who, Progress progress) {
         if (!lease) {
             progress.warn("no release lock taken here (--lock none): only this Jenkins' own lock keeps other releases "
                     + "of " + service + " to " + env + " out; one from a terminal or another Jenkins would not wait");
