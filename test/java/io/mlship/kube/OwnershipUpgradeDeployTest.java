@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,8 +173,12 @@ class OwnershipUpgradeDeployTest {
             }
             oldMlship.resource(o).create();
         }
-        Deployment created = deployment();
-        // (the simulated controller may have written its revision annotation already: its own entry)
+        // The simulated controller annotates the revision on its own thread; wait for it, so that its write
+        // cannot land between a dry run's read of the live object and its apply and show up in the plan.
+        Deployment created = admin.apps().deployments().inNamespace(ns).withName(SERVICE).waitUntilCondition(
+                d -> d != null && d.getMetadata().getAnnotations() != null
+                        && d.getMetadata().getAnnotations().containsKey("deployment.kubernetes.io/revision"),
+                30, TimeUnit.SECONDS);
         assertThat(created.getMetadata().getManagedFields()).filteredOn(e -> e.getManager().equals("mlship"))
                 .singleElement().extracting(ManagedFieldsEntry::getOperation).isEqualTo("Update");
         assertThat(fieldsOf(created, "mlship", "Update").path("f:spec").has("f:replicas")).isTrue();
