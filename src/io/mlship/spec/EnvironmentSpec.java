@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Where one environment lives. DS, data-engineering and app work sit in separate GCP projects, so each
- * role has its own project.
+ * role has its own project. {@code promoteFrom} names the environment whose gate a release here must have passed
+ * first (and whose last passed image and model it takes when none is given).
  */
 public record EnvironmentSpec(
         Projects projects,
@@ -16,6 +17,8 @@ public record EnvironmentSpec(
         String endpoint,
         CopyArtifacts copyArtifacts,
         boolean approval,
+        String promoteFrom,
+        StateLocation state,
         Map<String, Object> overrides) {
 
     public EnvironmentSpec {
@@ -26,6 +29,18 @@ public record EnvironmentSpec(
     }
 
     public record CopyArtifacts(String bucket, String prefix) {
+    }
+
+    /**
+     * The Cloud Storage folder that keeps a model-only spec's release state (a spec that deploys keeps it in its
+     * namespace); documents go under {@code gs://bucket/prefix/<service>/<env>/}.
+     */
+    public record StateLocation(String bucket, String prefix) {
+
+        public String uri() {
+            String p = prefix == null || prefix.isEmpty() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
+            return "gs://" + bucket + "/" + p;
+        }
     }
 
     /** GKE clusters are regional unless the environment names a zone. */

@@ -89,4 +89,14 @@ public record EnvironmentView(String name, ReleaseSpec spec, EnvironmentSpec set
     public boolean servesModelFromServiceImage() {
         return spec.model() != null && spec.model().serving() != null && spec.model().serving().usesServiceImage();
     }
+
+    /** The environment whose gate a release here must have passed first, or null. */
+    public String promoteFrom() {
+        return settings.promoteFrom();
+    }
+
+    /** Where a model-only spec keeps its release state in Cloud Storage, or null. */
+    public EnvironmentSpec.StateLocation stateLocation() {
+        return settings.state();
+    }
 }

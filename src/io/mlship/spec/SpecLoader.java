@@ -40,7 +40,8 @@ public final class SpecLoader implements SpecReader {
                 .enable(DeserializationFeature.EAGER_DESERIALIZER_FETCH)
                 .build()
                 .readerFor(ReleaseSpec.class);
-        this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule());
+        this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule(),
+                new PromotionChainRule());
     }
 
     @Override

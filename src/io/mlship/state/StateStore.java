@@ -24,6 +24,9 @@ public interface StateStore extends AutoCloseable {
      */
     StateObject write(String name, String content, String expectedVersion);
 
+    /** Removes the document (bounded history drops its oldest parts); nothing happens when it is not there. */
+    void delete(String name);
+
     /** Every document whose name starts with {@code prefix}, with its content, sorted by name. */
     List<StateObject> list(String prefix);
 
