@@ -4,6 +4,7 @@ import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageDigest;
 import io.mlship.spec.TrafficShare;
+import io.mlship.state.StateStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,10 +12,12 @@ import java.util.Objects;
 /**
  * One promotion step in one environment. {@code recordFile} carries what a promotion did to the next step (shift,
  * rollback) and to a re-run (resume); {@code earlierResult} is the result file read when there is no record yet.
+ * {@code state} keeps the record off the agent (null: the workspace file only).
  */
 public record PromotionInput(EnvironmentView environment, Action action, String artifacts, String modelVersion,
                              TrafficShare canary, ImageDigest imageDigest, CommitSha gitSha, String buildUrl,
-                             Path recordFile, Path earlierResult, Duration operationTimeout) {
+                             Path recordFile, Path earlierResult, Duration operationTimeout,
+                             StateStore state) {
 
     /** What the step does. */
     public enum Action {
@@ -36,31 +39,37 @@ public record PromotionInput(EnvironmentView environment, Action action, String 
     }
 
     public static PromotionInput of(EnvironmentView environment, Action action, Path recordFile) {
-        return new PromotionInput(environment, action, null, null, null, null, null, null, recordFile, null, null);
+        return new PromotionInput(environment, action, null, null, null, null, null, null, recordFile, null, null, null);
     }
 
     public PromotionInput withAction(Action next) {
         return new PromotionInput(environment, next, artifacts, modelVersion, canary, imageDigest, gitSha, buildUrl,
-                recordFile, earlierResult, operationTimeout);
+                recordFile, earlierResult, operationTimeout, state);
     }
 
     public PromotionInput withModel(String artifactsFolder, String version, TrafficShare share) {
         return new PromotionInput(environment, action, artifactsFolder, version, share, imageDigest, gitSha, buildUrl,
-                recordFile, earlierResult, operationTimeout);
+                recordFile, earlierResult, operationTimeout, state);
     }
 
     public PromotionInput withProvenance(ImageDigest digest, CommitSha sha, String url) {
         return new PromotionInput(environment, action, artifacts, modelVersion, canary, digest, sha, url, recordFile,
-                earlierResult, operationTimeout);
+                earlierResult, operationTimeout, state);
     }
 
     public PromotionInput withEarlierResult(Path resultFile) {
         return new PromotionInput(environment, action, artifacts, modelVersion, canary, imageDigest, gitSha, buildUrl,
-                recordFile, resultFile, operationTimeout);
+                recordFile, resultFile, operationTimeout, state);
     }
 
     public PromotionInput withOperationTimeout(Duration timeout) {
         return new PromotionInput(environment, action, artifacts, modelVersion, canary, imageDigest, gitSha, buildUrl,
-                recordFile, earlierResult, timeout);
+                recordFile, earlierResult, timeout, state);
+    }
+
+    /** Where the environment's release state is kept beside the workspace file. */
+    public PromotionInput withState(StateStore store) {
+        return new PromotionInput(environment, action, artifacts, modelVersion, canary, imageDigest, gitSha, buildUrl,
+                recordFile, earlierResult, operationTimeout, store);
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.progress.Progress;
-import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
+import io.mlship.state.StateDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +43,13 @@ public final class PromotionStage {
                     + report.artifacts() + ", content " + report.digest() + " (checked only; nothing promoted)");
             return new PromotionOutcome(env, in.action(), null, report, null);
         }
-        PromotionRecord prior = readPrior(in);
+        StateDocument<PromotionRecord> records = new StateDocument<>(in.state(), "promote", PromotionRecord.class,
+                in.recordFile(), json);
+        PromotionRecord prior = readPrior(in, records);
         PromotionRecord[] last = {prior};
         Consumer<PromotionRecord> save = rec -> {
             last[0] = rec;
-            JsonRecords.write(json, in.recordFile(), rec, "promotion record");
+            records.save(rec);
             checkpoint.accept(rec);
         };
         try (VertexClients vertex = new VertexClients(access.vertex(plan.region()), Duration.ofSeconds(60))) {
@@ -73,17 +75,18 @@ public final class PromotionStage {
             } catch (MlshipException e) {
                 return new PromotionOutcome(env, in.action(), last[0], null, e);
             }
-            JsonRecords.write(json, in.recordFile(), done, "promotion record");
+            records.save(done);
             progress.step(done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
             return new PromotionOutcome(env, in.action(), done, null, null);
         }
     }
 
-    /** The record of the last run: the record file, else the promotion in an earlier result file. */
-    private PromotionRecord readPrior(PromotionInput in) throws IOException {
-        if (Files.isRegularFile(in.recordFile())) {
-            return json.readValue(in.recordFile().toFile(), PromotionRecord.class);
+    /** The record of the last run: the store's (else the workspace file's), else the promotion in an earlier result file. */
+    private PromotionRecord readPrior(PromotionInput in, StateDocument<PromotionRecord> records) throws IOException {
+        java.util.Optional<PromotionRecord> kept = records.load();
+        if (kept.isPresent()) {
+            return kept.get();
         }
         Path file = in.earlierResult();
         if (file == null || !Files.isRegularFile(file)) {

@@ -12,14 +12,13 @@ import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.kube.manifest.ReleaseLabels;
 import io.mlship.progress.Progress;
-import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.DeploySpec;
 import io.mlship.spec.Durations;
 import io.mlship.spec.EnvironmentView;
+import io.mlship.state.StateDocument;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -87,7 +86,7 @@ public final class DeployStage {
                     plan.changed().stream().map(c -> c.key().toString()).toList(), null, null, in.deployedBy(), null);
             DeployReport report;
             try {
-                report = deployer.deploy(request, plan, rec -> JsonRecords.write(json, in.recordFile(), rec, "deploy record"));
+                report = deployer.deploy(request, plan, records(in)::save);
             } catch (MlshipException e) {
                 return planned.failed(e);
             }
@@ -97,16 +96,14 @@ public final class DeployStage {
         }
     }
 
-    /** Puts back what ran before the deploy recorded in {@code in.recordFile()} and waits until it is healthy. */
+    /** Puts back what ran before the last recorded deploy (the store, else the workspace file) and waits until it is healthy. */
     public ServiceRollback rollBack(DeployInput in) throws IOException {
         EnvironmentView environment = requireDeploySection(in.environment());
-        if (!Files.isRegularFile(in.recordFile())) {
-            throw MlshipException.badInput("nothing to roll back: no deploy record at " + in.recordFile(),
-                    "a deploy that changed something writes it; pass --record if it was kept elsewhere");
-        }
-        DeployRecord rec = json.readValue(in.recordFile().toFile(), DeployRecord.class);
+        StateDocument<DeployRecord> records = records(in);
+        DeployRecord rec = records.load().orElseThrow(() -> MlshipException.badInput("nothing to roll back: no deploy record in "
+                + records.where(), "a deploy that changed something keeps one; pass --record if it was kept in another file"));
         if (!rec.namespace().equals(environment.namespace()) || !rec.service().equals(environment.service())) {
-            throw MlshipException.badInput("the deploy record " + in.recordFile() + " is for " + rec.service() + " in namespace "
+            throw MlshipException.badInput("the deploy record in " + records.where() + " is for " + rec.service() + " in namespace "
                     + rec.namespace() + ", not " + environment.service() + " in " + environment.namespace(),
                     "pass --record with this environment's record");
         }
@@ -117,6 +114,10 @@ public final class DeployStage {
         }
         return new ServiceRollback(environment.name(), rec.namespace(), rec.image(), rec.previousImage(),
                 target.effectiveContext());
+    }
+
+    private StateDocument<DeployRecord> records(DeployInput in) {
+        return new StateDocument<>(in.state(), "deploy", DeployRecord.class, in.recordFile(), json);
     }
 
     private static EnvironmentView requireDeploySection(EnvironmentView environment) {
