@@ -217,7 +217,7 @@ final class ReleaseCommand extends SpecCommand {
         GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"));
         GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"));
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
-                serviceGate, vertexGate, environment.servesModelFromServiceImage());
+                serviceGate, vertexGate, environment.servesModelFromServiceImage(), null);
     }
 
     /**

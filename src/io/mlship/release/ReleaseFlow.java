@@ -36,6 +36,7 @@ public final class ReleaseFlow {
     private final Clock clock;
     private final List<StageResult> stages = new ArrayList<>();
     private final ReleaseRecorder recorder;
+    private final ReleaseLedger ledger;
     private Instant started;
 
     // What the release has done so far, and so what a rollback must undo.
@@ -45,6 +46,13 @@ public final class ReleaseFlow {
     private StageRun<PromotionOutcome> promoted;
 
     public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock) {
+        this(in, stages, files, progress, clock, ReleaseLedger.NONE);
+    }
+
+    /** {@code ledger} keeps the finished release's gate verdict and journal line. */
+    public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock,
+                       ReleaseLedger ledger) {
+        this.ledger = ledger;
         this.in = in;
         this.run = stages;
         this.files = files;
@@ -201,6 +209,13 @@ public final class ReleaseFlow {
         ReleaseRecord record = recorder.record(finalStatus, exit, reason, hint == null || hint.isEmpty() ? null : hint,
                 started, end, seconds(Duration.between(started, end)), imageRef, digest, deployed, promoted,
                 List.copyOf(stages));
+        try {
+            ledger.finished(record);
+        } catch (RuntimeException e) {
+            // What ran stays as it is: undoing a good release because its note could not be written is worse.
+            progress.warn("the release is done but its gate verdict and history line were not kept: " + e.getMessage()
+                    + " (a later promoteFrom release will not find it; mlship history will not list it)");
+        }
         progress.step(switch (finalStatus) {
             case "released" -> "released in " + fmt(record.seconds()) + " s";
             case "rolledBack" -> "rolled back after " + fmt(record.seconds()) + " s: " + reason;

@@ -15,10 +15,12 @@ import java.util.Objects;
  *
  * @param imageDigest        the image to release when none is built
  * @param servingImageIsService Vertex AI serves the model from the service's image, so promotion needs its digest
+ * @param gated              where the image and model passed a gate before (promoteFrom), or null
  */
 public record ReleaseInputs(String service, String env, String approvedBy, CommitSha gitSha, String buildUrl,
                             ImageDigest imageDigest, BuildInput build, DeployInput deploy, PromotionInput promote,
-                            GateInput serviceGate, GateInput vertexGate, boolean servingImageIsService) {
+                            GateInput serviceGate, GateInput vertexGate, boolean servingImageIsService,
+                            ReleaseRecord.Gated gated) {
 
     public ReleaseInputs {
         Objects.requireNonNull(service, "service");

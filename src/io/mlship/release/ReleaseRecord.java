@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The release record: what ran, on which image and model version, what the aliases and traffic were before and
- * after, what the gates saw, how long each stage took and who approved. Written as JSON beside the result and
+ * after, what the gates saw, how long each stage took and who approved, and (with {@code promoteFrom}) which
+ * gate it passed before. Written as JSON beside the result and
  * archived by the pipeline; the HTML report and the console summary are drawn from it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,7 +30,9 @@ public record ReleaseRecord(
         Model model,
         List<Gate> gates,
         List<StageResult> stages,
-        RolledBack rolledBack) {
+        RolledBack rolledBack,
+        String releaseId,
+        Gated gated) {
 
     /** The service as the release left it (or as it was rolled back to). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,6 +53,14 @@ public record ReleaseRecord(
     }
 
     public record RolledBack(boolean service, boolean model) {
+    }
+
+    /**
+     * A release to an environment with {@code promoteFrom}: the environment whose gate its image and model passed,
+     * the release there that passed them, and the reason given when it was forced through ungated.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Gated(String from, String passedIn, String forcedReason) {
     }
 
     public boolean released() {

@@ -68,7 +68,23 @@ final class ReleaseRecorder {
         return new ReleaseRecord(in.service(), in.env(), status, exit, reason, hint, started.toString(), end.toString(),
                 seconds, in.approvedBy(), in.gitSha() == null ? null : in.gitSha().value(), in.buildUrl(), imageRef,
                 digest == null ? null : digest.value(), service, model, List.copyOf(gates), stages,
-                new ReleaseRecord.RolledBack(serviceRolledBack, modelRolledBack));
+                new ReleaseRecord.RolledBack(serviceRolledBack, modelRolledBack), releaseId(deployed, promoted), in.gated());
+    }
+
+    /**
+     * The release's id: the deploy's (a hash of what it applied, so the same release has the same id), else one
+     * from the model version the promotion released.
+     */
+    private String releaseId(StageRun<DeployOutcome> deployed, StageRun<PromotionOutcome> promoted) {
+        if (deployed != null && deployed.outcome() != null && deployed.outcome().releaseId() != null) {
+            return deployed.outcome().releaseId();
+        }
+        if (promoted != null && promoted.outcome() != null && promoted.outcome().record() != null) {
+            PromotionRecord p = promoted.outcome().record();
+            String basis = in.env() + "\n" + p.model() + "\n" + p.modelVersionId() + "\n" + p.artifactDigest();
+            return "m-" + Integer.toHexString(basis.hashCode() & 0x7fffffff);
+        }
+        return null;
     }
 
     private ReleaseRecord.Model model(PromotionRecord p) {
