@@ -5,6 +5,7 @@ import io.mlship.kube.connect.ClusterAccess;
 import io.mlship.kube.connect.GkeClusters;
 import io.mlship.model.GoogleCloudModels;
 import io.mlship.model.ModelAccess;
+import io.mlship.release.EnvironmentStateStores;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.SandboxClusters;
 import io.mlship.sandbox.SandboxInfo;
@@ -13,6 +14,7 @@ import io.mlship.sandbox.RunningSandbox;
 import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.smoke.EndpointPredictors;
 import io.mlship.smoke.targets.VertexPredictorFactory;
+import io.mlship.state.StateStores;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -23,9 +25,10 @@ import java.util.function.UnaryOperator;
  * The stages get them and never ask which.
  *
  * @param images where a build goes when the options do not say: the registry, or the sandbox's images folder
+ * @param states where release state is kept, reached through the same clusters and models
  */
 record Adapters(String description, ClusterAccess clusters, ModelAccess models, EndpointPredictors predictors,
-                UnaryOperator<BuildInput> images) {
+                UnaryOperator<BuildInput> images, StateStores states) {
 
     /** The sandbox in {@code stateDir} when it is given, else Google Cloud. */
     static Adapters choose(Path stateDir, PrintStream log) {
@@ -33,8 +36,10 @@ record Adapters(String description, ClusterAccess clusters, ModelAccess models, 
     }
 
     static Adapters google() {
-        return new Adapters(null, new GkeClusters(System.getenv()), new GoogleCloudModels(), predictors(null),
-                UnaryOperator.identity());
+        GkeClusters clusters = new GkeClusters(System.getenv());
+        GoogleCloudModels models = new GoogleCloudModels();
+        return new Adapters(null, clusters, models, predictors(null), UnaryOperator.identity(),
+                new EnvironmentStateStores(clusters, models));
     }
 
     /** The sandbox started with {@code mlship sandbox up --state stateDir}, read when first used (exit 3 if not running). */
@@ -50,8 +55,10 @@ record Adapters(String description, ClusterAccess clusters, ModelAccess models, 
         };
         EndpointPredictors viaEmulator = (project, region, endpoint, timeout) ->
                 predictors(sandbox.info().vertexGrpc()).open(project, region, endpoint, timeout);
-        return new Adapters("the sandbox " + stateDir, new SandboxClusters(sandbox, System.getenv()),
-                new SandboxModels(sandbox), viaEmulator, intoSandbox);
+        SandboxClusters clusters = new SandboxClusters(sandbox, System.getenv());
+        SandboxModels models = new SandboxModels(sandbox);
+        return new Adapters("the sandbox " + stateDir, clusters, models, viaEmulator, intoSandbox,
+                new EnvironmentStateStores(clusters, models));
     }
 
     /** Vertex AI's prediction API, or the emulator at {@code emulator} (host:port) when given. */

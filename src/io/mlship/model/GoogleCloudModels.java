@@ -1,5 +1,7 @@
 package io.mlship.model;
 
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import java.time.Duration;
 
@@ -14,6 +16,14 @@ public record GoogleCloudModels() implements ModelAccess {
     @Override
     public ArtifactStore artifacts(String project) {
         return new GcsArtifactStore(StorageOptions.newBuilder().setProjectId(project).build().getService());
+    }
+
+    @Override
+    public Storage storage(String project, Duration requestTimeout) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
+        return StorageOptions.newBuilder().setProjectId(project)
+                .setTransportOptions(HttpTransportOptions.newBuilder().setConnectTimeout(ms).setReadTimeout(ms).build())
+                .build().getService();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mlship.model;
 
+import com.google.cloud.storage.Storage;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,12 @@ public interface ModelAccess {
 
     /** The store that holds trained models' files, billed to {@code project}. */
     ArtifactStore artifacts(String project);
+
+    /**
+     * A Cloud Storage client billed to {@code project} whose every call gives up after {@code requestTimeout};
+     * the caller closes it.
+     */
+    Storage storage(String project, Duration requestTimeout);
 
     /** How often a long-running operation is asked about. */
     Duration pollInterval();

@@ -1,6 +1,8 @@
 package io.mlship.sandbox;
 
 import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.mlship.model.ArtifactStore;
 import io.mlship.model.GcsArtifactStore;
@@ -21,6 +23,15 @@ public record SandboxModels(RunningSandbox sandbox) implements ModelAccess {
         // The production store and client, pointed at the sandbox's Cloud Storage JSON API without credentials.
         return new GcsArtifactStore(StorageOptions.newBuilder().setHost(sandbox.info().storageHost()).setProjectId(project)
                 .setCredentials(NoCredentials.getInstance()).build().getService());
+    }
+
+    @Override
+    public Storage storage(String project, Duration requestTimeout) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
+        return StorageOptions.newBuilder().setHost(sandbox.info().storageHost()).setProjectId(project)
+                .setCredentials(NoCredentials.getInstance())
+                .setTransportOptions(HttpTransportOptions.newBuilder().setConnectTimeout(ms).setReadTimeout(ms).build())
+                .build().getService();
     }
 
     @Override

@@ -69,6 +69,17 @@ final class ObjectWrites {
         if (!object.isObject()) {
             return ApiStatus.failure(400, "BadRequest", "the body of a create must be an object");
         }
+        String name = object.path("metadata").path("name").asText("");
+        if (!name.isEmpty()) {
+            String objectPath = collection + "/" + name;
+            if (store.read(objectPath) != null) {
+                return ApiRefusals.alreadyExists(objectPath);
+            }
+            MockResponse tooLarge = ApiRefusals.tooLarge(objectPath, object);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
+        }
         JsonNode tracked = FieldOwnership.update(null, object, options.manager(), null, now());
         return options.dryRun() ? dryRunCreate(collection, tracked) : store.create(collection, tracked);
     }
@@ -80,8 +91,11 @@ final class ObjectWrites {
         }
         String rv = object.path("metadata").path("resourceVersion").asText("");
         if (!rv.isEmpty() && !rv.equals(live.path("metadata").path("resourceVersion").asText())) {
-            return ApiStatus.failure(409, "Conflict", "Operation cannot be fulfilled on " + objectPath(path)
-                    + ": the object has been modified; please apply your changes to the latest version and try again");
+            return ApiRefusals.conflict(objectPath(path));
+        }
+        MockResponse tooLarge = ApiRefusals.tooLarge(objectPath(path), object);
+        if (tooLarge != null) {
+            return tooLarge;
         }
         JsonNode tracked = FieldOwnership.update(live, object, options.manager(), subresource(path), now());
         return options.dryRun() ? dryRunUpdate(path, live, tracked) : store.replace(path, tracked);
@@ -133,6 +147,10 @@ final class ObjectWrites {
         }
         String subresource = subresource(path);
         JsonNode applied = FieldOwnership.apply(live, config, options.manager(), options.force(), subresource, now());
+        MockResponse tooLarge = ApiRefusals.tooLarge(objectPath(path), applied);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
         if (live == null) {
             if (subresource != null) {
                 return ApiStatus.failure(404, "NotFound", "not found: " + objectPath(path));
@@ -154,8 +172,7 @@ final class ObjectWrites {
             return ApiStatus.failure(422, "Invalid", "metadata.name: Required value: name or generateName is required");
         }
         if (store.read(collection + "/" + meta.get("name").asText()) != null) {
-            return ApiStatus.failure(409, "AlreadyExists", collection.substring(collection.lastIndexOf('/') + 1) + " \""
-                    + meta.get("name").asText() + "\" already exists");
+            return ApiRefusals.alreadyExists(collection + "/" + meta.get("name").asText());
         }
         String namespace = namespaceOf(collection);
         if (namespace != null) {
