@@ -26,6 +26,7 @@ public final class MlshipCommand implements Runnable {
             Map.entry("smoke", SmokeCommand.class),
             Map.entry("promote", PromoteCommand.class),
             Map.entry("release", ReleaseCommand.class),
+            Map.entry("history", HistoryCommand.class),
             Map.entry("sandbox", SandboxCommand.class),
             Map.entry("commits", CommitsCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));

@@ -19,15 +19,16 @@ import io.mlship.release.ReleaseRecord;
 import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
 import io.mlship.release.StageFiles;
+import io.mlship.release.Who;
 import io.mlship.result.JsonRecords;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateStage;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.HttpUrl;
 import io.mlship.spec.ImageDigest;
 import io.mlship.spec.LoadedSpec;
 import io.mlship.spec.TrafficShare;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -171,8 +172,7 @@ final class ReleaseCommand extends SpecCommand {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
                 progress().step("created namespace " + environment.namespace() + " in the cluster");
             }
-            String who = url != null ? url : System.getProperty("user.name", "someone") + "@" + host();
-            try (ReleaseLock.Held held = lockChoice.lock(client, environment.namespace(), environment.service(), env, who,
+            try (ReleaseLock.Held held = lockChoice.lock(client, environment.namespace(), environment.service(), env, Who.of(url),
                     progress()).acquire(lockWait)) {
                 // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
                 CapabilityStages stages = new CapabilityStages(
@@ -225,18 +225,10 @@ final class ReleaseCommand extends SpecCommand {
      * the endpoint's gate re-sends each case until the promoted version answers it, since it serves a canary share.
      */
     private GateInput gate(EnvironmentView environment, boolean vertex, Path dir) {
-        Path casesFile = SmokeCommand.casesFile(vertex ? predictionCases : cases, environment.spec().smoke(), vertex, specOptions);
+        Path casesFile = environment.spec().smoke().casesFile(vertex ? predictionCases : cases, vertex, specOptions.root());
         URI service = vertex || environment.serviceUrl() == null ? null : URI.create(environment.serviceUrl());
-        URI baselineUri = vertex || baseline == null ? null : SmokeCommand.httpUrl(baseline, "--baseline");
+        URI baselineUri = vertex ? null : HttpUrl.parse(baseline, "--baseline");
         return new GateInput(environment, vertex, service, casesFile, baselineUri, null, vertex ? 100 : 1, dir.resolve("smoke-junit.xml"),
                 dir.resolve("smoke-report.html"), dir.resolve("smoke.json"));
-    }
-
-    private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 }

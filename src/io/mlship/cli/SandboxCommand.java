@@ -4,8 +4,8 @@ import io.mlship.sandbox.SandboxInfo;
 import io.mlship.sandbox.SandboxProcess;
 import io.mlship.sandbox.RuntimeKind;
 import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.sandbox.SandboxSummary;
 import io.mlship.sandbox.container.Podman;
-import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.vertex.ProjectNumbers;
 import io.mlship.result.ExitCode;
 import java.nio.file.Path;
@@ -96,26 +96,8 @@ final class SandboxCommand implements Runnable {
             }
         }
 
-        /** The addresses for a person; stdout keeps only the JSON for scripts. */
         private void summary(SandboxInfo info, String how) {
-            String[][] rows = {
-                    {"Vertex AI (gRPC)", info.vertexGrpc()},
-                    {"Vertex AI (REST)", info.vertexRest()},
-                    {"Cloud Storage", info.storageRest() + " (JSON API: gcloud api_endpoint_overrides/storage) over "
-                            + info.storageRoot() + " (gs://BUCKET/… = " + info.storageRoot() + "/BUCKET/…)"},
-                    {"", "client libraries: STORAGE_EMULATOR_HOST=" + info.storageHost()},
-                    {"Kubernetes", "--kubeconfig " + info.kubeconfig() + " --context " + info.kubeContext()},
-                    {"Image registry", "mlship build --tar " + info.imagesDir() + "/NAME.tar, deploy by its digest"},
-                    {"Services run as", ("podman".equals(info.runtime()) ? "podman containers" : "local processes (image unpacked, host programs)")
-                            + "; URL in Service annotation " + RolloutSimulator.URL_ANNOTATION},
-                    {"Log", new SandboxStateDir(state).logFile().toString()},
-                    {"Stop", "mlship sandbox down --state " + state},
-            };
-            StringBuilder s = new StringBuilder("[mlship sandbox] " + how + " (pid " + info.pid() + ")\n");
-            for (String[] row : rows) {
-                s.append(String.format("  %-17s %s%n", row[0], row[1]));
-            }
-            context().err().print(s);
+            context().err().print(SandboxSummary.of(info, state, how));
             context().err().flush();
         }
     }

@@ -7,6 +7,7 @@ import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
 import io.mlship.smoke.GateStage;
 import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.HttpUrl;
 import io.mlship.spec.SmokeSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -76,9 +77,9 @@ final class SmokeCommand extends SpecCommand {
         result.put("environment", env);
         SmokeSpec smoke = GateStage.requireSmoke(environment);
         boolean vertex = "vertex".equals(target) || (target == null && !smoke.targets().contains("service"));
-        Path casesFile = casesFile(cases, smoke, vertex, specOptions);
+        Path casesFile = smoke.casesFile(cases, vertex, specOptions.root());
         result.put("casesFile", casesFile.toString());
-        URI baselineUri = baseline == null ? null : httpUrl(baseline, "--baseline");
+        URI baselineUri = HttpUrl.parse(baseline, "--baseline");
         String version = vertex ? versionUnderTest() : modelVersionId;
         if (canary && (!vertex || version == null)) {
             throw MlshipException.badInput("--canary needs --target vertex and a version under test (--model-version-id)",
@@ -103,43 +104,15 @@ final class SmokeCommand extends SpecCommand {
         return Adapters.choose(sandbox, context().err()).predictors(); // a gate of the service needs no sandbox running
     }
 
-    /** The cases file given, else the spec's for the target, resolved against the repository's root. */
-    static Path casesFile(Path given, SmokeSpec smoke, boolean vertex, SpecOptions specOptions) {
-        if (given != null) {
-            return given;
-        }
-        if (smoke.casesFor(vertex) == null) {
-            throw MlshipException.badInput("no cases: smoke.cases is not set and --cases was not given",
-                    "write a cases file (YAML or JSON Lines) and name it in smoke.cases");
-        }
-        Path root = specOptions.repoRoot != null ? specOptions.repoRoot
-                : specOptions.spec.toAbsolutePath().normalize().getParent();
-        return root.resolve(smoke.casesFor(vertex)).normalize();
-    }
-
     private URI serviceUrl(EnvironmentView environment) {
         if (target != null) {
-            return httpUrl(target, "--target");
+            return HttpUrl.parse(target, "--target");
         }
         if (environment.serviceUrl() == null) {
             throw MlshipException.badInput("environment '" + env + "' has no host, so the service URL is unknown",
                     "pass --target http://… (e.g. a port-forward) or set the environment's host");
         }
         return URI.create(environment.serviceUrl());
-    }
-
-    static URI httpUrl(String text, String option) {
-        URI uri;
-        try {
-            uri = URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw MlshipException.badInput(option + " '" + text + "' is not a URL", "e.g. http://127.0.0.1:8080 or vertex");
-        }
-        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-            throw MlshipException.badInput(option + " '" + text + "' is not an http(s) URL",
-                    "e.g. http://127.0.0.1:8080" + (option.equals("--target") ? ", or vertex for the Vertex AI endpoint" : ""));
-        }
-        return uri;
     }
 
     /**

@@ -20,6 +20,11 @@ final class SpecOptions {
         return loader.load(spec, repoRoot);
     }
 
+    /** The folder the spec's relative paths resolve against. */
+    Path root() {
+        return repoRoot != null ? repoRoot : spec.toAbsolutePath().normalize().getParent();
+    }
+
     /** Results go to .mlship/out next to the spec unless --result-dir says otherwise. */
     Path defaultResultDir() {
         return StepCommand.besideSpec(spec);

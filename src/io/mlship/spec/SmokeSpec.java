@@ -1,5 +1,7 @@
 package io.mlship.spec;
 
+import io.mlship.result.MlshipException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The gate: smoke cases, a load run and thresholds that decide whether a release goes on. */
@@ -13,6 +15,18 @@ public record SmokeSpec(String cases, String predictionCases, List<String> targe
     /** The cases for one target: the endpoint's own when given, else the shared ones. */
     public String casesFor(boolean vertex) {
         return vertex && predictionCases != null ? predictionCases : cases;
+    }
+
+    /** The cases file given on the command line, else the spec's for the target resolved against {@code repoRoot}. */
+    public Path casesFile(Path given, boolean vertex, Path repoRoot) {
+        if (given != null) {
+            return given;
+        }
+        if (casesFor(vertex) == null) {
+            throw MlshipException.badInput("no cases: smoke.cases is not set and --cases was not given",
+                    "write a cases file (YAML or JSON Lines) and name it in smoke.cases");
+        }
+        return repoRoot.resolve(casesFor(vertex)).normalize();
     }
 
     public record Load(Integer requests, String duration, int concurrency, int warmup) {

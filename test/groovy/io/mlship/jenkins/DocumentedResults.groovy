@@ -42,6 +42,13 @@ final class DocumentedResults {
                        recordFile   : '.mlship/steps/mlRelease-3/release-record.json',
                        reportFile   : '.mlship/steps/mlRelease-3/release-report.html'],
             commits : [range: 'origin/main..HEAD', checked: 3, nonConforming: []],
+            history : [environment: 'prod', store: '/ws/.mlship (the workspace only)', changes: 2, at: '2026-12-04T10:00:00Z',
+                       serving    : [imageDigest: DIGEST, modelVersion: 'v2', modelVersionId: '4', aliases: ['4': ['prod']],
+                                     traffic    : ['901': 100]],
+                       rows       : [[at   : '2026-12-03T16:20:00Z', kind: 'release', releaseId: 'r42', imageDigest: DIGEST,
+                                      modelVersion: 'v2', modelVersionId: '4', aliases: ['4': ['prod']], traffic: ['901': 100],
+                                      who  : 'https://jenkins.example.com/job/reco-service/job/main/42/',
+                                      buildUrl: 'https://jenkins.example.com/job/reco-service/job/main/42/']]],
     ].asImmutable()
 
     /** Fields every result file has besides the documented ones. */

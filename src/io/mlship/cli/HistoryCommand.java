@@ -1,0 +1,53 @@
+package io.mlship.cli;
+
+import io.mlship.spec.EnvironmentView;
+import io.mlship.state.History;
+import io.mlship.state.HistoryReport;
+import io.mlship.state.Journal;
+import io.mlship.state.StateStore;
+import io.mlship.state.StateStores.Target;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
+        description = {"Show the releases, rollbacks and other changes of what serves in one environment, oldest first,",
+                "from its release journal; with --at, what served at that instant. Reads only. Exit 0 also when nothing is recorded."})
+final class HistoryCommand extends SpecCommand {
+    @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment whose history to show.")
+    String env;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "Show what served at this ISO-8601 instant, e.g. 2026-12-04T10:00:00Z.")
+    String at;
+
+    @Option(names = "--json", arity = "0..1", description = "Print the result as JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to read the state with (as mlship deploy).")
+    String kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (as mlship deploy).")
+    String kubeContext;
+
+    @Override
+    String name() {
+        return "history";
+    }
+
+    @Override
+    void execute(Map<String, Object> result) throws Exception {
+        Instant instant = HistoryReport.instant(at, "--at");
+        EnvironmentView environment = EnvironmentView.of(specOptions.load(context().specLoader()), env);
+        Target target = new Target(kubeconfig, kubeContext, besideSpec(specOptions.spec).getParent(), null);
+        try (StateStore store = context().states().open(environment, target)) {
+            History history = History.of(new Journal(store, context().json(), Clock.systemUTC()));
+            HistoryReport report = new HistoryReport(history, env, store.where(), instant);
+            result.putAll(report.fields());
+            context().out().print(json ? context().json().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n"
+                    : report.text());
+            context().out().flush();
+        }
+    }
+}
