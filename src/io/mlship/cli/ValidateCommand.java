@@ -3,8 +3,8 @@ package io.mlship.cli;
 import io.mlship.result.MlshipException;
 import io.mlship.result.Problem;
 import io.mlship.spec.LoadedSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -50,10 +50,19 @@ final class ValidateCommand extends SpecCommand {
             environments = List.of(env);
         }
         result.put("environments", environments);
-        // Pipelines ask a person before releasing where the spec says so; they cannot read YAML themselves.
-        Map<String, Boolean> approval = new java.util.LinkedHashMap<>();
-        environments.forEach(e -> approval.put(e, loaded.forEnvironment(e).environments().get(e).approval()));
+        // Pipelines ask a person before releasing where the spec says so, and release what passed the gate of an
+        // environment's promoteFrom instead of building; they cannot read YAML themselves.
+        Map<String, Boolean> approval = new LinkedHashMap<>();
+        Map<String, String> promoteFrom = new LinkedHashMap<>();
+        for (String e : environments) {
+            var settings = loaded.forEnvironment(e).environments().get(e);
+            approval.put(e, settings.approval());
+            if (settings.promoteFrom() != null) {
+                promoteFrom.put(e, settings.promoteFrom());
+            }
+        }
         result.put("approval", approval);
+        result.put("promoteFrom", promoteFrom);
         var first = loaded.environments().values().iterator().next();
         result.put("service", first.service().name());
         // Which parts the spec has, so a pipeline knows what to check and release without reading YAML.

@@ -9,6 +9,8 @@ package io.mlship.jenkins
  *   - branch:      any other branch: checked like a pull request, without the commit-message check.
  * Pull-request and branch builds never touch a running environment (image to a tar, server-side dry run
  * only). Main builds release to `mainEnvironment`; promotion builds release to the ENVIRONMENT parameter.
+ * Where that environment has `promoteFrom` (validate's result says), a promotion builds no image: it releases
+ * what last passed that environment's gate, unless IMAGE_DIGEST / MODEL_VERSION / MODEL_ARTIFACTS override it.
  * A person approves (input) before a release where the spec or the DSL asks for it, and always for prod.
  * Every build declares the promotion parameters (PromotionParameters), and checks what it will need from
  * Jenkins (Preflight) before the first step that does work.
@@ -48,7 +50,7 @@ class PipelineFlow implements Serializable {
         if (kind == 'promotion') {
             if (promotionParameters.firstBuild()) {
                 say(o, 'the job\'s promotion parameters are declared now: start the promotion with Build with Parameters ' +
-                        '(MODEL_VERSION or MODEL_ARTIFACTS)')
+                        '(MODEL_VERSION or MODEL_ARTIFACTS; for an environment with promoteFrom they may stay empty)')
                 script.currentBuild.result = 'NOT_BUILT'
                 return [kind: kind, parametersDeclared: true]
             }
@@ -143,8 +145,14 @@ class PipelineFlow implements Serializable {
         script.node((String) o.agent) {
             checkout(o)
             state.validated = validate(o, envName)
+            if (kind == 'promotion') {
+                state.promoteFrom = PipelineOptions.promoteFrom(envName, (Map) state.validated)
+                PromotionParameters.requireModel(script, o, envName, release, (String) state.promoteFrom)
+            }
             new Preflight(script).check(releaseSteps(o, envName, (Map) state.validated), releaseCredentials(o, envName))
-            if (!skips(o, 'service') && release.imageDigest == null) {
+            if (state.promoteFrom != null) {
+                say(o, ReleaseText.promotedFrom(o, envName, release, (String) state.promoteFrom))
+            } else if (!skips(o, 'service') && release.imageDigest == null) {
                 stage(o, 'Build and push image') {
                     out.build = script.mlBuildImage(stepArgs(o, [env: envName, push: true, gitSha: gitSha(),
                                                                  gitBranch: script.env.BRANCH_NAME]))
@@ -158,7 +166,7 @@ class PipelineFlow implements Serializable {
         }
         if (!state.released) {
             // Asked outside any node: nobody holds an executor while waiting for a person.
-            out.approvedBy = approve(o, envName, release)
+            out.approvedBy = approve(o, envName, release, (String) state.promoteFrom)
             script.node((String) o.agent) {
                 checkout(o)
                 out.release = releaseStage(o, envName, (Map) state.validated, release, (String) out.approvedBy)
@@ -188,10 +196,11 @@ class PipelineFlow implements Serializable {
         return id ? [(id): 'kubeconfig for ' + envName] : [:]
     }
 
-    private String approve(Map o, String envName, Map release) {
+    private String approve(Map o, String envName, Map release, String promoteFrom) {
         Map answer = [:]
         stage(o, 'Approve release to ' + envName) {
-            Map args = [message: ReleaseText.approvalQuestion(o, envName, release), ok: 'Release', submitterParameter: 'approver']
+            Map args = [message: ReleaseText.approvalQuestion(o, envName, release, promoteFrom), ok: 'Release',
+                        submitterParameter: 'approver']
             if (o.approvers != null) {
                 args.submitter = o.approvers
             }

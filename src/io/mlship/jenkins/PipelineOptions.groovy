@@ -92,6 +92,12 @@ class PipelineOptions implements Serializable {
         return ((List) o.skip).contains(part)
     }
 
+    /** The environment whose gate a release to envName must have passed (the spec's `promoteFrom`, from validate), or null. */
+    static String promoteFrom(String envName, Map validated) {
+        Map fromSpec = validated != null && validated.promoteFrom instanceof Map ? (Map) validated.promoteFrom : [:]
+        return fromSpec[envName] != null ? fromSpec[envName].toString() : null
+    }
+
     /** True where a person approves first: the spec or the DSL asks for it, and always for prod. */
     static boolean needsApproval(Map o, String envName, Map validated) {
         Map fromSpec = validated != null && validated.approval instanceof Map ? (Map) validated.approval : [:]

@@ -67,12 +67,37 @@ class StepMetadata implements Serializable {
             } else if (!hasType(value, (String) p.type)) {
                 problems.add("parameter '" + p.name + "' must be " + describeType((String) p.type) +
                         ", not " + value.getClass().getSimpleName())
+            } else if (value != false) {
+                problems.addAll(missingCompanions(p, args))
             }
         }
         if (unknownKey) {
             problems.add('allowed parameters: ' + allowed.join(', '))
         }
         return problems
+    }
+
+    /** A given parameter's `requires`: the parameters that must come with it, each non-empty (forceUngated needs a reason). */
+    private List<String> missingCompanions(Map p, Map args) {
+        List<String> problems = []
+        List requires = p.requires instanceof List ? (List) p.requires : []
+        for (int i = 0; i < requires.size(); i++) {
+            String other = (String) requires[i]
+            Object value = args[other]
+            if (value == null || (value instanceof CharSequence && !value.toString().trim())) {
+                problems.add("parameter '" + p.name + "' needs '" + other + "' as well: " + describe(other))
+            }
+        }
+        return problems
+    }
+
+    private String describe(String paramName) {
+        for (int i = 0; i < params.size(); i++) {
+            if (params[i].name == paramName) {
+                return (String) params[i].description
+            }
+        }
+        return ''
     }
 
     /** The parameters for the CLI: only params marked cli:true, defaults applied, null meaning "not given". */

@@ -10,7 +10,7 @@ final class DocumentedResults {
 
     static final Map<String, Map> BY_COMMAND = [
             validate: [spec    : 'mlship.yaml', valid: true, environments: ['staging', 'prod'], problems: [],
-                       approval: [staging: false, prod: true], service: 'reco-service', parts: [service: true, model: true]],
+                       approval: [staging: false, prod: true], promoteFrom: [:], service: 'reco-service', parts: [service: true, model: true]],
             render  : [environment : 'staging', manifestFile: 'build/staging.yaml', namespace: 'reco',
                        image       : 'europe-west4-docker.pkg.dev/ds-images/reco/reco-service@' + DIGEST,
                        objects     : [[kind: 'Deployment', name: 'reco-service', namespace: 'reco']]],

@@ -48,6 +48,19 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
     }
 
     @Test
+    void promotionFromStagingsGateUnderCps() {
+        agent.answers.validate = [exitCode: 0, fields: PromotionParametersTest.GATED]
+        jenkins.params.putAll(PromotionParametersTest.EMPTY + [FORCE_UNGATED_REASON: 'hotfix for INC-4711'])
+
+        Map out = jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION) as Map
+
+        assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
+        Map release = agent.runs[1].params
+        assertEquals([true, 'hotfix for INC-4711', null, null], [release.forceUngated, release.reason, release.imageDigest, release.modelVersion])
+        assertEquals(out, helper.roundtripSerialization(out))
+    }
+
+    @Test
     void monorepoPullRequestUnderCps() {
         RecoServiceJenkinsfileTest.asPullRequest(agent.env)
         agent.usualFields.putAll(DocumentedResults.BY_COMMAND)

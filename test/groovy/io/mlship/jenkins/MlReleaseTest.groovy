@@ -85,4 +85,38 @@ class MlReleaseTest extends PipelineTest {
         assertTrue(message.startsWith("[mlRelease] unknown parameter 'modelVerison' — did you mean 'modelVersion'?"), message)
         assertTrue(agent.shCalls.isEmpty())
     }
+
+    @Test
+    void forceUngatedWithAReasonReachesTheCli() {
+        binding.setVariable('stepArgs', [env: 'prod', imageDigest: DIGEST, forceUngated: true, reason: 'hotfix for INC-4711, staging is down'])
+        agent.answers.release = [exitCode: 0, fields: RELEASED]
+
+        agent.run('mlRelease_args')
+
+        assertTrue(agent.runs[0].paramsText.contains('"forceUngated":true'), agent.runs[0].paramsText)
+        assertEquals('hotfix for INC-4711, staging is down', agent.runs[0].params.reason)
+    }
+
+    @Test
+    void forceUngatedWithoutAReasonFailsBeforeTheCliRuns() {
+        for (Map args : [[env: 'prod', forceUngated: true], [env: 'prod', forceUngated: true, reason: '  ']]) {
+            agent.errors.clear()
+            binding.setVariable('stepArgs', args)
+
+            String message = agent.failure('mlRelease_args')
+
+            assertTrue(message.startsWith("[mlRelease] parameter 'forceUngated' needs 'reason' as well: Why the release goes ahead"), message)
+            assertTrue(agent.shCalls.isEmpty())
+        }
+    }
+
+    @Test
+    void forceUngatedFalseNeedsNoReason() {
+        binding.setVariable('stepArgs', [env: 'prod', modelVersion: 'v3', forceUngated: false])
+        agent.answers.release = [exitCode: 0, fields: RELEASED]
+
+        agent.run('mlRelease_args')
+
+        assertEquals(false, agent.runs[0].params.forceUngated)
+    }
 }

@@ -13,8 +13,14 @@ import org.junit.jupiter.api.Test
  * and the hints of a model-only repository.
  */
 class PromotionParametersTest extends PipelineTest {
-    static final List<String> NAMES = ['MODEL_VERSION', 'MODEL_ARTIFACTS', 'ENVIRONMENT', 'CANARY', 'IMAGE_DIGEST']
-    static final Map FILLED = [MODEL_VERSION: 'v3', MODEL_ARTIFACTS: '', ENVIRONMENT: 'prod', CANARY: '', IMAGE_DIGEST: '']
+    static final List<String> NAMES = ['MODEL_VERSION', 'MODEL_ARTIFACTS', 'ENVIRONMENT', 'CANARY', 'IMAGE_DIGEST',
+                                       'FORCE_UNGATED_REASON']
+    static final Map FILLED = [MODEL_VERSION: 'v3', MODEL_ARTIFACTS: '', ENVIRONMENT: 'prod', CANARY: '', IMAGE_DIGEST: '',
+                               FORCE_UNGATED_REASON: '']
+    static final Map EMPTY = FILLED + [MODEL_VERSION: '']
+    static final String DIGEST = RecoServiceJenkinsfileTest.DIGEST
+    /** validate's answer for a spec whose prod has `promoteFrom: staging`. */
+    static final Map GATED = RecoServiceJenkinsfileTest.VALIDATED + [promoteFrom: [prod: 'staging']]
     FakeJenkins jenkins
 
     @BeforeEach
@@ -43,7 +49,7 @@ class PromotionParametersTest extends PipelineTest {
     void theMainBranchStartedWithTheParametersPromotesToProd() {
         agent.env.BRANCH_NAME = 'main'
         // What Jenkins gives a build of a job that declares the parameters, started with MODEL_VERSION filled.
-        jenkins.params.putAll([MODEL_VERSION: 'v3', MODEL_ARTIFACTS: '', ENVIRONMENT: 'prod', CANARY: '', IMAGE_DIGEST: ''])
+        jenkins.params.putAll(FILLED)
 
         Map out = jenkins.runFile(RecoServiceJenkinsfileTest.MULTIBRANCH) as Map
 
@@ -124,14 +130,139 @@ class PromotionParametersTest extends PipelineTest {
 
     @Test
     void aModelOnlyPromotionWithoutAModelIsNotToldToSkipTheModel() {
-        jenkins.params.putAll([MODEL_VERSION: '', MODEL_ARTIFACTS: '', ENVIRONMENT: 'prod', CANARY: '', IMAGE_DIGEST: ''])
+        jenkins.params.putAll(EMPTY)
         binding.setVariable('stepArgs', [skip: ['service'], promotion: true])
 
         String message = agent.failure('mlPipeline_args')
 
         assertEquals('[mlPipeline] a promotion build needs the MODEL_VERSION or MODEL_ARTIFACTS parameter ' +
-                '(the model to release; this repository releases no service)', message)
+                '(the model to release; this repository releases no service), unless mlship.yaml gives prod promoteFrom: ' +
+                "then an empty MODEL_VERSION releases what last passed that environment's gate", message)
         assertFalse(message.contains("skip 'model'"))
+        assertEquals(['validate'], jenkins.commands(), 'only the spec was read, to see that prod has no promoteFrom')
+    }
+
+    // ---- promoteFrom: release what passed the other environment's gate ----
+
+    @Test
+    void aPromotionToAnEnvironmentWithPromoteFromBuildsNothingAndLetsTheCliTakeWhatPassed() {
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        jenkins.params.putAll(EMPTY)
+        binding.setVariable('stepArgs', [promotion: true])
+
+        Map out = agent.run('mlPipeline_args') as Map
+
+        assertEquals('promotion', out.kind)
+        assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
+        assertEquals(['validate', 'release'], jenkins.commands())
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals([], release.keySet().intersect(['imageDigest', 'skipBuild', 'modelVersion', 'artifacts', 'forceUngated', 'reason']),
+                'the CLI resolves what last passed staging\'s gate')
+        assertEquals(['prod', 'alice'], [release.env, release.approvedBy])
+        assertEquals("Release the image and the model version that last passed staging's gate (the spec's canary share) to prod?",
+                jenkins.eventsOf('input')[0].args.message)
+        assertTrue(agent.echoes.contains("[mlPipeline] prod promotes from staging: no image is built; the release takes the image " +
+                "and the model version that last passed staging's gate"), agent.echoes.toString())
+        assertEquals('prod: sha256:4f5e6d7c8b9a · model version 3 · approved by alice', jenkins.currentBuild.description,
+                'the exact digest and version come from the release result')
+    }
+
+    @Test
+    void anImageDigestOverridesWhatPassedAndTheModelStillComesFromTheGate() {
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        jenkins.params.putAll(EMPTY + [IMAGE_DIGEST: DIGEST, CANARY: '10'])
+        binding.setVariable('stepArgs', [promotion: true])
+
+        agent.run('mlPipeline_args')
+
+        assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals([DIGEST, true, 10], [release.imageDigest, release.skipBuild, release.canary])
+        assertFalse(release.containsKey('modelVersion') || release.containsKey('artifacts'))
+        assertEquals("Release image sha256:4f5e6d7c8b9a and the model version that last passed staging's gate (canary 10%) to prod?",
+                jenkins.eventsOf('input')[0].args.message)
+    }
+
+    @Test
+    void aModelVersionOverridesWhatPassedAndTheImageStillComesFromTheGate() {
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        jenkins.params.putAll(FILLED)
+        binding.setVariable('stepArgs', [:])
+
+        agent.run('mlPipeline_args')
+
+        assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages, 'a filled MODEL_VERSION still starts a promotion')
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals('v3', release.modelVersion)
+        assertFalse(release.containsKey('imageDigest') || release.containsKey('skipBuild'))
+        assertEquals("Release model v3 (the spec's canary share) and the image that last passed staging's gate to prod?",
+                jenkins.eventsOf('input')[0].args.message)
+    }
+
+    @Test
+    void forceUngatedReasonReleasesWhatDidNotPassWithTheReason() {
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        jenkins.params.putAll(FILLED + [MODEL_VERSION: 'v4', IMAGE_DIGEST: DIGEST, FORCE_UNGATED_REASON: ' hotfix for INC-4711, staging is down '])
+        binding.setVariable('stepArgs', [promotion: true])
+
+        agent.run('mlPipeline_args')
+
+        Map run = agent.runs.find { it.command == 'release' }
+        assertEquals([true, 'hotfix for INC-4711, staging is down', 'v4', DIGEST],
+                [run.params.forceUngated, run.params.reason, run.params.modelVersion, run.params.imageDigest])
+        assertTrue(run.paramsText.contains('"forceUngated":true'), run.paramsText)
+        assertEquals("Release image sha256:4f5e6d7c8b9a and model v4 (the spec's canary share) to prod, even if they did not pass " +
+                "staging's gate (reason: hotfix for INC-4711, staging is down)?", jenkins.eventsOf('input')[0].args.message)
+        assertEquals('prod: sha256:4f5e6d7c8b9a · model v4 (version 3) · ungated: hotfix for INC-4711, staging is down · approved by alice',
+                jenkins.currentBuild.description)
+    }
+
+    @Test
+    void withoutAReasonNothingIsForced() {
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        jenkins.params.putAll(EMPTY + [FORCE_UNGATED_REASON: '   '])
+        binding.setVariable('stepArgs', [promotion: true])
+
+        agent.run('mlPipeline_args')
+
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertFalse(release.containsKey('forceUngated') || release.containsKey('reason'), release.toString())
+    }
+
+    @Test
+    void anEnvironmentWithoutPromoteFromStillBuildsAndNeedsAModel() {
+        // staging promotes nothing; prod promotes from staging; prod-eu has no promoteFrom.
+        agent.answers.validate = [exitCode: 0, fields: GATED]
+        binding.setVariable('stepArgs', [promotion: true, promotionEnvironments: ['prod', 'prod-eu']])
+        jenkins.params.putAll(EMPTY + [ENVIRONMENT: 'prod-eu'])
+
+        String message = agent.failure('mlPipeline_args')
+
+        assertTrue(message.startsWith('[mlPipeline] a promotion build needs the MODEL_VERSION or MODEL_ARTIFACTS parameter ' +
+                "(or skip 'model' to release only the service), unless mlship.yaml gives prod-eu promoteFrom"), message)
+
+        jenkins.stages.clear()
+        jenkins.params.MODEL_VERSION = 'v3'
+        agent.run('mlPipeline_args')
+
+        assertEquals(['Validate spec', 'Build and push image', 'Release to prod-eu'], jenkins.stages)
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals(['prod-eu', 'v3', DIGEST, true], [release.env, release.modelVersion, release.imageDigest, release.skipBuild])
+    }
+
+    @Test
+    void aModelOnlyPromotionFromStagingNamesTheModelVersionThatPassed() {
+        agent.answers.validate = [exitCode: 0, fields: [service: 'reco-ranker-model', approval: [prod: true], promoteFrom: [prod: 'staging'],
+                                                       parts  : [service: false, model: true]]]
+        jenkins.params.putAll(EMPTY)
+        binding.setVariable('stepArgs', [skip: ['service'], promotion: true, environments: [prod: [canary: 5]]])
+
+        agent.run('mlPipeline_args')
+
+        assertEquals("Release the model version that last passed staging's gate (canary 5%) to prod?", jenkins.eventsOf('input')[0].args.message)
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals([true, 5], [release.skipService, release.canary])
+        assertFalse(release.containsKey('modelVersion'))
     }
 
     private List<String> declared() {

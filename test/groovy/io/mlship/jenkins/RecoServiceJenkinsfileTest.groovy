@@ -142,7 +142,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals('promotion', out.kind)
         assertEquals(['Validate spec', 'Build and push image', 'Approve release to prod', 'Release to prod'], jenkins.stages)
         List names = jenkins.eventsOf('properties')[0].properties[0].parameters.collect { (it.string ?: it.choice).name }
-        assertEquals(['MODEL_VERSION', 'MODEL_ARTIFACTS', 'ENVIRONMENT', 'CANARY', 'IMAGE_DIGEST'], names)
+        assertEquals(PromotionParametersTest.NAMES, names)
         assertEquals('prod', agent.runs[0].params.env, 'validated for prod')
         Map input = jenkins.eventsOf('input')[0]
         assertEquals("Release image sha256:4f5e6d7c8b9a and model v3 (canary 10%) to prod?".toString(), input.args.message)
@@ -202,6 +202,8 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         String message = jenkins.failureOf(PROMOTION)
 
         assertTrue(message.startsWith('[mlPipeline] a promotion build needs the MODEL_VERSION or MODEL_ARTIFACTS parameter'), message)
-        assertTrue(agent.runs.isEmpty())
+        assertTrue(message.contains('unless mlship.yaml gives prod promoteFrom'), message)
+        assertEquals(['validate'], jenkins.commands(), 'nothing but reading the spec, which says prod has no promoteFrom')
+        assertEquals(['Validate spec'], jenkins.stages)
     }
 }

@@ -30,8 +30,14 @@ class StepDocsTest {
         assertTrue((meta.example as String).contains(step + '('), 'example calls the step')
         assertFalse(meta.params.isEmpty())
         meta.params.each { Map p ->
-            assertEquals(['cli', 'default', 'description', 'name', 'required', 'type'] as Set,
-                    (p.keySet() + 'default') as Set, "keys of ${p.name}")
+            assertEquals(['cli', 'default', 'description', 'name', 'required', 'requires', 'type'] as Set,
+                    (p.keySet() + 'default' + 'requires') as Set, "keys of ${p.name}")
+            if (p.containsKey('requires')) {
+                assertTrue(p.requires instanceof List && !p.requires.isEmpty(), "requires of ${p.name} lists parameters")
+                p.requires.each { String other ->
+                    assertTrue(other != p.name && meta.params.any { it.name == other }, "${p.name} requires '${other}', a parameter of ${step}")
+                }
+            }
             assertTrue(p.name ==~ /[a-z][A-Za-z0-9]*/, "camelCase name: ${p.name}")
             assertFalse(p.name in ['cli', 'resultDir'], "${p.name} is reserved for the runner")
             assertTrue(p.type in TYPES, "type of ${p.name}: ${p.type}")

@@ -2,11 +2,16 @@ package io.mlship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** mlPipeline reads from validate's result which environments need a person's approval before a release. */
+/**
+ * mlPipeline reads from validate's result which environments need a person's approval before a release, and
+ * which release what passed another environment's gate (promoteFrom).
+ */
 class ValidateApprovalTest {
     @TempDir
     Path out;
@@ -25,5 +30,33 @@ class ValidateApprovalTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.result("validate").path("approval").toString()).isEqualTo("{\"staging\":false,\"prod\":true}");
+    }
+
+    @Test
+    void validateSaysWhichEnvironmentReleasesWhatPassedAnotherOnesGate() throws IOException {
+        String example = Files.readString(Path.of("examples/reco-service/mlship.yaml"));
+        String prod = "    endpoint: reco-prod\n";
+        assertThat(example).contains(prod);
+        Path spec = out.resolve("mlship.yaml");
+        Files.writeString(spec, example.replace(prod, prod + "    promoteFrom: staging\n"));
+
+        CliRun run = CliRun.of(out, "validate", "--spec", spec.toString(), "--repo-root", "examples/reco-service",
+                "--result-dir", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.result("validate").path("promoteFrom").toString()).isEqualTo("{\"prod\":\"staging\"}");
+
+        CliRun staging = CliRun.of(out, "validate", "--spec", spec.toString(), "--repo-root", "examples/reco-service",
+                "--env", "staging", "--result-dir", out.toString());
+        assertThat(staging.exitCode()).as(staging.err()).isZero();
+        assertThat(staging.result("validate").path("promoteFrom").toString()).as("only the environments checked").isEqualTo("{}");
+    }
+
+    @Test
+    void withoutPromoteFromTheMapIsEmpty() {
+        CliRun run = CliRun.of(out, "validate", "--spec", "examples/reco-service/mlship.yaml", "--result-dir", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.result("validate").path("promoteFrom").toString()).isEqualTo("{}");
     }
 }

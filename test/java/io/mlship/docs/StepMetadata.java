@@ -26,24 +26,28 @@ public record StepMetadata(String name, String command, String summary, String d
     public record Section(String title, String markdown) {
     }
 
-    public record Param(String name, String type, boolean required, JsonNode defaultValue, String description, boolean cli) {
+    /** {@code requires}: parameters that must be given, non-empty, whenever this one is (forceUngated needs a reason). */
+    public record Param(String name, String type, boolean required, JsonNode defaultValue, String description, boolean cli,
+                        List<String> requires) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public Param(@com.fasterxml.jackson.annotation.JsonProperty("name") String name,
                      @com.fasterxml.jackson.annotation.JsonProperty("type") String type,
                      @com.fasterxml.jackson.annotation.JsonProperty("required") boolean required,
                      @com.fasterxml.jackson.annotation.JsonProperty("default") JsonNode defaultValue,
                      @com.fasterxml.jackson.annotation.JsonProperty("description") String description,
-                     @com.fasterxml.jackson.annotation.JsonProperty("cli") boolean cli) {
+                     @com.fasterxml.jackson.annotation.JsonProperty("cli") boolean cli,
+                     @com.fasterxml.jackson.annotation.JsonProperty("requires") List<String> requires) {
             this.name = name;
             this.type = type;
             this.required = required;
             this.defaultValue = defaultValue;
             this.description = description;
             this.cli = cli;
+            this.requires = requires == null ? List.of() : List.copyOf(requires);
         }
 
         public String kind() {
-            return type + (required ? ", required" : ", optional");
+            return type + (required ? ", required" : ", optional") + (requires.isEmpty() ? "" : ", needs " + String.join(", ", requires));
         }
     }
 
