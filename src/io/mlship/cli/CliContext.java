@@ -7,7 +7,6 @@ import io.mlship.progress.Progress;
 import io.mlship.result.ResultFile;
 import io.mlship.spec.SpecLoader;
 import io.mlship.spec.SpecReader;
-import io.mlship.state.StateStores;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.io.IOException;
@@ -139,11 +138,6 @@ public final class CliContext {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the spec loader was being built", e);
         }
-    }
-
-    /** Where release state is kept. For now only the workspace; to become the run's adapters' choice. */
-    public StateStores states() {
-        return StateStores.workspaceOnly();
     }
 
     public ResultFile resultFile() {

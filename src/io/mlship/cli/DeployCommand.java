@@ -10,6 +10,9 @@ import io.mlship.result.MlshipException;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageDigest;
+import io.mlship.state.LazyStateStore;
+import io.mlship.state.StateStore;
+import io.mlship.state.StateStores;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -100,6 +103,13 @@ final class DeployCommand extends SpecCommand {
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
         result.put("environment", env);
         DeployStage stage = new DeployStage(new GkeClusters(System.getenv()), context().json(), context().out(), progress());
+        try (StateStore state = new LazyStateStore(() -> Adapters.google().states().open(input.environment(),
+                new StateStores.Target(kubeconfig, kubeContext, recordFile().getParent(), null)))) {
+            run(stage, input.withState(state), result);
+        }
+    }
+
+    private void run(DeployStage stage, DeployInput input, Map<String, Object> result) throws Exception {
         if (rollback) {
             ServiceRollback restored = stage.rollBack(input);
             result.putAll(restored.resultFields());

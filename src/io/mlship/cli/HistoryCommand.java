@@ -31,6 +31,9 @@ final class HistoryCommand extends SpecCommand {
     @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (as mlship deploy).")
     String kubeContext;
 
+    @Option(names = "--sandbox", paramLabel = "DIR", description = "Read the state kept on the sandbox started with mlship sandbox up --state DIR.")
+    java.nio.file.Path sandbox;
+
     @Override
     String name() {
         return "history";
@@ -41,7 +44,7 @@ final class HistoryCommand extends SpecCommand {
         Instant instant = HistoryReport.instant(at, "--at");
         EnvironmentView environment = EnvironmentView.of(specOptions.load(context().specLoader()), env);
         Target target = new Target(kubeconfig, kubeContext, besideSpec(specOptions.spec).getParent(), null);
-        try (StateStore store = context().states().open(environment, target)) {
+        try (StateStore store = Adapters.choose(sandbox, context().err()).states().open(environment, target)) {
             History history = History.of(new Journal(store, context().json(), Clock.systemUTC()));
             HistoryReport report = new HistoryReport(history, env, store.where(), instant);
             result.putAll(report.fields());

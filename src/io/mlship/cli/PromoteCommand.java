@@ -1,6 +1,5 @@
 package io.mlship.cli;
 
-import io.mlship.model.ModelAccess;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
@@ -13,6 +12,9 @@ import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageDigest;
 import io.mlship.spec.TrafficShare;
+import io.mlship.state.LazyStateStore;
+import io.mlship.state.StateStore;
+import io.mlship.state.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,16 +107,17 @@ final class PromoteCommand extends SpecCommand {
                 .withProvenance(digest, sha, buildUrl != null ? buildUrl : System.getenv("BUILD_URL"))
                 .withEarlierResult(resultDirectory().resolve("promote.json"))
                 .withOperationTimeout(wait);
-        PromotionOutcome outcome = new PromotionStage(access(), context().json(), progress())
-                .run(input, rec -> checkpoint(result, rec, started));
+        Adapters adapters = Adapters.choose(sandbox, context().err());
+        PromotionOutcome outcome;
+        try (StateStore state = action == Action.CHECK ? null : new LazyStateStore(() -> adapters.states().open(environment,
+                new StateStores.Target(null, null, recordFile().getParent(), null)))) {
+            outcome = new PromotionStage(adapters.models(), context().json(), progress())
+                    .run(input.withState(state), rec -> checkpoint(result, rec, started));
+        }
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {
             throw outcome.failure();
         }
-    }
-
-    private ModelAccess access() {
-        return Adapters.choose(sandbox, context().err()).models();
     }
 
     /** Saves the result while an operation runs, so that a killed build leaves its operation's name behind. */

@@ -13,7 +13,12 @@ import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionStage;
 import io.mlship.release.CapabilityStages;
+import io.mlship.release.PromoteFrom;
 import io.mlship.release.ReleaseFlow;
+import io.mlship.release.StateLedger;
+import io.mlship.state.GateVerdicts;
+import io.mlship.state.StateStore;
+import io.mlship.state.StateStores;
 import io.mlship.release.ReleaseInputs;
 import io.mlship.release.ReleaseRecord;
 import io.mlship.release.ReleaseReport;
@@ -21,6 +26,7 @@ import io.mlship.release.ReleaseSummary;
 import io.mlship.release.StageFiles;
 import io.mlship.release.Who;
 import io.mlship.result.JsonRecords;
+import io.mlship.result.MlshipException;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateStage;
 import io.mlship.spec.CommitSha;
@@ -92,6 +98,12 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--approved-by", paramLabel = "WHO", description = "Who approved the release (recorded).")
     String approvedBy;
 
+    @Option(names = "--force-ungated", arity = "0..1", description = "Release an image or model version that has not passed the promoteFrom environment's gate (needs --reason; the record and history keep it).")
+    boolean forceUngated;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why --force-ungated is needed (recorded).")
+    String reason;
+
     @Option(names = "--lock", paramLabel = "lease|none", defaultValue = "lease",
             description = "lease: take a Kubernetes Lease per service and environment, which every release waits for, from a pipeline or a terminal; "
                     + "none: only in a Jenkins build holding a lock of its own (refused elsewhere). Default: ${DEFAULT-VALUE}.")
@@ -151,13 +163,30 @@ final class ReleaseCommand extends SpecCommand {
         LoadedSpec loaded = specOptions.load(context().specLoader()); // the one load of this release
         EnvironmentView environment = EnvironmentView.of(loaded, env);
         result.put("service", environment.service());
-        ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild, skipService, skipModel, given);
+        if (forceUngated && (reason == null || reason.isBlank())) {
+            throw MlshipException.badInput("--force-ungated needs --reason", "say why, e.g. --reason \"hotfix for INC-123\": the release record and history keep it");
+        }
+        Adapters adapters = Adapters.choose(sandbox, context().err());
+        Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
+        StateStores.Target where = new StateStores.Target(kubeconfig, kubeContext, stateDir, null);
+        PromoteFrom.Choice chosen = null;
+        if (environment.promoteFrom() != null) {
+            try (StateStore source = adapters.states().open(EnvironmentView.of(loaded, environment.promoteFrom()),
+                    new StateStores.Target(kubeconfig, null, stateDir, null))) {
+                chosen = new PromoteFrom(environment.promoteFrom(), new GateVerdicts(source, context().json()),
+                        forceUngated ? reason : null).choose(given, modelVersion, artifacts,
+                        ReleaseParts.needsImage(environment.spec(), skipService, skipModel), !skipModel && environment.spec().model() != null);
+            }
+            given = chosen.imageDigest() != null ? chosen.imageDigest() : given;
+            modelVersion = chosen.modelVersion() != null ? chosen.modelVersion() : modelVersion;
+        }
+        ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild || chosen != null, skipService, skipModel, given);
         if (environment.spec().smoke() == null) {
             progress().warn("the spec has no smoke section, so nothing gates this release");
         }
-        Adapters adapters = Adapters.choose(sandbox, context().err());
         Path work = resultDirectory().resolve("release");
-        ReleaseInputs inputs = inputs(loaded, environment, parts, adapters, given, share, sha, url, operationWait, work);
+        ReleaseInputs inputs = inputs(loaded, environment, parts, adapters, given, share, sha, url, operationWait, work, chosen == null
+                ? null : new ReleaseRecord.Gated(environment.promoteFrom(), chosen.passedIn(), chosen.forcedReason()));
         Path recordFile = record != null ? record : resultDirectory().resolve("release-record.json");
         Path reportFile = report != null ? report : resultDirectory().resolve("release-report.html");
         if (adapters.description() != null) {
@@ -167,7 +196,8 @@ final class ReleaseCommand extends SpecCommand {
         ReleaseRecord done;
         ClusterRef cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext)
                 .withAgentCluster(agentCluster) : null;
-        try (KubernetesClient client = cluster == null ? null
+        try (StateStore state = adapters.states().open(environment, where);
+             KubernetesClient client = cluster == null ? null
                 : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), progress())) {
             if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
                 progress().step("created namespace " + environment.namespace() + " in the cluster");
@@ -181,7 +211,8 @@ final class ReleaseCommand extends SpecCommand {
                         new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
                         new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));
                 StageFiles files = new StageFiles(context().resultFile(), context().version(), work);
-                done = new ReleaseFlow(inputs, stages, files, progress(), Clock.systemUTC()).run();
+                done = new ReleaseFlow(withState(inputs, state), stages, files, progress(), Clock.systemUTC(),
+                        new StateLedger(state, context().json(), Clock.systemUTC(), modelVersion)).run();
             }
         }
         JsonRecords.write(context().json(), recordFile, done, "release record");
@@ -198,7 +229,7 @@ final class ReleaseCommand extends SpecCommand {
     /** Each part's stage input, as the command line and the spec decide it; null for a part that does not run. */
     private ReleaseInputs inputs(LoadedSpec loaded, EnvironmentView environment, ReleaseParts parts, Adapters adapters,
                                  ImageDigest given, TrafficShare share, CommitSha sha, String url, Duration operationWait,
-                                 Path work) {
+                                 Path work, ReleaseRecord.Gated gated) {
         Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
         BuildInput build = !parts.build() ? null : adapters.images().apply(
                 BuildInput.of(environment, loaded.document().repoRoot().toAbsolutePath().normalize(), stateDir.resolve("cache"))
@@ -217,7 +248,13 @@ final class ReleaseCommand extends SpecCommand {
         GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"));
         GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"));
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
-                serviceGate, vertexGate, environment.servesModelFromServiceImage(), null);
+                serviceGate, vertexGate, environment.servesModelFromServiceImage(), gated);
+    }
+
+    private static ReleaseInputs withState(ReleaseInputs i, StateStore state) {
+        return new ReleaseInputs(i.service(), i.env(), i.approvedBy(), i.gitSha(), i.buildUrl(), i.imageDigest(), i.build(),
+                i.deploy() == null ? null : i.deploy().withState(state), i.promote() == null ? null : i.promote().withState(state),
+                i.serviceGate(), i.vertexGate(), i.servingImageIsService(), i.gated());
     }
 
     /**

@@ -8,6 +8,13 @@ import java.util.List;
 /** Which parts of a release run, from the spec's sections and the --skip-* options; refused when nothing would. */
 record ReleaseParts(boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex) {
 
+    /** Whether the released parts need an image: the service, or a model served from the service's image. */
+    static boolean needsImage(ReleaseSpec spec, boolean skipService, boolean skipModel) {
+        boolean promote = spec.model() != null && !skipModel;
+        return spec.deploy() != null && !skipService
+                || promote && spec.model().serving() != null && spec.model().serving().usesServiceImage();
+    }
+
     static ReleaseParts decide(ReleaseSpec spec, boolean skipBuild, boolean skipService, boolean skipModel, ImageDigest given) {
         boolean deploy = spec.deploy() != null && !skipService;
         boolean promote = spec.model() != null && !skipModel;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.spec.SpecFixtures;
-import io.mlship.state.FolderStateStore;
+import io.mlship.kube.state.ConfigMapStateStore;
+import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.state.Journal;
 import io.mlship.state.JournalEntry;
 import io.mlship.state.Serving;
@@ -16,10 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * A spec that deploys keeps its journal in ConfigMaps in its namespace: the command reads them through the
+ * kubeconfig it is given, from a workspace that holds nothing. One sandbox API server; a namespace per test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryCommandTest {
     private static final String D1 = "sha256:" + "1a2b3c4d5e6f".repeat(5) + "abcd";
     private static final String D2 = "sha256:" + "9f8e7d6c5b4a".repeat(5) + "dcba";
@@ -28,16 +37,33 @@ class HistoryCommandTest {
     Path tmp;
 
     private Path spec;
+    private SandboxCluster cluster;
+    private Path kubeconfig;
+    private String namespace;
+    private int tests;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws java.io.IOException {
+        cluster = SandboxCluster.start();
+        kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), "sandbox");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        cluster.close();
+    }
 
     @BeforeEach
     void writeSpec() {
+        namespace = "history-" + (++tests);
+        cluster.withNamespace(namespace);
         Path repo = SpecFixtures.repoIn(tmp.resolve("repo"));
-        spec = SpecFixtures.write(repo, "mlship.yaml", SpecFixtures.validSpec());
+        spec = SpecFixtures.write(repo, "mlship.yaml", SpecFixtures.validSpec().replace("namespace: reco", "namespace: " + namespace));
     }
 
     /** The journal the release flow would have left in the workspace: a release, then a rollback of the service. */
     private void twoChanges() {
-        Journal journal = new Journal(new FolderStateStore(spec.getParent().resolve(".mlship"), "staging"), new ObjectMapper(),
+        Journal journal = new Journal(new ConfigMapStateStore(cluster.client(), namespace, "reco-service", "staging"), new ObjectMapper(),
                 Clock.systemUTC());
         Serving released = new Serving(D1, "v1", "11", Map.of("11", List.of("default", "prod")), Map.of("901", 100));
         journal.append(JournalEntry.of("release", released).stamped(Instant.parse("2026-12-01T09:00:00Z"))
@@ -47,7 +73,8 @@ class HistoryCommandTest {
     }
 
     private CliRun history(String... extra) {
-        String[] base = {"history", "--spec", spec.toString(), "--env", "staging", "--result-dir", tmp.resolve("out").toString()};
+        String[] base = {"history", "--spec", spec.toString(), "--env", "staging", "--result-dir", tmp.resolve("out").toString(),
+                "--kubeconfig", kubeconfig.toString(), "--context", "sandbox"};
         return CliRun.of(tmp.resolve("out"), Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
     }
 
@@ -58,7 +85,8 @@ class HistoryCommandTest {
         CliRun run = CliRun.of(tmp.resolve("out"), reader -> (file, root) -> {
             specReads.incrementAndGet();
             return reader.load(file, root);
-        }, "history", "--spec", spec.toString(), "--env", "staging", "--result-dir", tmp.resolve("out").toString());
+        }, "history", "--spec", spec.toString(), "--env", "staging", "--result-dir", tmp.resolve("out").toString(),
+                "--kubeconfig", kubeconfig.toString(), "--context", "sandbox");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(specReads).hasValue(1);
@@ -75,7 +103,7 @@ class HistoryCommandTest {
         JsonNode result = run.result("history");
         assertThat(result.path("exitCode").asInt()).isZero();
         assertThat(result.path("changes").asInt()).isEqualTo(2);
-        assertThat(result.path("store").asText()).contains(".mlship");
+        assertThat(result.path("store").asText()).contains("ConfigMaps", namespace);
         assertThat(result.path("rows")).hasSize(2);
         assertThat(result.path("rows").get(1).path("imageDigest").asText()).isEqualTo(D2);
         assertThat(result.path("rows").get(1).path("reason").asText()).isEqualTo("pods crash");

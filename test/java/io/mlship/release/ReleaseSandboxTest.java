@@ -66,6 +66,7 @@ class ReleaseSandboxTest {
             SpecFixtures.copyTree(repo.resolve("training-output/reco-ranker/" + v),
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
+        Files.createDirectories(stateDir.storageRoot().resolve("ds-ml-prod-models")); // prod's copyArtifacts bucket
         sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
@@ -263,6 +264,82 @@ class ReleaseSandboxTest {
         assertThat(record.path("buildUrl").asText()).isEqualTo(buildUrl(11));
         assertThat(record.path("approvedBy").asText()).isEqualTo("bob");
         assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
+    }
+
+    /**
+     * A fresh clone of the repository: no .mlship folder, so whatever it learns of earlier releases comes from the
+     * environments' release state. Prod gets a namespace of its own (the sandbox has one cluster for both).
+     */
+    Path freshClone(String name) throws IOException {
+        Path clone = repo.getParent().resolve(name);
+        SpecFixtures.copyTree(EXAMPLE, clone);
+        deleteTree(clone.resolve(".mlship"));
+        Path spec = clone.resolve("mlship.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("    namespace: reco\n    host: reco.internal",
+                "    namespace: reco-prod\n    host: reco.internal"));
+        return clone;
+    }
+
+    CliRun releaseProd(Path clone, String name, String... extra) {
+        Path out = clone.resolve(".mlship/" + name);
+        List<String> args = new ArrayList<>(List.of("release", "--spec", clone.resolve("mlship.yaml").toString(),
+                "--env", "prod", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--build-url", buildUrl(20), "--approved-by", "carol"));
+        args.addAll(List.of(extra));
+        return CliRun.of(out, args.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(6)
+    void prodFromAFreshCloneReleasesWhatPassedStagingWithoutBuilding() throws Exception {
+        JsonNode staging = new ObjectMapper().readTree(repo.resolve(".mlship/again/release.json").toFile());
+        Path clone = freshClone("prod-clone-a");
+
+        CliRun run = releaseProd(clone, "prod");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode record = new ObjectMapper().readTree(Path.of(run.result("release").path("recordFile").asText()).toFile());
+        assertThat(record.path("imageDigest").asText()).isEqualTo(staging.path("imageDigest").asText());
+        assertThat(record.path("stages").get(0).path("status").asText()).isEqualTo("skipped");
+        assertThat(record.path("gated").path("from").asText()).isEqualTo("staging");
+        assertThat(record.path("model").path("artifacts").asText()).contains("/reco-ranker/v2/");
+        Deployment prod = sandbox.cluster().client().apps().deployments().inNamespace("reco-prod").withName("reco-service").get();
+        assertThat(image(prod)).endsWith("@" + staging.path("imageDigest").asText());
+    }
+
+    @Test
+    @Order(7)
+    void prodRefusesADigestThatNeverPassedStagingUnlessForcedWithAReason() throws Exception {
+        Path clone = freshClone("prod-clone-b");
+        String never = "sha256:" + "0f".repeat(32);
+
+        CliRun refused = releaseProd(clone, "never", "--image-digest", never);
+        CliRun noReason = releaseProd(clone, "no-reason", "--image-digest", never, "--force-ungated");
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("image " + never + " has not passed staging's gate", "--force-ungated --reason");
+        assertThat(noReason.exitCode()).isEqualTo(2);
+        assertThat(noReason.err()).contains("--force-ungated needs --reason");
+    }
+
+    @Test
+    @Order(8)
+    void aRollbackFromAnotherFreshCloneRestoresProdAndHistoryKeepsBoth() throws Exception {
+        Path clone = freshClone("prod-clone-c");
+        Path kubeconfig = sandbox.cluster().writeKubeconfig(clone.resolve("kubeconfig"), "sandbox");
+        Path out = clone.resolve(".mlship/rollback");
+
+        CliRun back = CliRun.of(out, "deploy", "--spec", clone.resolve("mlship.yaml").toString(), "--env", "prod",
+                "--rollback", "--kubeconfig", kubeconfig.toString(), "--context", "sandbox", "--result-dir", out.toString());
+
+        assertThat(back.exitCode()).as(back.err()).isZero();
+        // Prod ran nothing before its first release: the rollback removes what that release created.
+        assertThat(sandbox.cluster().client().apps().deployments().inNamespace("reco-prod").withName("reco-service").get()).isNull();
+        Path historyOut = clone.resolve(".mlship/history");
+        CliRun history = CliRun.of(historyOut, "history", "--spec", clone.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--sandbox", state.toString(), "--result-dir", historyOut.toString());
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        assertThat(history.out()).contains("release", "rolled-back");
     }
 
     int replicaSets() {
