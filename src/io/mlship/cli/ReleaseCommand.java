@@ -16,7 +16,6 @@ import io.mlship.release.CapabilityStages;
 import io.mlship.release.PromoteFrom;
 import io.mlship.release.ReleaseFlow;
 import io.mlship.release.StateLedger;
-import io.mlship.state.GateVerdicts;
 import io.mlship.state.StateStore;
 import io.mlship.state.StateStores;
 import io.mlship.release.ReleaseInputs;
@@ -169,17 +168,12 @@ final class ReleaseCommand extends SpecCommand {
         Adapters adapters = Adapters.choose(sandbox, context().err());
         Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
         StateStores.Target where = new StateStores.Target(kubeconfig, kubeContext, stateDir, null);
-        PromoteFrom.Choice chosen = null;
-        if (environment.promoteFrom() != null) {
-            try (StateStore source = adapters.states().open(EnvironmentView.of(loaded, environment.promoteFrom()),
-                    new StateStores.Target(kubeconfig, null, stateDir, null))) {
-                chosen = new PromoteFrom(environment.promoteFrom(), new GateVerdicts(source, context().json()),
-                        forceUngated ? reason : null).choose(given, modelVersion, artifacts,
-                        ReleaseParts.needsImage(environment.spec(), skipService, skipModel), !skipModel && environment.spec().model() != null);
-            }
-            given = chosen.imageDigest() != null ? chosen.imageDigest() : given;
-            modelVersion = chosen.modelVersion() != null ? chosen.modelVersion() : modelVersion;
-        }
+        PromoteFrom.Choice chosen = environment.promoteFrom() == null ? null : PromoteFrom.of(adapters.states(), loaded,
+                environment, new StateStores.Target(kubeconfig, null, stateDir, null), context().json(), forceUngated ? reason : null)
+                .choose(given, modelVersion, artifacts, ReleaseParts.needsImage(environment.spec(), skipService, skipModel),
+                        !skipModel && environment.spec().model() != null);
+        given = chosen != null && chosen.imageDigest() != null ? chosen.imageDigest() : given;
+        modelVersion = chosen != null && chosen.modelVersion() != null ? chosen.modelVersion() : modelVersion;
         ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild || chosen != null, skipService, skipModel, given);
         if (environment.spec().smoke() == null) {
             progress().warn("the spec has no smoke section, so nothing gates this release");
@@ -211,7 +205,7 @@ final class ReleaseCommand extends SpecCommand {
                         new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
                         new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));
                 StageFiles files = new StageFiles(context().resultFile(), context().version(), work);
-                done = new ReleaseFlow(withState(inputs, state), stages, files, progress(), Clock.systemUTC(),
+                done = new ReleaseFlow(inputs.withState(state), stages, files, progress(), Clock.systemUTC(),
                         new StateLedger(state, context().json(), Clock.systemUTC(), modelVersion)).run();
             }
         }
@@ -249,12 +243,6 @@ final class ReleaseCommand extends SpecCommand {
         GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"));
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
                 serviceGate, vertexGate, environment.servesModelFromServiceImage(), gated);
-    }
-
-    private static ReleaseInputs withState(ReleaseInputs i, StateStore state) {
-        return new ReleaseInputs(i.service(), i.env(), i.approvedBy(), i.gitSha(), i.buildUrl(), i.imageDigest(), i.build(),
-                i.deploy() == null ? null : i.deploy().withState(state), i.promote() == null ? null : i.promote().withState(state),
-                i.serviceGate(), i.vertexGate(), i.servingImageIsService(), i.gated());
     }
 
     /**

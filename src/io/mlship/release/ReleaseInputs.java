@@ -6,6 +6,7 @@ import io.mlship.model.PromotionInput;
 import io.mlship.smoke.GateInput;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.ImageDigest;
+import io.mlship.state.StateStore;
 import java.util.Objects;
 
 /**
@@ -34,5 +35,12 @@ public record ReleaseInputs(String service, String env, String approvedBy, Commi
     int plannedStages() {
         return (build != null ? 1 : 0) + (deploy != null ? 1 : 0) + (promote != null ? 2 : 0)
                 + (serviceGate != null ? 1 : 0) + (vertexGate != null ? 1 : 0);
+    }
+
+    /** The same release, keeping its deploy and promotion records in {@code state}. */
+    public ReleaseInputs withState(StateStore state) {
+        return new ReleaseInputs(service, env, approvedBy, gitSha, buildUrl, imageDigest, build,
+                deploy == null ? null : deploy.withState(state), promote == null ? null : promote.withState(state),
+                serviceGate, vertexGate, servingImageIsService, gated);
     }
 }
