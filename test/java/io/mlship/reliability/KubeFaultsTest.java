@@ -87,7 +87,8 @@ class KubeFaultsTest {
         Map<String, String> all = new TreeMap<>();
         Map<String, String> selector = Map.of("app.kubernetes.io/managed-by", "mlship");
         admin.serviceAccounts().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> all.put("ServiceAccount/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
-        admin.configMaps().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> all.put("ConfigMap/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        // (the release state's ConfigMaps are mlship's notes about the release, not objects it releases)
+        admin.configMaps().inNamespace(NS).withLabels(selector).withoutLabel("mlship.io/state-of").list().getItems().forEach(o -> all.put("ConfigMap/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         admin.apps().deployments().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> all.put("Deployment/" + o.getMetadata().getName(), image(o)));
         admin.services().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> all.put("Service/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         admin.network().v1().ingresses().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> all.put("Ingress/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
