@@ -82,6 +82,8 @@ class ReleasePermissionsTest {
     }
 
     /** What mlship asked of the Kubernetes API since the last call. */
+    static final KubeAccess LEASE_WATCH = new KubeAccess("coordination.k8s.io", "leases", "watch");
+
     Set<KubeAccess> kubeRequests() throws InterruptedException {
         Set<KubeAccess> used = new LinkedHashSet<>();
         for (RecordedRequest r; (r = sandbox.cluster().server().takeRequest(0, TimeUnit.MILLISECONDS)) != null; ) {
@@ -102,6 +104,7 @@ class ReleasePermissionsTest {
         String spec = repo.resolve("mlship.yaml").toString();
 
         // Another release holds the lock at first, so the wait for it (a watch) is among what is used.
+        Set<KubeAccess> used = new LinkedHashSet<>();
         ConsoleWatch console = new ConsoleWatch();
         CompletableFuture<CliRun> release;
         try (ReleaseLock.Held other = new LeaseLock(sandbox.cluster().client(), "reco", "reco-service", "staging",
@@ -112,6 +115,12 @@ class ReleasePermissionsTest {
                     "--git-sha", "0123456789abcdef", "--build-url", "https://ci.example.com/job/reco/1/",
                     "--result-dir", repo.resolve(".mlship/release").toString()));
             console.await("waiting for the release lock", Duration.ofSeconds(60));
+            // Let go only once the release watches the lease: freed earlier, its wait ends at the list before the watch.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!used.contains(LEASE_WATCH) && System.nanoTime() < deadline) {
+                used.addAll(kubeRequests());
+                Thread.sleep(10);
+            }
         }
         CliRun released = release.get(3, TimeUnit.MINUTES);
         assertThat(released.exitCode()).as(released.err()).isZero();
@@ -122,9 +131,9 @@ class ReleasePermissionsTest {
                 "--context", "sandbox", "--rollback");
         assertThat(rollback.exitCode()).as(rollback.err()).isZero();
 
-        Set<KubeAccess> used = kubeRequests();
+        used.addAll(kubeRequests());
         assertThat(used).as("what mlship asked the API server for").contains(
-                new KubeAccess("coordination.k8s.io", "leases", "create"), new KubeAccess("coordination.k8s.io", "leases", "watch"),
+                new KubeAccess("coordination.k8s.io", "leases", "create"), LEASE_WATCH,
                 new KubeAccess("apps", "deployments", "patch"), new KubeAccess("apps", "deployments", "delete"));
         assertThat(documentedRole()).as("granted by the Role in " + DOC).containsAll(used);
 
