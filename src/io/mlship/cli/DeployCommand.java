@@ -6,6 +6,9 @@ import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.DeployStage;
 import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.ServiceRollback;
+import io.mlship.release.CapabilityStages;
+import io.mlship.release.JournaledStages;
+import io.mlship.release.ReleaseStages;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
@@ -14,6 +17,7 @@ import io.mlship.state.LazyStateStore;
 import io.mlship.state.StateStore;
 import io.mlship.state.StateStores;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,20 +106,22 @@ final class DeployCommand extends SpecCommand {
                 .withTimeouts(durationOption("--certificate-timeout", certificateTimeout),
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
         result.put("environment", env);
-        DeployStage stage = new DeployStage(new GkeClusters(System.getenv()), context().json(), context().out(), progress());
+        // On its own, each change of what serves is a line of the environment's history (a release writes one for all).
+        ReleaseStages stages = new JournaledStages(CapabilityStages.deploying(new DeployStage(new GkeClusters(System.getenv()),
+                context().json(), context().out(), progress())), context().json(), Clock.systemUTC(), progress());
         try (StateStore state = new LazyStateStore(() -> Adapters.google().states().open(input.environment(),
                 new StateStores.Target(kubeconfig, kubeContext, recordFile().getParent(), null)))) {
-            run(stage, input.withState(state), result);
+            run(stages, input.withState(state), result);
         }
     }
 
-    private void run(DeployStage stage, DeployInput input, Map<String, Object> result) throws Exception {
+    private void run(ReleaseStages stages, DeployInput input, Map<String, Object> result) throws Exception {
         if (rollback) {
-            ServiceRollback restored = stage.rollBack(input);
+            ServiceRollback restored = stages.rollBackService(input);
             result.putAll(restored.resultFields());
             return;
         }
-        DeployOutcome outcome = stage.run(input);
+        DeployOutcome outcome = stages.deploy(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {
             throw outcome.failure();

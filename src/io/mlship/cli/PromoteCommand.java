@@ -5,6 +5,8 @@ import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
 import io.mlship.model.PromotionStage;
+import io.mlship.release.CapabilityStages;
+import io.mlship.release.JournaledStages;
 import io.mlship.result.ErrorDetails;
 import io.mlship.result.ExitCode;
 import io.mlship.result.MlshipException;
@@ -16,6 +18,7 @@ import io.mlship.state.LazyStateStore;
 import io.mlship.state.StateStore;
 import io.mlship.state.StateStores;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -111,8 +114,10 @@ final class PromoteCommand extends SpecCommand {
         PromotionOutcome outcome;
         try (StateStore state = action == Action.CHECK ? null : new LazyStateStore(() -> adapters.states().open(environment,
                 new StateStores.Target(null, null, recordFile().getParent(), null)))) {
-            outcome = new PromotionStage(adapters.models(), context().json(), progress())
-                    .run(input.withState(state), rec -> checkpoint(result, rec, started));
+            // On its own, each change of what serves is a line of the environment's history (a release writes one for all).
+            outcome = new JournaledStages(CapabilityStages.promoting(new PromotionStage(adapters.models(), context().json(),
+                    progress())), context().json(), Clock.systemUTC(), progress())
+                    .promote(input.withState(state), rec -> checkpoint(result, rec, started));
         }
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

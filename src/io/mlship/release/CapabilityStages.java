@@ -20,6 +20,16 @@ import java.util.function.Consumer;
 public record CapabilityStages(BuildStage builds, DeployStage deploys, PromotionStage promotions, GateStage gates)
         implements ReleaseStages {
 
+    /** Only the deploy stage, for the command that runs it on its own (calling another is a bug: it throws). */
+    public static CapabilityStages deploying(DeployStage deploys) {
+        return new CapabilityStages(null, java.util.Objects.requireNonNull(deploys), null, null);
+    }
+
+    /** Only the promotion stage, for the command that runs it on its own. */
+    public static CapabilityStages promoting(PromotionStage promotions) {
+        return new CapabilityStages(null, null, java.util.Objects.requireNonNull(promotions), null);
+    }
+
     @Override
     public BuildOutcome build(BuildInput in) throws Exception {
         return builds.run(in);

@@ -35,8 +35,17 @@ public record StateLedger(StateStore store, ObjectMapper json, Clock clock, Stri
         if (!changed && released) {
             return; // the same release again: nothing serves differently
         }
-        Journal journal = new Journal(store, json, clock);
-        Serving before = journal.last().map(JournalEntry::serving).orElse(Serving.NOTHING);
+        String kind = released ? "release" : "rolled-back";
+        new Journal(store, json, clock).appendAfter(before -> JournalEntry.of(kind, serving(r, before))
+                .stamped(java.time.Instant.parse(r.finishedAt()))
+                .by(r.releaseId(), r.buildUrl(), r.approvedBy() != null ? r.approvedBy() : Who.of(r.buildUrl()))
+                .because(r.gated() == null ? null : r.gated().forcedReason(),
+                        r.gated() == null || r.gated().forcedReason() == null ? null : true)
+                .outcome(r.status(), r.reason()));
+    }
+
+    /** What serves after release {@code r}, given what served before it: the parts it changed, and kept, replaced. */
+    private Serving serving(ReleaseRecord r, Serving before) {
         Serving after = before;
         if (r.deployed() != null && r.imageDigest() != null && !(r.rolledBack() != null && r.rolledBack().service())) {
             after = after.withImage(r.imageDigest());
@@ -47,12 +56,7 @@ public record StateLedger(StateStore store, ObjectMapper json, Clock clock, Stri
                     modelBack ? before.modelVersionId() : r.model().modelVersionId(),
                     aliases(r.model().aliasesAfter()), traffic(r.model().trafficAfter()));
         }
-        String kind = released ? "release" : "rolled-back";
-        journal.append(JournalEntry.of(kind, after).stamped(java.time.Instant.parse(r.finishedAt()))
-                .by(r.releaseId(), r.buildUrl(), r.approvedBy() != null ? r.approvedBy() : Who.of(r.buildUrl()))
-                .because(r.gated() == null ? null : r.gated().forcedReason(),
-                        r.gated() == null || r.gated().forcedReason() == null ? null : true)
-                .outcome(r.status(), r.reason()));
+        return after;
     }
 
     private static Map<String, List<String>> aliases(JsonNode node) {

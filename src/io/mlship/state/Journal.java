@@ -44,17 +44,17 @@ public final class Journal {
 
     /** Adds {@code entry} (stamped with the clock's time when its {@code at} is null) and returns it as kept. */
     public JournalEntry append(JournalEntry entry) {
-        if (!JournalEntry.KINDS.contains(entry.kind())) {
-            throw new IllegalArgumentException("journal entry kind '" + entry.kind() + "' is not one of " + JournalEntry.KINDS);
-        }
-        if (entry.serving() == null) {
-            throw new IllegalArgumentException("a journal entry says what serves after the change; serving is null");
-        }
-        JournalEntry stamped = entry.at() == null ? entry.stamped(clock.instant()) : entry;
-        return Contention.retry("appending to the release journal", store, () -> {
-            appendOnce(stamped);
-            return stamped;
-        });
+        return appendAfter(previous -> entry);
+    }
+
+    /**
+     * Adds the entry {@code change} makes of what served before it (nothing, for the first), and returns it as kept.
+     * A change alters only part of what serves (a deploy the image, a shift the traffic); it is worked out again on
+     * every attempt, so a racing writer's change is never undone by one computed from an older state. When
+     * {@code change} gives null (nothing changed after all), nothing is written and null is returned.
+     */
+    public JournalEntry appendAfter(java.util.function.Function<Serving, JournalEntry> change) {
+        return Contention.retry("appending to the release journal", store, () -> appendOnce(change));
     }
 
     /** Every entry kept, oldest first: one {@code list} of the store. */
@@ -77,11 +77,11 @@ public final class Journal {
         return store.where();
     }
 
-    private void appendOnce(JournalEntry entry) {
+    private JournalEntry appendOnce(java.util.function.Function<Serving, JournalEntry> change) {
         int n = head > 0 ? head : discoverHead();
         if (n == 0) {
-            create(1, entry);
-            return;
+            JournalEntry first = change.apply(Serving.NOTHING);
+            return first == null ? null : create(1, checked(first));
         }
         StateObject segment = store.read(name(n)).orElse(null);
         if (segment == null) {
@@ -89,21 +89,38 @@ public final class Journal {
             throw new StateConflict(name(n) + " is gone from " + store.where());
         }
         List<JournalEntry> entries = new ArrayList<>(parse(segment));
+        Serving before = entries.isEmpty() ? Serving.NOTHING : entries.get(entries.size() - 1).serving();
+        JournalEntry next = change.apply(before);
+        if (next == null) {
+            return null;
+        }
+        JournalEntry entry = checked(next);
         if (entries.size() >= perSegment) {
-            create(n + 1, entry);
-            return;
+            return create(n + 1, entry);
         }
         entries.add(entry);
         store.write(name(n), write(entries), segment.version());
+        return entry;
+    }
+
+    private JournalEntry checked(JournalEntry entry) {
+        if (!JournalEntry.KINDS.contains(entry.kind())) {
+            throw new IllegalArgumentException("journal entry kind '" + entry.kind() + "' is not one of " + JournalEntry.KINDS);
+        }
+        if (entry.serving() == null) {
+            throw new IllegalArgumentException("a journal entry says what serves after the change; serving is null");
+        }
+        return entry.at() == null ? entry.stamped(clock.instant()) : entry;
     }
 
     /** Starts segment {@code n} with {@code entry}, unless another writer did first; then drops the oldest kept one. */
-    private void create(int n, JournalEntry entry) {
+    private JournalEntry create(int n, JournalEntry entry) {
         head = n; // on a conflict, the next attempt reads the segment the other writer created
         store.write(name(n), write(List.of(entry)), null);
         if (n - keptSegments >= 1) {
             store.delete(name(n - keptSegments));
         }
+        return entry;
     }
 
     /** The newest segment's number (0 when there is none), dropping any beyond the bound a crash left behind. */

@@ -136,6 +136,56 @@ class JournalTest {
     }
 
     @Test
+    void aChangeRacingAnotherIsWorkedOutFromTheStateThatWonSoNeitherIsUndone() throws Exception {
+        int each = 30;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // One writer deploys images 1..30, the other promotes versions 1..30: each changes only its own part.
+            Journal service = new Journal(folder(), json, CLOCK, 7, 1_000);
+            Journal model = new Journal(folder(), json, CLOCK, 7, 1_000);
+            Future<?> images = pool.submit(() -> {
+                for (int i = 1; i <= each; i++) {
+                    String digest = "sha256:" + i;
+                    service.appendAfter(before -> JournalEntry.of("deploy", before.withImage(digest)));
+                }
+                return null;
+            });
+            Future<?> versions = pool.submit(() -> {
+                for (int i = 1; i <= each; i++) {
+                    String version = "v" + i;
+                    model.appendAfter(before -> JournalEntry.of("promote", before.withModel(version, null, null, null)));
+                }
+                return null;
+            });
+            images.get();
+            versions.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        List<JournalEntry> entries = new Journal(folder(), json, CLOCK).entries();
+        assertThat(entries).hasSize(2 * each);
+        int image = 0;
+        int version = 0;
+        for (JournalEntry e : entries) { // every line keeps the other writer's latest part, never an older one
+            image = e.kind().equals("deploy") ? image + 1 : image;
+            version = e.kind().equals("promote") ? version + 1 : version;
+            assertThat(e.serving().imageDigest()).isEqualTo(image == 0 ? null : "sha256:" + image);
+            assertThat(e.serving().modelVersion()).isEqualTo(version == 0 ? null : "v" + version);
+        }
+    }
+
+    @Test
+    void aChangeThatChangesNothingWritesNothing() {
+        Journal journal = new Journal(folder(), json, CLOCK);
+
+        assertThat(journal.appendAfter(before -> null)).isNull();
+        journal.append(deploy("r1"));
+        assertThat(journal.appendAfter(before -> null)).isNull();
+
+        assertThat(journal.entries()).hasSize(1);
+    }
+
+    @Test
     void aWriterThatAlwaysLosesGetsAClearErrorNamingTheStore() {
         StateStore alwaysTaken = new CountingStateStore(folder()) {
             @Override
