@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,23 @@ class ReleaseSandboxTest {
         sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
+        seen.add(new Seen(Instant.now(), null, null, Map.of(), Map.of()));
+    }
+
+    /** What served in staging at one instant, as the sandbox itself showed it (not as mlship reported it). */
+    record Seen(Instant at, String imageDigest, String modelVersion, Map<String, List<String>> aliases,
+                Map<String, Integer> traffic) {
+    }
+
+    /** Staging before the first release and after each release that changed it, for the history test. */
+    final List<Seen> seen = new ArrayList<>();
+
+    void remember(String modelVersion) {
+        String image = image(deployment());
+        Map<String, List<String>> withAliases = new java.util.TreeMap<>(aliases());
+        withAliases.values().removeIf(List::isEmpty);
+        seen.add(new Seen(Instant.now(), image.substring(image.indexOf('@') + 1), modelVersion, withAliases, stagingEndpoint()
+                .getTrafficSplitMap()));
     }
 
     @AfterAll
@@ -133,10 +151,14 @@ class ReleaseSandboxTest {
         return out;
     }
 
+    Endpoint stagingEndpoint() {
+        return StreamSupport.stream(vertex.endpoints().listEndpoints("projects/ds-ml-staging/locations/europe-west4")
+                .iterateAll().spliterator(), false).filter(x -> x.getDisplayName().equals("reco-staging")).findFirst().orElseThrow();
+    }
+
     /** Model version id → traffic percent on the staging endpoint. */
     Map<String, Integer> trafficByVersion() {
-        Endpoint e = StreamSupport.stream(vertex.endpoints().listEndpoints("projects/ds-ml-staging/locations/europe-west4")
-                .iterateAll().spliterator(), false).filter(x -> x.getDisplayName().equals("reco-staging")).findFirst().orElseThrow();
+        Endpoint e = stagingEndpoint();
         Map<String, Integer> out = new java.util.TreeMap<>();
         e.getDeployedModelsList().forEach(d -> out.put(d.getModelVersionId(), e.getTrafficSplitMap().getOrDefault(d.getId(), 0)));
         return out;
@@ -177,6 +199,7 @@ class ReleaseSandboxTest {
         assertThat(dom).contains("<p id=\"verdict\" class=\"released\">Released").contains("id=\"latency-vertex\"")
                 .contains("<td class=\"passed\">passed</td>");
         assertThat(run.err()).contains("mlship release · reco-service → staging · RELEASED");
+        remember("v1");
     }
 
     @Test
@@ -209,6 +232,7 @@ class ReleaseSandboxTest {
         assertThat(serviceAnswer("lipstick")).contains("\"category\": \"lipstick\"");
         assertThat(Files.readString(Path.of(result.path("reportFile").asText()))).contains("Rolled back")
                 .contains("endpoint gate failed");
+        remember("v1");
     }
 
     @Test
@@ -223,6 +247,7 @@ class ReleaseSandboxTest {
         assertThat(trafficByVersion()).isEqualTo(Map.of(version, 100));
         assertThat(image(deployment())).endsWith("@" + run.result("release").path("imageDigest").asText())
                 .doesNotEndWith("@" + firstDigest);
+        remember("v2");
     }
 
     @Test
@@ -340,6 +365,54 @@ class ReleaseSandboxTest {
                 "--sandbox", state.toString(), "--result-dir", historyOut.toString());
         assertThat(history.exitCode()).as(history.err()).isZero();
         assertThat(history.out()).contains("release", "rolled-back");
+        JsonNode prod = history(clone, "prod", null);
+        assertThat(prod.path("rows")).extracting(r -> r.path("kind").asText()).as("the rollback run on its own is a line too")
+                .containsExactly("release", "rollback-service");
+        assertThat(prod.path("rows").get(1).path("imageDigest").isMissingNode()
+                || prod.path("rows").get(1).path("imageDigest").isNull()).as("nothing ran before prod's first release").isTrue();
+    }
+
+    JsonNode history(Path clone, String env, Instant at) {
+        Path out = clone.resolve(".mlship/history-" + env + (at == null ? "" : "-" + at.toEpochMilli()));
+        List<String> args = new ArrayList<>(List.of("history", "--spec", clone.resolve("mlship.yaml").toString(), "--env", env,
+                "--sandbox", state.toString(), "--result-dir", out.toString(), "--json"));
+        if (at != null) {
+            args.addAll(List.of("--at", at.toString()));
+        }
+        CliRun run = CliRun.of(out, args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run.result("history");
+    }
+
+    @Test
+    @Order(9)
+    void historyAtEachInstantIsWhatTheSandboxServedThen() {
+        assertThat(seen).as("before the first release, and after each of three releases (one rolled back)").hasSize(4);
+        for (Seen then : seen) {
+            JsonNode serving = history(repo, "staging", then.at()).path("serving");
+            if (then.imageDigest() == null) {
+                assertThat(serving.isNull() || serving.isMissingNode()).as("nothing served before the first release").isTrue();
+                continue;
+            }
+            assertThat(serving.path("imageDigest").asText()).as("image at " + then.at()).isEqualTo(then.imageDigest());
+            assertThat(serving.path("modelVersion").asText()).as("model version at " + then.at()).isEqualTo(then.modelVersion());
+            Map<String, List<String>> aliases = new java.util.TreeMap<>();
+            serving.path("aliases").fields().forEachRemaining(e -> {
+                List<String> names = new ArrayList<>();
+                e.getValue().forEach(n -> names.add(n.asText()));
+                if (!names.isEmpty()) {
+                    aliases.put(e.getKey(), names);
+                }
+            });
+            assertThat(aliases).as("aliases at " + then.at()).hasSameSizeAs(then.aliases());
+            then.aliases().forEach((version, names) -> assertThat(aliases.get(version)).containsExactlyInAnyOrderElementsOf(names));
+            Map<String, Integer> traffic = new java.util.TreeMap<>();
+            serving.path("traffic").fields().forEachRemaining(e -> traffic.put(e.getKey(), e.getValue().asInt()));
+            assertThat(traffic).as("traffic at " + then.at()).isEqualTo(new java.util.TreeMap<>(then.traffic()));
+        }
+        assertThat(seen.get(1).imageDigest()).as("the four instants differ where the releases changed something")
+                .isEqualTo(seen.get(2).imageDigest()).isNotEqualTo(seen.get(3).imageDigest());
+        assertThat(seen.get(2).modelVersion()).isNotEqualTo(seen.get(3).modelVersion());
     }
 
     int replicaSets() {
