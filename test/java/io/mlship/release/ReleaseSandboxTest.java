@@ -52,6 +52,7 @@ class ReleaseSandboxTest {
 
     Path repo;
     Path state;
+    Path storageRoot;
     String firstDigest;
     Sandbox sandbox;
     VertexClients vertex;
@@ -68,6 +69,8 @@ class ReleaseSandboxTest {
                     stateDir.storageRoot().resolve("ds-training-output/reco-ranker/" + v));
         }
         Files.createDirectories(stateDir.storageRoot().resolve("ds-ml-prod-models")); // prod's copyArtifacts bucket
+        Files.createDirectories(stateDir.storageRoot().resolve("ds-release-state")); // the model-only spec's state
+        storageRoot = stateDir.storageRoot();
         sandbox = Sandbox.start(stateDir);
         sandbox.publish();
         vertex = new VertexClients(VertexApi.emulator(sandbox.info().vertexGrpc()), Duration.ofSeconds(20));
@@ -413,6 +416,70 @@ class ReleaseSandboxTest {
         assertThat(seen.get(1).imageDigest()).as("the four instants differ where the releases changed something")
                 .isEqualTo(seen.get(2).imageDigest()).isNotEqualTo(seen.get(3).imageDigest());
         assertThat(seen.get(2).modelVersion()).isNotEqualTo(seen.get(3).modelVersion());
+    }
+
+    /**
+     * examples/model-only, served by the image staging runs now, on endpoints of its own, with its release state in
+     * Cloud Storage (the sandbox's JSON API) and prod promoted from staging.
+     */
+    Path modelOnlyRepo() throws IOException {
+        Path clone = repo.getParent().resolve("model-only");
+        SpecFixtures.copyTree(Path.of("examples/model-only").toAbsolutePath(), clone);
+        deleteTree(clone.resolve(".mlship"));
+        Path spec = clone.resolve("mlship.yaml");
+        String text = Files.readString(spec).replaceFirst("(?m)^(    image: ).*$", "$1" + image(deployment()))
+                .replace("    endpoint: reco-staging\n", "    endpoint: model-staging\n    state:\n      bucket: ds-release-state\n")
+                .replace("    endpoint: reco-prod\n", "    endpoint: model-prod\n    promoteFrom: staging\n"
+                        + "    state:\n      bucket: ds-release-state\n      prefix: releases/\n");
+        assertThat(text).contains("model-staging", "model-prod", "promoteFrom");
+        Files.writeString(spec, text);
+        return clone;
+    }
+
+    CliRun releaseModel(Path clone, String env, String name, String... extra) {
+        Path out = clone.resolve(".mlship/" + name);
+        List<String> args = new ArrayList<>(List.of("release", "--spec", clone.resolve("mlship.yaml").toString(),
+                "--env", env, "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--build-url", buildUrl(30), "--approved-by", "dana"));
+        args.addAll(List.of(extra));
+        return CliRun.of(out, args.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(10)
+    void aModelOnlySpecKeepsItsStateInCloudStorageAndProdTakesWhatPassedStaging() throws Exception {
+        Path clone = modelOnlyRepo();
+
+        CliRun staging = releaseModel(clone, "staging", "staging", "--model-version", "v1");
+        assertThat(staging.exitCode()).as(staging.err()).isZero();
+        assertThat(storageRoot.resolve("ds-release-state/reco-ranker-model/staging")).as("the verdict and history, in the bucket")
+                .isDirectoryContaining(f -> f.getFileName().toString().equals("gates.json"))
+                .isDirectoryContaining(f -> f.getFileName().toString().startsWith("journal-"));
+
+        deleteTree(clone.resolve(".mlship")); // the prod release runs on another agent
+        CliRun prod = releaseModel(clone, "prod", "prod");
+        assertThat(prod.exitCode()).as(prod.err()).isZero();
+        JsonNode record = new ObjectMapper().readTree(Path.of(prod.result("release").path("recordFile").asText()).toFile());
+        assertThat(record.path("gated").path("from").asText()).isEqualTo("staging");
+        assertThat(record.path("model").path("artifacts").asText()).contains("/reco-ranker/v1/");
+
+        CliRun refused = releaseModel(clone, "prod", "refused", "--model-version", "v2");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("v2", "has not passed staging's gate");
+
+        CliRun forced = releaseModel(clone, "prod", "forced", "--model-version", "v2", "--force-ungated",
+                "--reason", "INC-42: v1 ranks a recalled product");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+
+        deleteTree(clone.resolve(".mlship"));
+        JsonNode history = history(clone, "prod", null);
+        assertThat(history.path("store").asText()).isEqualTo("gs://ds-release-state/releases/reco-ranker-model/prod/");
+        JsonNode rows = history.path("rows");
+        assertThat(rows).extracting(r -> r.path("kind").asText() + ":" + r.path("modelVersion").asText())
+                .containsExactly("release:v1", "release:v2");
+        assertThat(rows.get(1).path("reason").asText()).isEqualTo("INC-42: v1 ranks a recalled product");
+        assertThat(rows.get(1).path("forcedUngated").asBoolean()).isTrue();
+        assertThat(storageRoot.resolve("ds-release-state/releases/reco-ranker-model/prod")).isDirectory();
     }
 
     int replicaSets() {
