@@ -14,7 +14,6 @@ import io.mlship.sandbox.RunningSandbox;
 import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.smoke.EndpointPredictors;
 import io.mlship.smoke.targets.VertexPredictorFactory;
-import io.mlship.state.StateStores;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -28,7 +27,7 @@ import java.util.function.UnaryOperator;
  * @param states where release state is kept, reached through the same clusters and models
  */
 record Adapters(String description, ClusterAccess clusters, ModelAccess models, EndpointPredictors predictors,
-                UnaryOperator<BuildInput> images, StateStores states) {
+                UnaryOperator<BuildInput> images, EnvironmentStateStores states) {
 
     /** The sandbox in {@code stateDir} when it is given, else Google Cloud. */
     static Adapters choose(Path stateDir, PrintStream log) {

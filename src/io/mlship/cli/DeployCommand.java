@@ -15,11 +15,11 @@ import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageDigest;
 import io.mlship.state.LazyStateStore;
 import io.mlship.state.StateStore;
-import io.mlship.state.StateStores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
 final class DeployCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to deploy to.")
     String env;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--image-digest", paramLabel = "sha256:…",
             description = "Digest of the image to run (from mlship build). Required, except with --dry-run.")
@@ -49,13 +52,6 @@ final class DeployCommand extends SpecCommand {
             description = "Where the deploy record (what changed, what ran before) is kept (default: .mlship/deploy-<env>.json next to the spec).")
     Path record;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account).")
-    String kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME",
-            description = "Kubeconfig context (default: gke_<projects.gke>_<location>_<cluster> of the environment).")
-    String kubeContext;
 
     @Option(names = "--agent-cluster", arity = "0..1",
             description = "Without a kubeconfig, deploy into the cluster the agent runs in even when the environment names "
@@ -101,7 +97,7 @@ final class DeployCommand extends SpecCommand {
         }
         CommitSha sha = CommitSha.parse(gitSha != null ? gitSha : System.getenv("GIT_COMMIT"), "--git-sha");
         DeployInput input = DeployInput.of(environment(), digest, recordFile())
-                .withDryRun(dryRun).withRelease(releaseId, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster)
+                .withDryRun(dryRun).withRelease(releaseId, sha).withCluster(cluster.kubeconfig, cluster.context).withAgentCluster(agentCluster)
                 .withDeployedBy(new DeployedBy(buildUrl != null ? buildUrl : System.getenv("BUILD_URL"), null))
                 .withTimeouts(durationOption("--certificate-timeout", certificateTimeout),
                         durationOption("--ingress-timeout", ingressTimeout), durationOption("--request-timeout", requestTimeout));
@@ -110,7 +106,7 @@ final class DeployCommand extends SpecCommand {
         ReleaseStages stages = new JournaledStages(CapabilityStages.deploying(new DeployStage(new GkeClusters(System.getenv()),
                 context().json(), context().out(), progress())), context().json(), Clock.systemUTC(), progress());
         try (StateStore state = new LazyStateStore(() -> Adapters.google().states().open(input.environment(),
-                new StateStores.Target(kubeconfig, kubeContext, recordFile().getParent(), null)))) {
+                cluster.stateTarget(recordFile().getParent())))) {
             run(stages, input.withState(state), result);
         }
     }

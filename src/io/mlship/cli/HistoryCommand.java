@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
@@ -19,17 +20,15 @@ final class HistoryCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment whose history to show.")
     String env;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Option(names = "--at", paramLabel = "TIME", description = "Show what served at this ISO-8601 instant, e.g. 2026-12-04T10:00:00Z.")
     String at;
 
     @Option(names = "--json", arity = "0..1", description = "Print the result as JSON instead of a table.")
     boolean json;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to read the state with (as mlship deploy).")
-    String kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (as mlship deploy).")
-    String kubeContext;
 
     @Option(names = "--sandbox", paramLabel = "DIR", description = "Read the state kept on the sandbox started with mlship sandbox up --state DIR.")
     java.nio.file.Path sandbox;
@@ -43,7 +42,7 @@ final class HistoryCommand extends SpecCommand {
     void execute(Map<String, Object> result) throws Exception {
         Instant instant = HistoryReport.instant(at, "--at");
         EnvironmentView environment = EnvironmentView.of(specOptions.load(context().specLoader()), env);
-        Target target = new Target(kubeconfig, kubeContext, besideSpec(specOptions.spec).getParent(), null);
+        Target target = cluster.stateTarget(besideSpec(specOptions.spec).getParent());
         try (StateStore store = Adapters.choose(sandbox, context().err()).states().open(environment, target)) {
             History history = History.of(new Journal(store, context().json(), Clock.systemUTC()));
             HistoryReport report = new HistoryReport(history, env, store.where(), instant);

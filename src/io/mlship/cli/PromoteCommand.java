@@ -16,7 +16,6 @@ import io.mlship.spec.ImageDigest;
 import io.mlship.spec.TrafficShare;
 import io.mlship.state.LazyStateStore;
 import io.mlship.state.StateStore;
-import io.mlship.state.StateStores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
@@ -37,6 +37,9 @@ final class PromoteCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")
     String env;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--artifacts", paramLabel = "gs://…",
             description = "The trained model's folder; default: model.artifacts of the spec with {version} filled in.")
@@ -113,7 +116,7 @@ final class PromoteCommand extends SpecCommand {
         Adapters adapters = Adapters.choose(sandbox, context().err());
         PromotionOutcome outcome;
         try (StateStore state = action == Action.CHECK ? null : new LazyStateStore(() -> adapters.states().open(environment,
-                new StateStores.Target(null, null, recordFile().getParent(), null)))) {
+                cluster.stateTarget(recordFile().getParent())))) {
             // On its own, each change of what serves is a line of the environment's history (a release writes one for all).
             outcome = new JournaledStages(CapabilityStages.promoting(new PromotionStage(adapters.models(), context().json(),
                     progress())), context().json(), Clock.systemUTC(), progress())

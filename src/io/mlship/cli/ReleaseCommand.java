@@ -1,24 +1,19 @@
 package io.mlship.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildStage;
-import io.mlship.kube.connect.ClusterRef;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployedBy;
 import io.mlship.kube.deploy.DeployStage;
 import io.mlship.kube.lock.LockChoice;
-import io.mlship.kube.lock.ReleaseLock;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionStage;
 import io.mlship.release.CapabilityStages;
 import io.mlship.release.PromoteFrom;
-import io.mlship.release.ReleaseFlow;
-import io.mlship.release.StateLedger;
-import io.mlship.state.StateStore;
 import io.mlship.state.StateStores;
 import io.mlship.release.ReleaseInputs;
+import io.mlship.release.ReleaseParts;
+import io.mlship.release.ReleaseRun;
 import io.mlship.release.ReleaseRecord;
 import io.mlship.release.ReleaseReport;
 import io.mlship.release.ReleaseSummary;
@@ -41,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "release", mixinStandardHelpOptions = true,
@@ -54,6 +50,9 @@ import picocli.CommandLine.Option;
 final class ReleaseCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to release to.")
     String env;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--model-version", paramLabel = "VERSION", description = "Fills {version} in model.artifacts (the training run's folder).")
     String modelVersion;
@@ -115,11 +114,10 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--sandbox", paramLabel = "DIR", description = "Release onto the sandbox started with mlship sandbox up --state DIR.")
     Path sandbox;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig for the deploy (as mlship deploy).")
-    String kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (as mlship deploy).")
-    String kubeContext;
+    @Option(names = "--from-context", paramLabel = "NAME", description = "Kubeconfig context of the promoteFrom environment's "
+            + "cluster, where what passed its gate is read (default: its GKE context name).")
+    String fromContext;
 
     @Option(names = "--agent-cluster", arity = "0..1",
             description = "Without a kubeconfig, deploy into the cluster the agent runs in even when the environment names another (as mlship deploy).")
@@ -167,9 +165,9 @@ final class ReleaseCommand extends SpecCommand {
         }
         Adapters adapters = Adapters.choose(sandbox, context().err());
         Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
-        StateStores.Target where = new StateStores.Target(kubeconfig, kubeContext, stateDir, null);
+        StateStores.Target where = cluster.stateTarget(stateDir);
         PromoteFrom.Choice chosen = environment.promoteFrom() == null ? null : PromoteFrom.of(adapters.states(), loaded,
-                environment, new StateStores.Target(kubeconfig, null, stateDir, null), context().json(), forceUngated ? reason : null)
+                environment, new StateStores.Target(cluster.kubeconfig, fromContext, stateDir, null), context().json(), forceUngated ? reason : null)
                 .choose(given, modelVersion, artifacts, ReleaseParts.needsImage(environment.spec(), skipService, skipModel),
                         !skipModel && environment.spec().model() != null);
         given = chosen != null && chosen.imageDigest() != null ? chosen.imageDigest() : given;
@@ -187,28 +185,15 @@ final class ReleaseCommand extends SpecCommand {
             progress().step("releasing onto " + adapters.description());
         }
 
-        ReleaseRecord done;
-        ClusterRef cluster = parts.deploy() ? adapters.clusters().target(environment, kubeconfig, kubeContext)
-                .withAgentCluster(agentCluster) : null;
-        try (StateStore state = adapters.states().open(environment, where);
-             KubernetesClient client = cluster == null ? null
-                : adapters.clusters().connect(cluster, new KubernetesSerialization(), Duration.ofSeconds(30), progress())) {
-            if (client != null && adapters.clusters().prepareNamespace(client, environment.namespace())) {
-                progress().step("created namespace " + environment.namespace() + " in the cluster");
-            }
-            try (ReleaseLock.Held held = lockChoice.lock(client, environment.namespace(), environment.service(), env, Who.of(url),
-                    progress()).acquire(lockWait)) {
-                // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
-                CapabilityStages stages = new CapabilityStages(
-                        new BuildStage(context().json(), context().version(), context().progress("build")),
-                        new DeployStage(adapters.clusters(), context().json(), context().out(), context().progress("deploy")),
-                        new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
-                        new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));
-                StageFiles files = new StageFiles(context().resultFile(), context().version(), work);
-                done = new ReleaseFlow(inputs.withState(state), stages, files, progress(), Clock.systemUTC(),
-                        new StateLedger(state, context().json(), Clock.systemUTC(), modelVersion)).run();
-            }
-        }
+        // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
+        CapabilityStages stages = new CapabilityStages(
+                new BuildStage(context().json(), context().version(), context().progress("build")),
+                new DeployStage(adapters.clusters(), context().json(), context().out(), context().progress("deploy")),
+                new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
+                new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));
+        ReleaseRecord done = new ReleaseRun(adapters.clusters(), adapters.states(), context().json(), progress(), Clock.systemUTC())
+                .run(environment, inputs, stages, new StageFiles(context().resultFile(), context().version(), work),
+                        new ReleaseRun.Setting(lockChoice, lockWait, Who.of(url), where, modelVersion));
         JsonRecords.write(context().json(), recordFile, done, "release record");
         new ReleaseReport().write(done, reportFile);
         context().err().println();
@@ -232,7 +217,7 @@ final class ReleaseCommand extends SpecCommand {
                         .withProvenance(null, url));
         DeployInput deploy = !parts.deploy() ? null
                 : DeployInput.of(environment, given, stateDir.resolve("deploy-" + env + ".json"))
-                        .withRelease(null, sha).withCluster(kubeconfig, kubeContext).withAgentCluster(agentCluster)
+                        .withRelease(null, sha).withCluster(cluster.kubeconfig, cluster.context).withAgentCluster(agentCluster)
                         .withDeployedBy(new DeployedBy(url, approvedBy));
         PromotionInput promote = !parts.promote() ? null
                 : PromotionInput.of(environment, PromotionInput.Action.PROMOTE, stateDir.resolve("promote-" + env + ".json"))

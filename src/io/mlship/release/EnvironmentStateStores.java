@@ -33,6 +33,17 @@ public final class EnvironmentStateStores implements StateStores {
 
     @Override
     public StateStore open(EnvironmentView environment, Target target) {
+        return open(environment, target, null);
+    }
+
+    /**
+     * The same, through {@code cluster} when the state is kept in the cluster: a release that already holds a
+     * client for its deploy and lock keeps its state through it too (closing the store leaves it open).
+     */
+    public StateStore open(EnvironmentView environment, Target target, KubernetesClient cluster) {
+        if (environment.spec().deploy() != null && cluster != null) {
+            return new ConfigMapStateStore(cluster, environment.namespace(), environment.service(), environment.name());
+        }
         if (environment.spec().deploy() != null) {
             ClusterRef ref = clusters.target(environment, target.kubeconfig(), target.kubeContext());
             KubernetesClient client = clusters.connect(ref, new KubernetesSerialization(), target.requestTimeout(),

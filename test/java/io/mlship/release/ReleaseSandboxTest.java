@@ -348,6 +348,10 @@ class ReleaseSandboxTest {
         assertThat(refused.err()).contains("image " + never + " has not passed staging's gate", "--force-ungated --reason");
         assertThat(noReason.exitCode()).isEqualTo(2);
         assertThat(noReason.err()).contains("--force-ungated needs --reason");
+
+        CliRun elsewhere = releaseProd(clone, "elsewhere", "--from-context", "no-such-context");
+        assertThat(elsewhere.exitCode()).as("staging's verdicts are read through the context given").isNotZero();
+        assertThat(elsewhere.err()).contains("no-such-context");
     }
 
     @Test
@@ -420,7 +424,7 @@ class ReleaseSandboxTest {
 
     /**
      * examples/model-only, served by the image staging runs now, on endpoints of its own, with its release state in
-     * Cloud Storage (the sandbox's JSON API) and prod promoted from staging.
+     * the sandbox's Cloud Storage (prod's under a prefix) and prod promoted from staging.
      */
     Path modelOnlyRepo() throws IOException {
         Path clone = repo.getParent().resolve("model-only");
@@ -428,10 +432,12 @@ class ReleaseSandboxTest {
         deleteTree(clone.resolve(".mlship"));
         Path spec = clone.resolve("mlship.yaml");
         String text = Files.readString(spec).replaceFirst("(?m)^(    image: ).*$", "$1" + image(deployment()))
-                .replace("    endpoint: reco-staging\n", "    endpoint: model-staging\n    state:\n      bucket: ds-release-state\n")
-                .replace("    endpoint: reco-prod\n", "    endpoint: model-prod\n    promoteFrom: staging\n"
-                        + "    state:\n      bucket: ds-release-state\n      prefix: releases/\n");
-        assertThat(text).contains("model-staging", "model-prod", "promoteFrom");
+                .replace("    endpoint: reco-staging\n", "    endpoint: model-staging\n")
+                .replace("    endpoint: reco-prod\n", "    endpoint: model-prod\n    promoteFrom: staging\n")
+                .replace("      bucket: ds-ml-release-state\n", "      bucket: ds-release-state\n")
+                .replace("    promoteFrom: staging\n    state:\n      bucket: ds-release-state\n",
+                        "    promoteFrom: staging\n    state:\n      bucket: ds-release-state\n      prefix: releases/\n");
+        assertThat(text).contains("model-staging", "model-prod", "promoteFrom", "prefix: releases/").doesNotContain("ds-ml-release-state");
         Files.writeString(spec, text);
         return clone;
     }

@@ -1,4 +1,4 @@
-package io.mlship.cli;
+package io.mlship.release;
 
 import io.mlship.result.MlshipException;
 import io.mlship.spec.ImageDigest;
@@ -6,16 +6,16 @@ import io.mlship.spec.ReleaseSpec;
 import java.util.List;
 
 /** Which parts of a release run, from the spec's sections and the --skip-* options; refused when nothing would. */
-record ReleaseParts(boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex) {
+public record ReleaseParts(boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex) {
 
     /** Whether the released parts need an image: the service, or a model served from the service's image. */
-    static boolean needsImage(ReleaseSpec spec, boolean skipService, boolean skipModel) {
+    public static boolean needsImage(ReleaseSpec spec, boolean skipService, boolean skipModel) {
         boolean promote = spec.model() != null && !skipModel;
         return spec.deploy() != null && !skipService
                 || promote && spec.model().serving() != null && spec.model().serving().usesServiceImage();
     }
 
-    static ReleaseParts decide(ReleaseSpec spec, boolean skipBuild, boolean skipService, boolean skipModel, ImageDigest given) {
+    public static ReleaseParts decide(ReleaseSpec spec, boolean skipBuild, boolean skipService, boolean skipModel, ImageDigest given) {
         boolean deploy = spec.deploy() != null && !skipService;
         boolean promote = spec.model() != null && !skipModel;
         boolean servingImageIsService = spec.model() != null && spec.model().serving() != null
