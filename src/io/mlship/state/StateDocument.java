@@ -22,6 +22,10 @@ public final class StateDocument<T> {
     private final Class<T> type;
     private final Path cacheFile;
     private final ObjectMapper json;
+    // The store's version of the record as this document last read or wrote it, so a run that saves at every
+    // checkpoint writes without reading first; a conflict reads it again.
+    private boolean versionKnown;
+    private String version;
 
     /** {@code store} may be null: then the workspace file is all there is. */
     public StateDocument(StateStore store, String name, Class<T> type, Path cacheFile, ObjectMapper json) {
@@ -32,10 +36,11 @@ public final class StateDocument<T> {
         this.json = json;
     }
 
-    public Optional<T> load() {
+    public synchronized Optional<T> load() {
         try {
             if (store != null) {
                 Optional<StateObject> stored = store.read(name);
+                remember(stored.map(StateObject::version).orElse(null));
                 if (stored.isPresent()) {
                     return Optional.of(json.readValue(stored.get().content(), type));
                 }
@@ -50,7 +55,7 @@ public final class StateDocument<T> {
         }
     }
 
-    public void save(T value) {
+    public synchronized void save(T value) {
         if (store != null) {
             String content;
             try {
@@ -59,11 +64,14 @@ public final class StateDocument<T> {
                 throw new IllegalStateException("cannot serialise the " + name + " record", e);
             }
             for (int attempt = 1; ; attempt++) {
-                String version = store.read(name).map(StateObject::version).orElse(null);
+                if (!versionKnown) {
+                    remember(store.read(name).map(StateObject::version).orElse(null));
+                }
                 try {
-                    store.write(name, content, version);
+                    remember(store.write(name, content, version).version());
                     break;
                 } catch (StateConflict e) {
+                    versionKnown = false;
                     if (attempt == ATTEMPTS) {
                         throw MlshipException.infrastructure("the " + name + " record in " + store.where()
                                 + " kept changing while it was written (" + ATTEMPTS + " attempts)",
@@ -75,6 +83,11 @@ public final class StateDocument<T> {
         if (cacheFile != null && !(store instanceof FolderStateStore f && f.file(name).equals(cacheFile.toAbsolutePath()))) {
             JsonRecords.write(json, cacheFile, value, name + " record");
         }
+    }
+
+    private void remember(String storeVersion) {
+        version = storeVersion;
+        versionKnown = true;
     }
 
     /** Where the record is kept, for messages. */
