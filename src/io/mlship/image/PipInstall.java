@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 final class PipInstall {
     private static final long TIMEOUT_MINUTES = 15;
     private static final Pattern UNAVAILABLE = Pattern.compile(
-            "(?:No matching distribution found for|Could not find a version that satisfies the requirement)\\s+(\\S+)");
+            "(?:No matching distribution found for|Could not find a version that satisfies the requirement)\\s+(\\S+)"
+                    + "|(\\S+\\.whl) is not a supported wheel on this platform");
 
     /** Where packages come from: a wheel folder (offline), or an index URL (null: pip's own configuration). */
     record Source(Path wheels, String wheelsField, String indexUrl, String indexVariable) {
@@ -102,12 +103,14 @@ final class PipInstall {
         Optional<String> unavailable = unavailable(output);
         if (unavailable.isPresent()) {
             String name = unavailable.get();
-            String fix = "build a wheel of " + name + " for " + target.describe()
+            boolean wheelFile = name.endsWith(".whl");
+            String fix = "build a wheel of " + (wheelFile ? name.split("-", 2)[0] : name) + " for " + target.describe()
                     + (source.wheels() != null ? " and put it in image.python.wheels (" + source.wheelsField() + ")"
                             : " and publish it to the index")
                     + ", or pick a base image whose Python has one (image.base, image.python.version)";
-            return MlshipException.badInput("no wheel of '" + name + "' fits the image's Python, " + target.describe()
-                    + (source.wheels() != null ? wheelsOf(name, source.wheels()) : "")
+            String what = wheelFile ? "wheel '" + name + "' does not fit" : "no wheel of '" + name + "' fits";
+            return MlshipException.badInput(what + " the image's Python, " + target.describe()
+                    + (source.wheels() != null && !wheelFile ? wheelsOf(name, source.wheels()) : "")
                     + "; source builds are not used, as they would compile for the agent", fix);
         }
         return MlshipException.badInput("pip install failed for image.python (exit " + exit + "): " + lastLines(output, 5),
@@ -115,10 +118,10 @@ final class PipInstall {
                         + (source.wheels() != null ? " from the wheels in " + source.wheelsField() : ""));
     }
 
-    /** The requirement pip could not satisfy, as pip printed it (e.g. {@code demo==1.0}). */
+    /** The requirement pip could not satisfy as pip printed it (e.g. {@code demo==1.0}), or the wheel file it refused. */
     static Optional<String> unavailable(String pipOutput) {
         Matcher m = UNAVAILABLE.matcher(pipOutput);
-        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        return m.find() ? Optional.of(m.group(1) != null ? m.group(1) : m.group(2)) : Optional.empty();
     }
 
     /** What the wheel folder has of that project, so the person sees the tags that did not fit. */

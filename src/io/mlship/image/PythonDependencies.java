@@ -103,7 +103,7 @@ public final class PythonDependencies {
         } else {
             wheelFiles(wheels).forEach(w -> what.add(w.toString()));
         }
-        progress.step("python: pip install --target for " + pyTarget.describe() + " (" + source.describe() + ")");
+        progress.step("python: pip install --target for " + pyTarget.describe() + "; " + source.describe());
         try {
             deleteTree(target);
             Files.createDirectories(target);

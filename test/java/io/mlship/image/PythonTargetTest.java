@@ -127,6 +127,19 @@ class PythonTargetTest {
     }
 
     @Test
+    void aWheelFolderWithoutRequirementsIsCheckedAgainstTheTargetToo() throws Exception {
+        Path repo = TestImages.copyExample(tmp.resolve("folder"), "requirements: requirements.txt",
+                "wheels: wheels\n    version: \"3.11\"");
+        HandMadeWheels.write(repo.resolve("wheels"), "demo", "1.0", CP312_AMD64);
+
+        CliRun run = build(repo, "--base-image", "scratch");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.result("build").path("errorDetails").path("message").asText())
+                .contains("wheel 'demo-1.0-" + CP312_AMD64 + ".whl' does not fit").contains("CPython 3.11 on linux/amd64");
+    }
+
+    @Test
     void withoutAVersionFromSpecOrBaseTheBuildSaysHowToSetIt() throws Exception {
         Path repo = checkout("unknown", "demo==1.0");
         HandMadeWheels.write(repo.resolve("wheels"), "demo", "1.0", CP312_AMD64);
@@ -248,6 +261,8 @@ class PythonTargetTest {
                 + "torch==2.3.1 (from versions: none)\nERROR: No matching distribution found for torch==2.3.1\n";
         assertThat(PipInstall.unavailable(output)).contains("torch==2.3.1");
         assertThat(PipInstall.unavailable("ERROR: No matching distribution found for numpy\n")).contains("numpy");
+        assertThat(PipInstall.unavailable("ERROR: demo-1.0-cp312-cp312-manylinux2014_x86_64.whl is not a supported "
+                + "wheel on this platform.")).contains("demo-1.0-cp312-cp312-manylinux2014_x86_64.whl");
         assertThat(PipInstall.unavailable("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES")).isEmpty();
 
         String url = "https://ci:tok3n@pypi.example.com/simple/";
