@@ -79,7 +79,7 @@ final class BuildCommand extends SpecCommand {
     void execute(Map<String, Object> result) throws Exception {
         BuildInput input = input();
         result.put("environment", input.environment().name());
-        BuildOutcome outcome = new BuildStage(context().json(), context().version(), progress()).run(input);
+        BuildOutcome outcome = new BuildStage(context().json(), context().version(), progress(), context().env()).run(input);
         result.putAll(outcome.resultFields());
     }
 

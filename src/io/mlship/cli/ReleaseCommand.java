@@ -187,7 +187,7 @@ final class ReleaseCommand extends SpecCommand {
 
         // Each stage speaks under its own name, as when it runs alone; the flow speaks as the release.
         CapabilityStages stages = new CapabilityStages(
-                new BuildStage(context().json(), context().version(), context().progress("build")),
+                new BuildStage(context().json(), context().version(), context().progress("build"), context().env()),
                 new DeployStage(adapters.clusters(), context().json(), context().out(), context().progress("deploy")),
                 new PromotionStage(adapters.models(), context().json(), context().progress("promote")),
                 new GateStage(adapters.predictors(), context().json(), context().progress("smoke")));

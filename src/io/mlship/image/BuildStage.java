@@ -28,11 +28,18 @@ public final class BuildStage {
     private final ObjectMapper json;
     private final String toolVersion;
     private final Progress progress;
+    private final Map<String, String> agentEnv;
 
     public BuildStage(ObjectMapper json, String toolVersion, Progress progress) {
+        this(json, toolVersion, progress, System.getenv());
+    }
+
+    /** @param agentEnv the agent's environment: where a variable named by the spec (the package index) is read */
+    public BuildStage(ObjectMapper json, String toolVersion, Progress progress, Map<String, String> agentEnv) {
         this.json = json;
         this.toolVersion = toolVersion;
         this.progress = progress;
+        this.agentEnv = Map.copyOf(agentEnv);
     }
 
     public BuildOutcome run(BuildInput in) throws IOException {
@@ -63,8 +70,9 @@ public final class BuildStage {
 
         // Python's and Jib's lines are the build's details: a part of its own, so they read apart from the stage's.
         Progress details = progress.of("build");
-        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(), details)
-                .resolve(image);
+        BasePythonVersion baseVersions = new BasePythonVersion(in.allowInsecureRegistry(), new BuildProgress(details)::onLog);
+        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(),
+                baseVersions, agentEnv, details).resolve(image, base);
         List<PlannedLayer> layers = new LayerPlanner(in.repoRoot()).plan(image, deps);
         Map<String, String> envVars = new TreeMap<>(image.env());
         if (deps.isPresent()) {

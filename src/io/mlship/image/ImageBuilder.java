@@ -188,7 +188,7 @@ public final class ImageBuilder {
             default:
                 ImageReference ref = reference(base.reference(), "image.base");
                 RegistryImage image = RegistryImage.named(ref);
-                credentials(ref, events).forEach(image::addCredentialRetriever);
+                credentials(ref, events::onLog).forEach(image::addCredentialRetriever);
                 return Jib.from(image);
         }
     }
@@ -197,7 +197,7 @@ public final class ImageBuilder {
         Containerizer containerizer;
         if (request.pushes()) {
             RegistryImage image = RegistryImage.named(target);
-            credentials(target, events).forEach(image::addCredentialRetriever);
+            credentials(target, events::onLog).forEach(image::addCredentialRetriever);
             containerizer = Containerizer.to(image);
         } else {
             containerizer = Containerizer.to(TarImage.at(request.tarOutput()).named(target));
@@ -217,9 +217,8 @@ public final class ImageBuilder {
     }
 
     /** Application Default Credentials (Artifact Registry on GCP), docker credential helpers and config. */
-    private static List<com.google.cloud.tools.jib.api.CredentialRetriever> credentials(ImageReference ref,
-                                                                                       BuildProgress events) {
-        Consumer<LogEvent> logger = events::onLog;
+    static List<com.google.cloud.tools.jib.api.CredentialRetriever> credentials(ImageReference ref,
+                                                                               Consumer<LogEvent> logger) {
         CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(ref, logger);
         return List.of(factory.dockerConfig(), factory.wellKnownCredentialHelpers(),
                 factory.googleApplicationDefaultCredentials());

@@ -74,6 +74,26 @@ final class JibFailures {
                 "run again with --debug for the stack trace", e);
     }
 
+    /** A failure reading the base image's manifest or config (to learn its Python) before the build starts. */
+    static MlshipException explainBase(Exception thrown, String reference) {
+        Throwable e = unwrap(thrown);
+        String message = String.valueOf(e.getMessage());
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (e instanceof InsecureRegistryException) {
+            return MlshipException.badInput("the registry of base image " + reference + " does not speak verified HTTPS: "
+                    + message, "use an HTTPS registry; for a local test registry only, pass --allow-insecure-registry");
+        }
+        if (e instanceof RegistryException && (lower.contains("manifest_unknown") || lower.contains("manifest unknown")
+                || lower.contains("name_unknown") || lower.contains("not found"))) {
+            return MlshipException.badInput("base image " + reference + " was not found: " + message,
+                    "check image.base (or --base-image): registry, repository and tag or digest");
+        }
+        return MlshipException.infrastructure("cannot read the config of base image " + reference
+                        + " (to learn its Python version): " + message,
+                "check image.base, the agent's network and its registry credentials (every registry call times out "
+                        + "after jib.httpTimeout ms, 20 s by default)", e);
+    }
+
     private static String baseHost(BuildRequest request) {
         String ref = request.base().reference();
         int slash = ref.indexOf('/');

@@ -12,36 +12,41 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Finds the folder that becomes the Python dependency layer: a ready site-packages folder as given, or what
- * {@code pip install --target} makes from a requirements file (offline from a wheel folder when one is given).
- * pip runs only when there is something to install, and its output is kept per input hash so an unchanged
- * requirements file does not reinstall.
+ * {@code pip install --target} makes from a requirements file for the image's Python and platform (offline from a
+ * wheel folder when one is given). pip runs only when there is something to install, and its output is kept per
+ * input hash (requirements, wheels, target) so an unchanged input does not reinstall.
  */
 public final class PythonDependencies {
-    private static final long PIP_TIMEOUT_MINUTES = 15;
-
     private final Path repoRoot;
     private final Path workDir;
-    private final String python;
+    private final PipInstall pip;
+    private final BasePythonVersion baseVersions;
+    private final Map<String, String> agentEnv;
     private final Progress progress;
 
     /**
-     * @param workDir where pip's output is kept between builds
-     * @param python  the interpreter whose pip is used ({@code python3} on PATH by default)
+     * @param workDir      where pip's output is kept between builds
+     * @param python       the interpreter whose pip is used ({@code python3} on PATH by default)
+     * @param baseVersions reads the Python version a base image declares
+     * @param agentEnv     the agent's environment, where {@code image.python.indexUrlEnv} is looked up
      */
-    public PythonDependencies(Path repoRoot, Path workDir, String python, Progress progress) {
+    public PythonDependencies(Path repoRoot, Path workDir, String python, BasePythonVersion baseVersions,
+                              Map<String, String> agentEnv, Progress progress) {
         this.repoRoot = repoRoot.toAbsolutePath().normalize();
         this.workDir = workDir;
-        this.python = python;
+        this.pip = new PipInstall(python);
+        this.baseVersions = baseVersions;
+        this.agentEnv = agentEnv;
         this.progress = progress;
     }
 
-    public Optional<Path> resolve(ImageSpec image) {
+    public Optional<Path> resolve(ImageSpec image, BaseImage base) {
         ImageSpec.Python py = image.python();
         if (py == null) {
             return Optional.empty();
@@ -56,21 +61,8 @@ public final class PythonDependencies {
                     : py.requirements() + " lists no packages") + "); no dependency layer");
             return Optional.empty();
         }
-        return Optional.of(install(image, requirements, wheels));
-    }
-
-    /**
-     * pip installs for the machine it runs on; when the image is for another architecture it must fetch that
-     * platform's wheels instead (binary only: a source build would compile for the agent).
-     */
-    static Optional<String> foreignPlatform(List<String> platforms) {
-        if (platforms.size() != 1) {
-            return Optional.empty();
-        }
-        String arch = platforms.get(0).endsWith("/arm64") ? "aarch64" : "x86_64";
-        String agent = System.getProperty("os.arch");
-        boolean same = arch.equals("x86_64") ? agent.equals("amd64") || agent.equals("x86_64") : agent.equals("aarch64");
-        return same ? Optional.empty() : Optional.of("manylinux2014_" + arch);
+        PythonTarget target = new ImagePython(baseVersions).target(image, base);
+        return Optional.of(install(image, target, requirements, wheels));
     }
 
     /** Lines that name something to install: not blank, not a comment. */
@@ -87,7 +79,7 @@ public final class PythonDependencies {
         }
     }
 
-    private static List<Path> wheelFiles(Path wheels) {
+    static List<Path> wheelFiles(Path wheels) {
         try (Stream<Path> list = Files.list(wheels)) {
             return list.filter(p -> p.getFileName().toString().endsWith(".whl")).sorted().toList();
         } catch (IOException e) {
@@ -96,66 +88,59 @@ public final class PythonDependencies {
         }
     }
 
-    private Path install(ImageSpec image, List<String> requirements, Path wheels) {
+    private Path install(ImageSpec image, PythonTarget pyTarget, List<String> requirements, Path wheels) {
         ImageSpec.Python py = image.python();
-        String key = inputHash(requirements, wheels) + foreignPlatform(image.platforms()).map(p -> "-" + p).orElse("");
+        PipInstall.Source source = wheels != null ? PipInstall.Source.wheels(wheels, py.wheels()) : indexSource(py);
+        String key = inputHash(requirements, wheels, pyTarget, image.platforms(), source) + "-" + pyTarget.key();
         Path target = workDir.resolve("python-" + key);
         if (Files.isDirectory(target.resolve(".mlship-complete"))) {
-            progress.step("python: dependencies unchanged, reusing the earlier install");
+            progress.step("python: dependencies unchanged for " + pyTarget.describe() + ", reusing the earlier install");
             return target.resolve("site-packages");
         }
-        List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "--no-compile",
-                "--disable-pip-version-check", "--no-input", "--target", target.resolve("site-packages").toString()));
-        if (wheels != null) {
-            command.addAll(List.of("--no-index", "--find-links", wheels.toString()));
-        }
-        foreignPlatform(image.platforms()).ifPresent(tag -> command.addAll(List.of("--platform", tag, "--only-binary=:all:")));
+        List<String> what = new ArrayList<>();
         if (py.requirements() != null) {
-            command.addAll(List.of("-r", repoRoot.resolve(py.requirements()).normalize().toString()));
+            what.addAll(List.of("-r", repoRoot.resolve(py.requirements()).normalize().toString()));
         } else {
-            wheelFiles(wheels).forEach(w -> command.add(w.toString()));
+            wheelFiles(wheels).forEach(w -> what.add(w.toString()));
         }
-        progress.step("python: pip install --target (" + (wheels != null ? "offline, wheels from " + py.wheels()
-                : "from the configured package index") + ")");
+        progress.step("python: pip install --target for " + pyTarget.describe() + "; " + source.describe());
         try {
             deleteTree(target);
             Files.createDirectories(target);
-            Path pipLog = target.resolve("pip.log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(pipLog.toFile()).start();
-            if (!p.waitFor(PIP_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw MlshipException.infrastructure("pip install did not finish within " + PIP_TIMEOUT_MINUTES
-                        + " minutes", "check the package index is reachable, or give pre-built wheels", null);
-            }
-            String output = Files.readString(pipLog, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                if (output.contains("No module named pip")) {
-                    throw pipMissing(null);
-                }
-                throw MlshipException.badInput("pip install failed for image.python (exit " + p.exitValue() + "): "
-                                + lastLines(output, 5),
-                        "check the requirements resolve" + (wheels != null ? " from the wheels in " + py.wheels() : ""));
-            }
-            Files.createDirectories(target.resolve(".mlship-complete"));
-            return target.resolve("site-packages");
         } catch (IOException e) {
-            throw pipMissing(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw MlshipException.infrastructure("interrupted while waiting for pip", "run the build again", e);
+            throw MlshipException.infrastructure("cannot prepare " + target + " for pip: " + e.getMessage(),
+                    "give the agent's user a writable --cache-dir", e);
         }
+        pip.run(pyTarget, source, what, target);
+        new InstalledWheels(target.resolve("site-packages")).requireOneLayerServes(image.platforms(), pyTarget);
+        try {
+            Files.createDirectories(target.resolve(".mlship-complete"));
+        } catch (IOException e) {
+            throw MlshipException.infrastructure("cannot mark " + target + " complete: " + e.getMessage(),
+                    "give the agent's user a writable --cache-dir", e);
+        }
+        return target.resolve("site-packages");
     }
 
-    private MlshipException pipMissing(Exception cause) {
-        return new MlshipException(io.mlship.result.ErrorCategory.BAD_INPUT,
-                "image.python needs pip to install dependencies, but '" + python + " -m pip' cannot run"
-                        + (cause == null ? "" : " (" + cause.getMessage() + ")"),
-                "install Python 3 with pip on the agent (Debian: python3-pip), or give a ready image.python.sitePackages folder",
-                cause);
+    /** The index from the variable the spec names (its value is a secret), else pip's own configuration. */
+    private PipInstall.Source indexSource(ImageSpec.Python py) {
+        String variable = py.indexUrlEnv();
+        if (variable == null) {
+            return PipInstall.Source.index(null, null);
+        }
+        String url = agentEnv.get(variable);
+        if (url == null || url.isBlank()) {
+            throw MlshipException.badInput("image.python.indexUrlEnv names $" + variable + ", but the agent has no such "
+                            + "environment variable (or it is empty)",
+                    "bind the index URL to " + variable + " (Jenkins: withCredentials([string(credentialsId: …, variable: '"
+                            + variable + "')])), or give the packages as image.python.wheels");
+        }
+        return PipInstall.Source.index(url.trim(), variable);
     }
 
-    private String inputHash(List<String> requirements, Path wheels) {
+    /** Requirements, wheels, target and index variable: what decides pip's output. The index URL is not hashed. */
+    private static String inputHash(List<String> requirements, Path wheels, PythonTarget target, List<String> platforms,
+                                    PipInstall.Source source) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             requirements.forEach(r -> sha.update((r + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -165,15 +150,13 @@ public final class PythonDependencies {
                     sha.update(Files.readAllBytes(w));
                 }
             }
+            String targetText = "target " + target.version() + " " + String.join(",", platforms) + " "
+                    + String.join(",", target.platformTags()) + "\nindex " + source.indexVariable() + "\n";
+            sha.update(targetText.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException | IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String lastLines(String text, int n) {
-        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-        return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     private static void deleteTree(Path dir) throws IOException {

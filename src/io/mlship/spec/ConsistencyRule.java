@@ -26,6 +26,12 @@ final class ConsistencyRule implements SpecRule {
             ctx.error("/image/python/sitePackages", "sitePackages cannot be combined with requirements or wheels",
                     "use a ready site-packages folder, or requirements (optionally installed from wheels), not both");
         }
+        if (py != null && py.indexUrlEnv() != null && (py.wheels() != null || py.sitePackages() != null)) {
+            // Offline installs and ready folders never ask an index: a named index would be silently unused.
+            ctx.error("/image/python/indexUrlEnv", "indexUrlEnv cannot be combined with "
+                            + (py.wheels() != null ? "wheels (installed offline)" : "sitePackages (nothing is installed)"),
+                    "install from the index (requirements and indexUrlEnv) or from wheels, not both");
+        }
         if (image.user().equals("0") || image.user().startsWith("0:")) {
             ctx.warning("/image/user", "the container runs as root", "use a numeric non-root uid such as 65532:65532");
         }

@@ -32,8 +32,13 @@ public record ImageSpec(
         platforms = Lists.copy(platforms);
     }
 
-    /** Python dependencies: a requirements file, pre-built wheels, or a ready site-packages folder. */
-    public record Python(String requirements, String wheels, String sitePackages, String target) {
+    /**
+     * Python dependencies: a requirements file, pre-built wheels, or a ready site-packages folder; installed for
+     * {@code version} (major.minor; when null, the base image's) and, from a package index, the index whose URL is
+     * in the agent's environment variable {@code indexUrlEnv} (when null, pip's own configuration).
+     */
+    public record Python(String requirements, String wheels, String sitePackages, String target, String version,
+                         String indexUrlEnv) {
     }
 
     public record ExtraFile(String from, String to, String mode) {

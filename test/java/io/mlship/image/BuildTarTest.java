@@ -97,7 +97,7 @@ class BuildTarTest {
     @Test
     void wheelsAreInstalledOfflineIntoTheDependencyLayer() throws Exception {
         Path repo = TestImages.copyExample(tmp.resolve("wheels"), "requirements: requirements.txt",
-                "requirements: requirements.txt\n    wheels: wheels");
+                "requirements: requirements.txt\n    wheels: wheels\n    version: \"3.11\"");
         Files.writeString(repo.resolve("requirements.txt"), "# pinned, from the team's wheel folder\ntinydep==1.0\n");
         tinyWheel(Files.createDirectories(repo.resolve("wheels")));
         Path tar = tmp.resolve("wheels.tar");
@@ -157,7 +157,8 @@ class BuildTarTest {
 
     @Test
     void requirementsWithoutPipIsBadInputNamingThePackage() throws Exception {
-        Path repo = TestImages.copyExample(tmp.resolve("nopip"));
+        Path repo = TestImages.copyExample(tmp.resolve("nopip"), "requirements: requirements.txt",
+                "requirements: requirements.txt\n    version: \"3.12\"");
         Files.writeString(repo.resolve("requirements.txt"), "numpy==1.26.4\n");
 
         CliRun run = build(repo, "--tar", tmp.resolve("x.tar").toString(), "--base-image", "scratch",

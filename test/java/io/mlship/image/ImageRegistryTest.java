@@ -179,6 +179,31 @@ class ImageRegistryTest {
         return raw.path("config").path("digest").asText();
     }
 
+    @Test
+    void theBasesPythonIsReadFromItsConfigInTheRegistryAndWheelsAreChosenForIt() throws Exception {
+        Path base = TestImages.pythonBaseTar(Files.createDirectories(tmp.resolve("base312")), "3.12.7");
+        String baseRef = registry.address() + "/library/python:3.12-test";
+        Process copy = new ProcessBuilder(Tools.require("skopeo", "skopeo"), "copy", "--dest-tls-verify=false",
+                "docker-archive:" + base, "docker://" + baseRef).redirectErrorStream(true).start();
+        String copied = new String(copy.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(copy.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && copy.exitValue() == 0).as(copied).isTrue();
+        Path repo = TestImages.copyExample(Files.createDirectories(tmp.resolve("base-python")),
+                "requirements: requirements.txt", "requirements: requirements.txt\n    wheels: wheels");
+        Files.writeString(repo.resolve("requirements.txt"), "demo==1.0\n");
+        HandMadeWheels.write(repo.resolve("wheels"), "demo", "1.0", "cp312-cp312-manylinux2014_x86_64");
+
+        // The base comes from the registry (not the tar this class builds with); the image goes to a tar.
+        List<String> args = new ArrayList<>(List.of("build", "--spec", repo.resolve("mlship.yaml").toString(),
+                "--env", "staging", "--base-image", baseRef, "--allow-insecure-registry", "--git-sha", TestImages.SHA,
+                "--tar", repo.resolve("image.tar").toString(), "--cache-dir", repo.resolve(".cache").toString(),
+                "--result-dir", repo.resolve("out").toString()));
+        CliRun run = CliRun.of(repo.resolve("out"), args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("pip install --target for CPython 3.12 on linux/amd64");
+        assertThat(names(run.result("build"))).containsExactly("base", "python-deps", "model", "app");
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

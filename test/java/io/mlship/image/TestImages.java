@@ -32,6 +32,11 @@ final class TestImages {
 
     /** A "python base" of a few files (no downloads): enough for Jib to use it as a base and for digests. */
     static Path pythonBaseTar(Path dir) throws Exception {
+        return pythonBaseTar(dir, null);
+    }
+
+    /** The same base whose config declares {@code PYTHON_VERSION} as the official python images do (when not null). */
+    static Path pythonBaseTar(Path dir, String pythonVersion) throws Exception {
         ByteArrayOutputStream layer = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(layer)) {
             dirEntry(tar, "usr/");
@@ -44,7 +49,8 @@ final class TestImages {
         byte[] layerBytes = layer.toByteArray();
         String diffId = "sha256:" + sha256(layerBytes);
         String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/bin:/usr/bin:/bin\","
-                + "\"LANG=C.UTF-8\"],\"Cmd\":[\"python3\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]}}";
+                + "\"LANG=C.UTF-8\"" + (pythonVersion == null ? "" : ",\"PYTHON_VERSION=" + pythonVersion + "\"")
+                + "],\"Cmd\":[\"python3\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]}}";
         String manifest = "[{\"Config\":\"config.json\",\"RepoTags\":[\"test/python:3.11\"],\"Layers\":[\"layer.tar\"]}]";
         Path out = dir.resolve("python-base.tar");
         try (OutputStream os = Files.newOutputStream(out); TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {

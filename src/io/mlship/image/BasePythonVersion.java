@@ -1,0 +1,151 @@
+package io.mlship.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
+import com.google.cloud.tools.jib.api.DescriptorDigest;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.event.EventHandlers;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestTemplate;
+import com.google.cloud.tools.jib.registry.RegistryClient;
+import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import io.mlship.result.MlshipException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * The Python version a base image declares in its config's environment ({@code PYTHON_VERSION=3.12.7}, set by the
+ * official python images), read from a docker-archive tar or from the registry (manifest and config only; no
+ * layer is pulled). Empty when the base does not say, e.g. {@code scratch}.
+ */
+public final class BasePythonVersion {
+    static final String VARIABLE = "PYTHON_VERSION";
+    private static final int SMALL_ENTRY = 1 << 20;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final boolean allowInsecureRegistry;
+    private final Consumer<LogEvent> log;
+
+    public BasePythonVersion(boolean allowInsecureRegistry, Consumer<LogEvent> log) {
+        this.allowInsecureRegistry = allowInsecureRegistry;
+        this.log = log;
+    }
+
+    /** The base's Python as major.minor ("3.12"), or empty when its config does not name one. */
+    public Optional<String> of(BaseImage base, String platform) {
+        JsonNode config = switch (base.kind()) {
+            case SCRATCH -> null;
+            case TAR -> tarConfig(base);
+            case REGISTRY -> registryConfig(base, platform);
+        };
+        if (config == null) {
+            return Optional.empty();
+        }
+        for (JsonNode entry : config.path("config").path("Env")) {
+            String text = entry.asText();
+            if (text.startsWith(VARIABLE + "=")) {
+                return Optional.ofNullable(PythonTarget.majorMinor(text.substring(VARIABLE.length() + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** docker-archive: manifest.json names the config file beside it. */
+    private JsonNode tarConfig(BaseImage base) {
+        Map<String, byte[]> small = new HashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(base.tar()))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                if (!e.isDirectory() && e.getSize() < SMALL_ENTRY) {
+                    small.put(e.getName().replaceFirst("^\\./", ""), tar.readAllBytes());
+                }
+            }
+            byte[] manifest = small.get("manifest.json");
+            if (manifest == null) {
+                return null; // not a docker-archive: the build itself says so, with the conversion command
+            }
+            byte[] config = small.get(json.readTree(manifest).path(0).path("Config").asText());
+            return config == null ? null : json.readTree(config);
+        } catch (IOException e) {
+            throw MlshipException.badInput("base image " + base.tar() + " is not a readable tar: " + e.getMessage(),
+                    "give a docker-archive tar");
+        }
+    }
+
+    /**
+     * The registry's manifest (for a multi-platform base, the entry of {@code platform}) and its config blob, with
+     * the same credentials the build uses. Jib's HTTP client bounds every request with its own timeouts.
+     */
+    private JsonNode registryConfig(BaseImage base, String platform) {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(base.reference());
+        } catch (InvalidImageReferenceException e) {
+            return null; // the build refuses the reference itself, naming image.base
+        }
+        FailoverHttpClient http = new FailoverHttpClient(allowInsecureRegistry, false, log);
+        try {
+            RegistryClient.Factory factory = RegistryClient.factory(EventHandlers.NONE, ref.getRegistry(),
+                    ref.getRepository(), http);
+            Optional<Credential> credential = credential(ref);
+            credential.ifPresent(factory::setCredential);
+            RegistryClient client = factory.newRegistryClient();
+            if (!client.doPullBearerAuth() && credential.isPresent()) {
+                client.configureBasicAuth();
+            }
+            ManifestTemplate manifest = client.pullManifest(ref.getQualifier()).getManifest();
+            if (manifest instanceof ManifestListTemplate list) {
+                String[] osArch = platform.split("/");
+                List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
+                if (digests.isEmpty()) {
+                    throw MlshipException.badInput("base image " + base.reference() + " has no " + platform + " image",
+                            "pick a base image built for " + platform + ", or change image.platforms");
+                }
+                manifest = client.pullManifest(digests.get(0)).getManifest();
+            }
+            if (!(manifest instanceof BuildableManifestTemplate image)) {
+                return null; // an old schema 1 manifest carries no config blob
+            }
+            DescriptorDigest configDigest = image.getContainerConfiguration().getDigest();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            client.pullBlob(configDigest, size -> { }, written -> { }).writeTo(bytes);
+            return json.readTree(bytes.toByteArray());
+        } catch (IOException | RegistryException e) {
+            throw JibFailures.explainBase(e, base.reference());
+        } finally {
+            try {
+                http.shutDown();
+            } catch (IOException ignored) {
+                // nothing to release that matters: the connections close with the client
+            }
+        }
+    }
+
+    private Optional<Credential> credential(ImageReference ref) {
+        for (CredentialRetriever retriever : ImageBuilder.credentials(ref, log)) {
+            try {
+                Optional<Credential> found = retriever.retrieve();
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (CredentialRetrievalException e) {
+                log.accept(LogEvent.debug("credential lookup for " + ref.getRegistry() + " failed: " + e.getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+}
