@@ -103,9 +103,13 @@ public final class BuildStage {
                 in.pushes(), labels, blankToNull(in.buildUrl()));
     }
 
-    /** The image section as resolved, hashed: records serialize in a fixed order, maps sorted by key. */
+    /**
+     * The image section as resolved, hashed: records serialize in a fixed order, maps sorted by key, and fields
+     * left unset are left out, so a new optional spec field does not change the digest of images that do not use it.
+     */
     private String specHash(ImageSpec image) throws IOException {
-        ObjectMapper mapper = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        ObjectMapper mapper = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(mapper.writeValueAsString(image).getBytes(StandardCharsets.UTF_8));

@@ -82,9 +82,19 @@ final class ReleaseRecorder {
         if (promoted != null && promoted.outcome() != null && promoted.outcome().record() != null) {
             PromotionRecord p = promoted.outcome().record();
             String basis = in.env() + "\n" + p.model() + "\n" + p.modelVersionId() + "\n" + p.artifactDigest();
-            return "m-" + Integer.toHexString(basis.hashCode() & 0x7fffffff);
+            return "m-" + sha256Prefix(basis); // as long as the deploy's r- ids: two releases never share one by chance
         }
         return null;
+    }
+
+    private static String sha256Prefix(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ReleaseRecord.Model model(PromotionRecord p) {

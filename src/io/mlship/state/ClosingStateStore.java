@@ -1,10 +1,7 @@
 package io.mlship.state;
 
-import java.util.List;
-import java.util.Optional;
-
 /** A store that owns the client it talks through: closing the store closes the client. */
-public final class ClosingStateStore implements StateStore {
+public final class ClosingStateStore extends ForwardingStateStore {
     private final StateStore store;
     private final AutoCloseable client;
 
@@ -14,28 +11,8 @@ public final class ClosingStateStore implements StateStore {
     }
 
     @Override
-    public Optional<StateObject> read(String name) {
-        return store.read(name);
-    }
-
-    @Override
-    public StateObject write(String name, String content, String expectedVersion) {
-        return store.write(name, content, expectedVersion);
-    }
-
-    @Override
-    public void delete(String name) {
-        store.delete(name);
-    }
-
-    @Override
-    public List<StateObject> list(String prefix) {
-        return store.list(prefix);
-    }
-
-    @Override
-    public String where() {
-        return store.where();
+    StateStore delegate() {
+        return store;
     }
 
     @Override
