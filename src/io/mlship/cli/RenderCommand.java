@@ -2,12 +2,14 @@ package io.mlship.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.mlship.kube.manifest.PodImage;
+import io.mlship.kube.manifest.CanaryRenderer;
 import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.kube.manifest.ManifestYaml;
 import io.mlship.result.MlshipException;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.ImageDigest;
 import io.mlship.spec.ReleaseSpec;
+import io.mlship.spec.TrafficShare;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,10 @@ final class RenderCommand extends SpecCommand {
             description = "Tag used for a preview when no digest is given. Default: ${DEFAULT-VALUE}.")
     String imageTag;
 
+    @Option(names = "--canary", paramLabel = "PCT",
+            description = "Print what one step of deploy.canary applies instead: the candidate's objects and the route giving it PCT% of the host's traffic.")
+    Integer canary;
+
     @Option(names = "--output", paramLabel = "FILE",
             description = "Also write the YAML to this file (default: manifest.yaml beside the result file).")
     Path output;
@@ -59,6 +65,10 @@ final class RenderCommand extends SpecCommand {
         List<HasMetadata> objects = new ManifestRenderer().render(environment, image);
         List<String> header = new ArrayList<>();
         header.add("mlship " + context().version() + " · " + release.service().name() + " · environment " + env);
+        if (canary != null) {
+            objects = canaryStep(environment, objects, TrafficShare.parse(canary, "--canary"));
+            header.add("canary step: the candidate and its route at " + canary + "% (stable's objects are left as they run)");
+        }
         if (!image.pinned()) {
             header.add("preview: image by tag; mlship deploy always uses the digest that mlship build reports");
         }
@@ -80,5 +90,20 @@ final class RenderCommand extends SpecCommand {
             listed.add(entry);
         }
         result.put("objects", listed);
+    }
+
+    private static List<HasMetadata> canaryStep(EnvironmentView environment, List<HasMetadata> stable, TrafficShare share) {
+        if (environment.spec().deploy().canary() == null) {
+            throw MlshipException.badInput("--canary renders a step of deploy.canary, and the spec has none",
+                    "add deploy.canary (e.g. steps: [10, 50]), or leave --canary out");
+        }
+        if (share.percent() < 1 || share.percent() > 99) {
+            throw MlshipException.badInput("--canary " + share.percent() + " gives the candidate no share or all of it",
+                    "give 1-99, e.g. one of deploy.canary.steps " + environment.spec().deploy().canary().steps());
+        }
+        CanaryRenderer canaries = new CanaryRenderer();
+        List<HasMetadata> step = new ArrayList<>(canaries.candidate(environment, stable));
+        step.add(canaries.route(environment, share.percent()));
+        return step;
     }
 }

@@ -17,11 +17,32 @@ public record DeploySpec(
         DisruptionBudget disruptionBudget,
         NetworkPolicy networkPolicy,
         ServiceAccount serviceAccount,
-        Rollout rollout) {
+        Rollout rollout,
+        String routing,
+        Canary canary) {
+
+    /** {@code routing}'s values: an Ingress (nginx) or a Gateway API HTTPRoute on the environment's gateway. */
+    public static final String INGRESS = "ingress";
+    public static final String GATEWAY = "gateway";
 
     public DeploySpec {
         env = Lists.copy(env);
         labels = Lists.copy(labels);
+        routing = routing == null ? INGRESS : routing;
+    }
+
+    public boolean routesThroughGateway() {
+        return GATEWAY.equals(routing);
+    }
+
+    /**
+     * A service canary: the candidate gets {@code steps}' shares of the host's traffic, one gated step after the
+     * other; requests with {@code header: always} reach it whatever the weights (the gate's do).
+     */
+    public record Canary(List<Integer> steps, String header, int replicas) {
+        public Canary {
+            steps = Lists.copy(steps);
+        }
     }
 
     public record Resources(ResourceList requests, ResourceList limits) {

@@ -19,7 +19,8 @@ public record EnvironmentSpec(
         boolean approval,
         String promoteFrom,
         StateLocation state,
-        Map<String, Object> overrides) {
+        Map<String, Object> overrides,
+        Gateway gateway) {
 
     public EnvironmentSpec {
         overrides = Lists.copy(overrides);
@@ -29,6 +30,10 @@ public record EnvironmentSpec(
     }
 
     public record CopyArtifacts(String bucket, String prefix) {
+    }
+
+    /** The platform's Gateway an HTTPRoute attaches to ({@code deploy.routing: gateway}); null section: any listener. */
+    public record Gateway(String name, String namespace, String sectionName) {
     }
 
     /**

@@ -1,5 +1,6 @@
 // Validates every document of the given multi-document YAML files against the JSON schemas published in
-// kubernetes-models (Kubernetes OpenAPI) and @kubernetes-models/cert-manager (cert-manager CRDs).
+// kubernetes-models (Kubernetes OpenAPI), @kubernetes-models/cert-manager (cert-manager CRDs) and
+// @kubernetes-models/gateway-api (Gateway API CRDs).
 // Prints one line per object; exits 1 if any object is invalid or of a kind without a published schema.
 import { readFileSync } from "node:fs";
 import { loadAll } from "js-yaml";
@@ -7,6 +8,9 @@ import { loadAll } from "js-yaml";
 function moduleFor(apiVersion) {
   if (apiVersion.endsWith("cert-manager.io/v1")) {
     return `@kubernetes-models/cert-manager/${apiVersion}`;
+  }
+  if (apiVersion.startsWith("gateway.networking.k8s.io/")) {
+    return `@kubernetes-models/gateway-api/${apiVersion}`;
   }
   return `kubernetes-models/${apiVersion}`;
 }

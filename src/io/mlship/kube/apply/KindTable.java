@@ -19,7 +19,11 @@ public final class KindTable {
             kind("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets"),
             kind("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers"),
             kind("cert-manager.io", "v1", "Certificate", "certificates"),
-            kind("networking.k8s.io", "v1", "Ingress", "ingresses"));
+            kind("networking.k8s.io", "v1", "Ingress", "ingresses"),
+            kind("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"));
+
+    /** Kinds a cluster has only when their add-on is installed (cert-manager, Gateway API): none of them is ours then. */
+    private static final List<String> ADD_ON_KINDS = List.of("Certificate", "HTTPRoute");
 
     private KindTable() {
     }
@@ -39,6 +43,10 @@ public final class KindTable {
 
     public static String apiVersion(ResourceDefinitionContext k) {
         return k.getGroup() == null || k.getGroup().isEmpty() ? k.getVersion() : k.getGroup() + "/" + k.getVersion();
+    }
+
+    public static boolean fromAddOn(String kind) {
+        return ADD_ON_KINDS.contains(kind);
     }
 
     /** Position in apply order; deletes go the other way. */

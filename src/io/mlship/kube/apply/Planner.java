@@ -109,8 +109,8 @@ public final class Planner {
             return cluster.client().genericKubernetesResources(kind).inNamespace(namespace)
                     .withLabels(ReleaseLabels.owned(service)).list().getItems();
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 && "Certificate".equals(kind.getKind())) {
-                return List.of(); // cert-manager not installed: nothing of that kind can be ours
+            if (e.getCode() == 404 && KindTable.fromAddOn(kind.getKind())) {
+                return List.of(); // cert-manager or the Gateway API not installed: nothing of that kind can be ours
             }
             throw e;
         }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -86,14 +84,7 @@ public final class ManifestRenderer {
         if (autoscaled(deploy)) {
             objects.add(autoscaler(spec, env, labels));
         }
-        DeploySpec.Ingress ingress = deploy.ingress();
-        if (ingress != null && ingress.enabled()) {
-            boolean tls = ingress.tls() != null && ingress.tls().enabled();
-            if (tls) {
-                objects.add(certificate(spec, env, labels));
-            }
-            objects.add(ingress(spec, env, labels, tls));
-        }
+        objects.addAll(new RouteRenderer(spec, env, labels).stable());
         return objects;
     }
 
@@ -154,48 +145,6 @@ public final class ManifestRenderer {
                 .endResource().endMetric()
                 .endSpec()
                 .build();
-    }
-
-    /**
-     * An explicit cert-manager Certificate rather than the ingress-shim annotation: mlship owns and labels it
-     * (so pruning and rollback cover it), and its Ready condition is what the deploy waits on and explains.
-     */
-    private HasMetadata certificate(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels) {
-        DeploySpec.Tls tls = spec.deploy().ingress().tls();
-        Map<String, Object> issuerRef = new LinkedHashMap<>();
-        issuerRef.put("name", tls.issuer());
-        issuerRef.put("kind", "ClusterIssuer");
-        issuerRef.put("group", "cert-manager.io");
-        Map<String, Object> certSpec = new LinkedHashMap<>();
-        certSpec.put("secretName", tlsSecretName(spec));
-        certSpec.put("dnsNames", List.of(env.host()));
-        certSpec.put("issuerRef", issuerRef);
-        certSpec.put("usages", List.of("digital signature", "key encipherment", "server auth"));
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion(CERTIFICATE_API_VERSION)
-                .withKind("Certificate")
-                .withMetadata(meta(spec.service().name(), env, labels, Map.of()))
-                .addToAdditionalProperties("spec", certSpec)
-                .build();
-    }
-
-    private HasMetadata ingress(ReleaseSpec spec, EnvironmentSpec env, Map<String, String> labels, boolean tls) {
-        DeploySpec.Ingress ingress = spec.deploy().ingress();
-        IngressBuilder b = new IngressBuilder()
-                .withMetadata(meta(spec.service().name(), env, labels, ingress.annotations()))
-                .withNewSpec()
-                .withIngressClassName(ingress.className())
-                .addNewRule().withHost(env.host()).withNewHttp()
-                .addNewPath().withPath(ingress.path()).withPathType("Prefix")
-                .withNewBackend().withNewService().withName(spec.service().name())
-                .withNewPort().withName(PORT_NAME).endPort().endService().endBackend()
-                .endPath()
-                .endHttp().endRule()
-                .endSpec();
-        if (tls) {
-            b.editSpec().addNewTl().withHosts(env.host()).withSecretName(tlsSecretName(spec)).endTl().endSpec();
-        }
-        return b.build();
     }
 
     public static String tlsSecretName(ReleaseSpec spec) {

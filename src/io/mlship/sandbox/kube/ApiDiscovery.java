@@ -50,7 +50,9 @@ final class ApiDiscovery {
             new GroupVersion("coordination.k8s.io", "v1", List.of(
                     new Resource("leases", "Lease", true, false))),
             new GroupVersion("cert-manager.io", "v1", List.of(
-                    new Resource("certificates", "Certificate", true, true, "cert", "certs"))));
+                    new Resource("certificates", "Certificate", true, true, "cert", "certs"))),
+            new GroupVersion("gateway.networking.k8s.io", "v1", List.of(
+                    new Resource("httproutes", "HTTPRoute", true, true))));
 
     private final ObjectMapper json = new ObjectMapper();
 

@@ -52,6 +52,25 @@ class RenderCommandTest {
     }
 
     @Test
+    void canaryPrintsOneStepTheCandidateAndItsRouteOnly() throws Exception {
+        String withCanary = SpecFixtures.validSpec().replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n");
+
+        CliRun run = render(withCanary, "--image-digest", DIGEST, "--canary", "10");
+        CliRun without = render(SpecFixtures.validSpec(), "--canary", "10");
+        CliRun all = render(withCanary, "--canary", "100");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(parse(run.out())).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "NetworkPolicy/reco-service-canary", "Deployment/reco-service-canary", "Service/reco-service-canary",
+                "Ingress/reco-service-canary");
+        assertThat(run.out()).contains("nginx.ingress.kubernetes.io/canary-weight: \"10\"", "# canary step");
+        assertThat(without.exitCode()).isEqualTo(2);
+        assertThat(without.err()).contains("--canary renders a step of deploy.canary, and the spec has none");
+        assertThat(all.exitCode()).isEqualTo(2);
+        assertThat(all.err()).contains("give 1-99");
+    }
+
+    @Test
     void withoutDigestTheOutputSaysItIsAPreview() {
         CliRun run = render(SpecFixtures.validSpec());
         assertThat(run.exitCode()).isZero();

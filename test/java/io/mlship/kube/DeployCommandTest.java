@@ -269,6 +269,32 @@ class DeployCommandTest {
     }
 
     @Test
+    void gatewayRoutingReplacesTheIngressWithAnHttpRouteOnTheEnvironmentsGatewayAndBack() throws Exception {
+        assertThat(deploy(spec, "--image-digest", GOOD).exitCode()).isZero();
+        Path gateway = SpecFixtures.write(spec.getParent(), "gateway.yaml", SpecFixtures.read(Path.of("test/resources/deploy/mlship.yaml"))
+                .replaceFirst("(?m)^deploy:\n", "deploy:\n  routing: gateway\n")
+                .replace("    host: reco.staging.internal.example.com\n",
+                        "    host: reco.staging.internal.example.com\n    gateway: {name: internal-http, namespace: gateway-infra}\n"));
+        var routes = admin.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(NS);
+
+        CliRun viaGateway = deploy(gateway, "--image-digest", GOOD);
+
+        assertThat(viaGateway.exitCode()).as(viaGateway.err()).isZero();
+        assertThat(viaGateway.out()).contains("+ HTTPRoute/reco-service", "- Ingress/reco-service", "- Certificate/reco-service");
+        assertThat(admin.network().v1().ingresses().inNamespace(NS).withName("reco-service").get()).isNull();
+        var route = routes.withName("reco-service").get();
+        assertThat(route).isNotNull();
+        assertThat(route.get("spec", "parentRefs").toString()).contains("name=internal-http", "namespace=gateway-infra");
+        assertThat(route.get("spec", "hostnames").toString()).contains("reco.staging.internal.example.com");
+
+        CliRun back = deploy(spec, "--image-digest", GOOD);
+
+        assertThat(back.exitCode()).as(back.err()).isZero();
+        assertThat(routes.withName("reco-service").get()).as("pruned with the switch back").isNull();
+        assertThat(admin.network().v1().ingresses().inNamespace(NS).withName("reco-service").get()).isNotNull();
+    }
+
+    @Test
     void objectsMlshipDoesNotOwnStopTheDeployBeforeAnythingIsWritten() {
         admin.configMaps().inNamespace(NS).resource(configMap("reco-service-env", Map.of("app.kubernetes.io/managed-by", "helm"))).create();
 

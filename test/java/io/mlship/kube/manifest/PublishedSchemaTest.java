@@ -65,6 +65,24 @@ class PublishedSchemaTest {
     }
 
     @Test
+    void canaryStepsAndGatewayRoutesAreValid() throws Exception {
+        Path repo = Files.createTempDirectory("mlship-schema-canary");
+        Path nginx = CanaryRenderTest.exampleWithCanary(repo.resolve("nginx"), false);
+        Path gateway = CanaryRenderTest.exampleWithCanary(repo.resolve("gateway"), true);
+
+        List<String> command = new ArrayList<>(List.of("node", "validate.mjs"));
+        for (Path f : List.of(renderStep(nginx, 10), render(gateway, "staging"), renderStep(gateway, 10))) {
+            command.add(f.toAbsolutePath().toString());
+        }
+        Result result = run(command, 120);
+
+        assertThat(result.code()).as(result.output()).isZero();
+        assertThat(result.output()).contains("valid ", "networking.k8s.io/v1 Ingress/reco-service-canary",
+                "gateway.networking.k8s.io/v1 HTTPRoute/reco-service", "apps/v1 Deployment/reco-service-canary")
+                .doesNotContain("INVALID");
+    }
+
+    @Test
     void theValidatorRejectsWhatKubernetesWouldReject() throws Exception {
         Path bad = WORK.resolve("bad.yaml");
         Files.writeString(bad, """
@@ -81,11 +99,18 @@ class PublishedSchemaTest {
                 kind: Certificate
                 metadata: {name: x}
                 spec: {dnsNames: [a.example.com]}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: x}
+                spec:
+                  parentRefs: [{name: gw}]
+                  rules: [{backendRefs: [{name: svc, port: 80, weight: "ten"}]}]
                 """, StandardCharsets.UTF_8);
         Result result = run(List.of("node", "validate.mjs", bad.toAbsolutePath().toString()), 120);
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.output()).contains("containerPort must be integer").contains("must have required property issuerRef")
-                .contains("0 valid, 2 invalid");
+                .contains("weight must be integer").contains("0 valid, 3 invalid");
     }
 
     private static Path render(Path specFile, String env) throws IOException {
@@ -94,6 +119,20 @@ class PublishedSchemaTest {
                 PodImage.byDigest("europe-west4-docker.pkg.dev/p/r/reco-service", DIGEST), new ReleaseIdentity("r-0123456789ab", "0123abc"));
         Path out = WORK.resolve(specFile.getParent().getFileName() + "-" + env + ".yaml");
         Files.writeString(out, new ManifestYaml().write(objects, List.of("rendered for the schema check")), StandardCharsets.UTF_8);
+        return out;
+    }
+
+    private static Path renderStep(Path specFile, int percent) throws IOException {
+        LoadedSpec loaded = new SpecLoader(new com.fasterxml.jackson.databind.ObjectMapper()).load(specFile, specFile.toAbsolutePath().getParent());
+        assertThat(loaded.errors()).isEmpty();
+        EnvironmentView view = EnvironmentView.of(loaded, "staging");
+        List<HasMetadata> stable = new ManifestRenderer().render(view, PodImage.byDigest("europe-west4-docker.pkg.dev/p/r/reco-service", DIGEST),
+                new ReleaseIdentity("r-0123456789ab", "0123abc"));
+        CanaryRenderer canaries = new CanaryRenderer();
+        List<HasMetadata> step = new ArrayList<>(canaries.candidate(view, stable));
+        step.add(canaries.route(view, percent));
+        Path out = WORK.resolve(specFile.getParent().getFileName() + "-canary-" + percent + ".yaml");
+        Files.writeString(out, new ManifestYaml().write(step, List.of("a canary step, for the schema check")), StandardCharsets.UTF_8);
         return out;
     }
 
