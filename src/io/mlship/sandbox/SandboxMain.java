@@ -12,6 +12,8 @@ public final class SandboxMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // The JDK's HTTP server writes headers and body apart; without this each answer waits for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         SandboxStateDir state = new SandboxStateDir(Path.of(args[0]));
         RuntimeKind runtime = RuntimeKind.fromEnvironment();
         for (int i = 1; i < args.length; i++) {

@@ -28,26 +28,8 @@ class CanaryRenderTest {
     @TempDir
     Path dir;
 
-    /** The example's spec with a canary of two steps, routed by nginx or by the environments' Gateway. */
-    static String withCanary(String example, boolean gateway) {
-        String deploy = "deploy:\n" + (gateway ? "  routing: gateway\n" : "") + "  canary:\n    steps: [10, 50]\n";
-        String out = example.replaceFirst("(?m)^deploy:\n", deploy);
-        if (gateway) {
-            out = out.replaceAll("(?m)^(    host: .*)$", "$1\n    gateway: {name: internal-http, namespace: gateway-infra}");
-        }
-        return out;
-    }
-
-    /** A copy of the example (its spec names files in it) whose spec has a canary. */
-    static Path exampleWithCanary(Path dir, boolean gateway) throws java.io.IOException {
-        SpecFixtures.copyTree(Path.of("examples/reco-service").toAbsolutePath(), dir);
-        Path spec = dir.resolve("mlship.yaml");
-        Files.writeString(spec, withCanary(Files.readString(spec), gateway));
-        return spec;
-    }
-
     private EnvironmentView view(boolean gateway) throws Exception {
-        Path spec = exampleWithCanary(dir, gateway);
+        Path spec = CanarySpecs.exampleWithCanary(dir, gateway);
         LoadedSpec loaded = new SpecLoader(new ObjectMapper()).load(spec, dir);
         assertThat(loaded.errors()).isEmpty();
         return EnvironmentView.of(loaded, "staging");

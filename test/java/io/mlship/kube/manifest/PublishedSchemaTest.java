@@ -67,8 +67,8 @@ class PublishedSchemaTest {
     @Test
     void canaryStepsAndGatewayRoutesAreValid() throws Exception {
         Path repo = Files.createTempDirectory("mlship-schema-canary");
-        Path nginx = CanaryRenderTest.exampleWithCanary(repo.resolve("nginx"), false);
-        Path gateway = CanaryRenderTest.exampleWithCanary(repo.resolve("gateway"), true);
+        Path nginx = CanarySpecs.exampleWithCanary(repo.resolve("nginx"), false);
+        Path gateway = CanarySpecs.exampleWithCanary(repo.resolve("gateway"), true);
 
         List<String> command = new ArrayList<>(List.of("node", "validate.mjs"));
         for (Path f : List.of(renderStep(nginx, 10), render(gateway, "staging"), renderStep(gateway, 10))) {
