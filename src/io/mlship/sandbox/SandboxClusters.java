@@ -65,8 +65,8 @@ public record SandboxClusters(RunningSandbox sandbox, Map<String, String> proces
     }
 
     @Override
-    public Optional<String> serviceUrl(KubernetesClient client, EnvironmentView environment) {
-        Service s = client.services().inNamespace(environment.namespace()).withName(environment.service()).get();
+    public Optional<String> serviceUrl(KubernetesClient client, EnvironmentView environment, String service) {
+        Service s = client.services().inNamespace(environment.namespace()).withName(service).get();
         if (s == null || s.getMetadata().getAnnotations() == null) {
             return Optional.empty();
         }

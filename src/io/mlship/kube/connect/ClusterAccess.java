@@ -30,6 +30,14 @@ public interface ClusterAccess {
 
     /** Where the deployed service answers its gate: the environment's {@code https://host} unless the cluster says. */
     default Optional<String> serviceUrl(KubernetesClient client, EnvironmentView environment) {
+        return serviceUrl(client, environment, environment.service());
+    }
+
+    /**
+     * Where Service {@code service} of the environment (the service, or its canary candidate) answers: on GKE the
+     * host (a candidate is reached there with the canary header), unless the cluster says.
+     */
+    default Optional<String> serviceUrl(KubernetesClient client, EnvironmentView environment, String service) {
         return Optional.ofNullable(environment.serviceUrl());
     }
 }

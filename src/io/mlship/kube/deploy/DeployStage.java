@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mlship.kube.apply.Plan;
 import io.mlship.kube.connect.ClusterAccess;
 import io.mlship.kube.connect.ClusterRef;
+import io.mlship.kube.manifest.CanaryRenderer;
+import io.mlship.kube.manifest.ManifestRenderer;
 import io.mlship.kube.manifest.PodImage;
 import io.mlship.kube.manifest.ReleaseIdentity;
 import io.mlship.kube.manifest.ReleaseLabels;
@@ -19,7 +21,9 @@ import io.mlship.spec.EnvironmentView;
 import io.mlship.state.StateDocument;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -94,6 +98,68 @@ public final class DeployStage {
             return new DeployOutcome(planned.environment(), planned.namespace(), planned.image(), planned.context(),
                     planned.releaseId(), planned.objects(), planned.changedObjects(), report, url, in.deployedBy(), null);
         }
+    }
+
+    /**
+     * One step of {@code deploy.canary}: the candidate (this input's image) brought up beside stable and given
+     * {@code percent} of the host's traffic. Stable's objects are never written. A candidate whose rollout fails is
+     * removed again, and the outcome says why.
+     */
+    public DeployOutcome canaryStep(DeployInput in, int percent) {
+        EnvironmentView environment = requireCanary(in);
+        if (in.imageDigest() == null) {
+            throw MlshipException.badInput("a canary step needs the candidate's --image-digest", "pass the digest mlship build reported");
+        }
+        PodImage image = PodImage.byDigest(environment.imageRepository(), in.imageDigest().value());
+        DeploySpec deploy = environment.spec().deploy();
+        String candidate = CanaryRenderer.candidateName(environment.spec());
+        CanaryRenderer canaries = new CanaryRenderer();
+        List<HasMetadata> objects = canaries.candidate(environment, new ManifestRenderer().render(environment, image));
+        Map<String, String> selector = new LinkedHashMap<>(ReleaseLabels.selector(environment.spec()));
+        selector.put(ReleaseLabels.INSTANCE, candidate);
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
+        try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
+            progress.step("canary step " + percent + "%: candidate " + candidate + " → " + target.effectiveContext()
+                    + " namespace " + environment.namespace());
+            DeployRequest request = new DeployRequest(environment.namespace(), candidate, objects, image.reference(), selector,
+                    Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy), in.certificateTimeout(),
+                    in.ingressTimeout(), false, in.deployedBy());
+            CandidateDeployer candidates = new CandidateDeployer(client, progress);
+            DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
+                    target.effectiveContext(), null, List.of(), objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList(),
+                    null, null, in.deployedBy(), null);
+            DeployReport report;
+            try {
+                report = candidates.bringUp(request);
+            } catch (MlshipException e) {
+                return planned.failed(e);
+            }
+            candidates.route(canaries.route(environment, percent));
+            return new DeployOutcome(planned.environment(), planned.namespace(), planned.image(), planned.context(), null,
+                    report.plan().summary(), planned.changedObjects(), report,
+                    clusters.serviceUrl(client, environment, candidate).orElse(null), in.deployedBy(), null);
+        }
+    }
+
+    /** Takes the candidate's share back and removes it, whatever step an earlier run reached; stable is left as it is. */
+    public void removeCandidate(DeployInput in) {
+        EnvironmentView environment = requireCanary(in);
+        ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
+        try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
+            HasMetadata stableRoute = environment.spec().deploy().routesThroughGateway()
+                    ? new CanaryRenderer().route(environment, 0) : null;
+            new CandidateDeployer(client, progress).remove(environment.namespace(),
+                    CanaryRenderer.candidateName(environment.spec()), stableRoute);
+        }
+    }
+
+    private static EnvironmentView requireCanary(DeployInput in) {
+        EnvironmentView environment = requireDeploySection(in.environment());
+        if (environment.spec().deploy().canary() == null) {
+            throw MlshipException.badInput("the spec has no deploy.canary, so there is no candidate to deploy or remove",
+                    "add deploy.canary (e.g. steps: [10, 50]), or deploy in place");
+        }
+        return environment;
     }
 
     /** Puts back what ran before the last recorded deploy (the store, else the workspace file) and waits until it is healthy. */
