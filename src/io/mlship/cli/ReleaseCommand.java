@@ -23,6 +23,8 @@ import io.mlship.result.JsonRecords;
 import io.mlship.result.MlshipException;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateStage;
+import io.mlship.smoke.tls.GateTls;
+import io.mlship.smoke.tls.TlsContexts;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.HttpUrl;
@@ -92,6 +94,10 @@ final class ReleaseCommand extends SpecCommand {
 
     @Option(names = "--baseline", paramLabel = "URL", description = "Production service to compare the service's answers with (golden comparison).")
     String baseline;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA certificates (a PEM bundle) the service's gate trusts for "
+            + "HTTPS in addition to the JVM's default trust store. Default: smoke.tls.caFile of the environment.")
+    Path caFile;
 
     @Option(names = "--approved-by", paramLabel = "WHO", description = "Who approved the release (recorded).")
     String approvedBy;
@@ -238,7 +244,11 @@ final class ReleaseCommand extends SpecCommand {
         Path casesFile = environment.spec().smoke().casesFile(vertex ? predictionCases : cases, vertex, specOptions.root());
         URI service = vertex || environment.serviceUrl() == null ? null : URI.create(environment.serviceUrl());
         URI baselineUri = vertex ? null : HttpUrl.parse(baseline, "--baseline");
+        GateTls tls = GateTls.of(environment.spec().smoke().tls(), specOptions.root(), caFile);
+        if (!vertex && !tls.isDefault()) {
+            TlsContexts.build(tls); // a bad CA or client certificate file is bad input before anything is changed
+        }
         return new GateInput(environment, vertex, service, casesFile, baselineUri, null, vertex ? 100 : 1, dir.resolve("smoke-junit.xml"),
-                dir.resolve("smoke-report.html"), dir.resolve("smoke.json"));
+                dir.resolve("smoke-report.html"), dir.resolve("smoke.json"), new GateInput.Connection(tls, false, null));
     }
 }

@@ -6,10 +6,13 @@ import io.mlship.smoke.EndpointPredictors;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
 import io.mlship.smoke.GateStage;
+import io.mlship.sandbox.RunningSandbox;
+import io.mlship.smoke.tls.GateTls;
 import io.mlship.spec.EnvironmentView;
 import io.mlship.spec.HttpUrl;
 import io.mlship.spec.SmokeSpec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
         description = {"Gate a release: send the smoke cases to the service or the Vertex AI endpoint,",
                 "check every answer, run the load part and the golden comparison, and decide.",
                 "Exit 0 when the gate passed, 1 when it failed (the release flow rolls back),",
-                "2 for bad input (nothing was sent)."})
+                "2 for bad input (nothing was sent), 3 when the service cannot be reached or its",
+                "certificate cannot be trusted."})
 final class SmokeCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment under test.")
@@ -63,8 +67,19 @@ final class SmokeCommand extends SpecCommand {
     int triesPerCase;
 
     @Option(names = "--sandbox", paramLabel = "DIR",
-            description = "With --target vertex: use the Vertex AI emulator of the sandbox started with mlship sandbox up --state DIR.")
+            description = "Use the sandbox started with mlship sandbox up --state DIR: with --target vertex its Vertex AI "
+                    + "emulator; with an https:// target its ingress, to which every host name then resolves.")
     Path sandbox;
+
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "CA certificates (a PEM bundle) trusted for HTTPS targets in addition to the JVM's default "
+                    + "trust store, e.g. the internal issuer's ca.crt. Default: smoke.tls.caFile of the environment.")
+    Path caFile;
+
+    @Option(names = "--load-after-failed-cases", arity = "0..1", fallbackValue = "true",
+            description = "Run the load part even when a case failed (by default the failed case decides and the load "
+                    + "run is skipped). Default: smoke.load.afterFailedCases.")
+    boolean loadAfterFailedCases;
 
     @Override
     String name() {
@@ -92,6 +107,13 @@ final class SmokeCommand extends SpecCommand {
         GateInput input = new GateInput(environment, vertex, service, casesFile, baselineUri, version,
                 canary ? triesPerCase : 1, junit != null ? junit : resultDirectory().resolve("smoke-junit.xml"),
                 report != null ? report : resultDirectory().resolve("smoke-report.html"), resultDirectory().resolve("smoke.json"));
+        GateTls tls = GateTls.of(smoke.tls(), specOptions.root(), caFile);
+        InetAddress hostsAt = null;
+        if (sandbox != null && !vertex && "https".equals(service.getScheme())) {
+            hostsAt = InetAddress.getByName(new RunningSandbox(sandbox).info().ingressAddress());
+            progress().step("every host resolves to the sandbox's ingress, " + hostsAt.getHostAddress());
+        }
+        input = input.withConnection(new GateInput.Connection(tls, loadAfterFailedCases, hostsAt));
         GateOutcome outcome = new GateStage(predictors(), context().json(), progress()).run(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

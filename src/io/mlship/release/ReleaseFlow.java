@@ -281,7 +281,7 @@ public final class ReleaseFlow {
 
     private static String gateLine(GateOutcome g) {
         GateResult r = g.result();
-        return (r.cases().size() - r.failedCases()) + "/" + r.cases().size() + " cases, p99 "
+        return (r.cases().size() - r.failedCases() - r.casesNotSent()) + "/" + r.cases().size() + " cases, p99 "
                 + (r.latency() == null ? "?" : r.latency().p99Ms()) + " ms";
     }
 

@@ -5,6 +5,7 @@ import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.sandbox.registry.ImageStore;
 import io.mlship.sandbox.storage.StorageJsonApi;
+import io.mlship.sandbox.tls.SandboxCa;
 import io.mlship.sandbox.serving.PodmanRuntime;
 import io.mlship.sandbox.serving.ProcessRuntime;
 import io.mlship.sandbox.serving.WorkloadRuntime;
@@ -24,6 +25,8 @@ import java.util.List;
 public final class Sandbox implements AutoCloseable {
     /** The one context of the sandbox's kubeconfig. */
     public static final String KUBE_CONTEXT = "sandbox";
+    /** Where the simulated ingress controller serves hosts. */
+    public static final String INGRESS_ADDRESS = "127.0.0.1";
 
     private final SandboxStateDir state;
     private final VertexEmulator vertex;
@@ -31,18 +34,20 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxCluster cluster;
     private final ClusterControllers controllers;
     private final RuntimeKind runtime;
+    private final SandboxCa ca;
     /** Closed in this order: controllers (and the servers they run) before the API they watch. */
     private final List<AutoCloseable> services = new ArrayList<>();
     private boolean closed;
 
     private Sandbox(SandboxStateDir state, VertexEmulator vertex, StorageJsonApi storage, SandboxCluster cluster,
-                    ClusterControllers controllers, WorkloadRuntime workloads, RuntimeKind runtime) {
+                    ClusterControllers controllers, WorkloadRuntime workloads, RuntimeKind runtime, SandboxCa ca) {
         this.state = state;
         this.vertex = vertex;
         this.storage = storage;
         this.cluster = cluster;
         this.controllers = controllers;
         this.runtime = runtime;
+        this.ca = ca;
         services.add(controllers);
         services.add(vertex); // its model servers are workloads too
         services.add(workloads);
@@ -71,18 +76,20 @@ public final class Sandbox implements AutoCloseable {
         StorageJsonApi storage = StorageJsonApi.start(state.storageRoot(), 0);
         VertexEmulator vertex = VertexEmulator.builder(state.storageRoot())
                 .runtime(new ImageServing(workloads, state.imagesDir())).storageUrl(storage.url()).start();
+        SandboxCa ca = SandboxCa.in(state.tlsDir());
         SandboxCluster cluster = SandboxCluster.start().withNamespace("default");
         ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
-                .builder(cluster.client(), ns).workloads(workloads).ingressAddress("127.0.0.1").build().start()).start();
+                .builder(cluster.client(), ns).workloads(workloads).ingressAddress(INGRESS_ADDRESS)
+                .certificateAuthority(ca).build().start()).start();
         cluster.writeKubeconfig(state.kubeconfigFile(), KUBE_CONTEXT);
-        return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime);
+        return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime, ca);
     }
 
     public SandboxInfo info() {
         return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), storage.restUrl(),
                 storage.url(),
                 state.kubeconfigFile().toString(), KUBE_CONTEXT, state.imagesDir().toString(), runtime.label(),
-                ProcessHandle.current().pid());
+                ProcessHandle.current().pid(), INGRESS_ADDRESS, ca.certificateFile().toString());
     }
 
     public VertexEmulator vertex() {

@@ -15,10 +15,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param kubeContext its one context ({@code --context})
  * @param imagesDir   the registry target: build with {@code --tar IMAGES_DIR/NAME.tar}, deploy by the digest
  * @param runtime     how services of those images run: {@code process} or {@code podman}
+ * @param ingressAddress where the simulated ingress serves hosts (loopback): {@code mlship smoke --sandbox} resolves
+ *                    every host there, as internal DNS points the hosts at the ingress
+ * @param caFile      PEM of the sandbox's CA, which signs the certificates its cert-manager stand-in issues: what
+ *                    {@code --ca-file} or {@code smoke.tls.caFile} takes to trust the sandbox's HTTPS hosts
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String storageHost,
                           String kubeconfig,
-                          String kubeContext, String imagesDir, String runtime, Long pid) {
+                          String kubeContext, String imagesDir, String runtime, Long pid, String ingressAddress,
+                          String caFile) {
+
+    public SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String storageHost,
+                       String kubeconfig, String kubeContext, String imagesDir, String runtime, Long pid) {
+        this(vertexGrpc, vertexRest, storageRoot, storageRest, storageHost, kubeconfig, kubeContext, imagesDir, runtime, pid,
+                null, null);
+    }
 }

@@ -41,6 +41,11 @@ public record SandboxStateDir(Path dir) {
         return dir.resolve("kubeconfig");
     }
 
+    /** The sandbox's CA ({@code ca.crt}, {@code ca.key}), kept across restarts. */
+    public Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
     public Path logFile() {
         return dir.resolve("sandbox.log");
     }

@@ -20,6 +20,8 @@ public final class SandboxSummary {
                 {"Image registry", "mlship build --tar " + info.imagesDir() + "/NAME.tar, deploy by its digest"},
                 {"Services run as", ("podman".equals(info.runtime()) ? "podman containers" : "local processes (image unpacked, host programs)")
                         + "; URL in Service annotation " + RolloutSimulator.URL_ANNOTATION},
+                {"HTTPS hosts", "signed by the sandbox CA: --ca-file " + info.caFile() + "; Ingress annotation "
+                        + RolloutSimulator.HTTPS_URL_ANNOTATION + ", with --sandbox every host is " + info.ingressAddress()},
                 {"Log", new SandboxStateDir(state).logFile().toString()},
                 {"Stop", "mlship sandbox down --state " + state},
         };

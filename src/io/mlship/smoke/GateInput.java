@@ -1,6 +1,8 @@
 package io.mlship.smoke;
 
+import io.mlship.smoke.tls.GateTls;
 import io.mlship.spec.EnvironmentView;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,22 +13,51 @@ import java.util.Objects;
  * above 1 re-sends a case until that version answers it (a canary split). The reports go to the files named.
  */
 public record GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
-                        String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile) {
+                        String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile,
+                        Connection connection) {
+
+    /**
+     * How the gate reaches an HTTP(S) service beyond its URL: the TLS files it trusts and shows, whether the load runs
+     * after a failed case ({@code loadAfterFailedCases}, over the spec's setting), and, for a sandbox, the address
+     * every host name resolves to ({@code hostsAt}, null: DNS).
+     */
+    public record Connection(GateTls tls, boolean loadAfterFailedCases, InetAddress hostsAt) {
+        public Connection {
+            tls = tls == null ? GateTls.none() : tls;
+        }
+
+        public static Connection plain() {
+            return new Connection(GateTls.none(), false, null);
+        }
+    }
 
     public GateInput {
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(casesFile, "casesFile");
+        connection = connection == null ? Connection.plain() : connection;
+    }
+
+    public GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
+                     String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile) {
+        this(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile, reportFile,
+                resultFile, Connection.plain());
+    }
+
+    /** The same gate, connecting as {@code c} says. */
+    public GateInput withConnection(Connection c) {
+        return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
+                reportFile, resultFile, c);
     }
 
     /** The same gate against the service at {@code url} (where the deploy says it answers). */
     public GateInput withServiceUrl(URI url) {
         return new GateInput(environment, false, url, casesFile, baseline, modelVersion, triesPerCase, junitFile,
-                reportFile, resultFile);
+                reportFile, resultFile, connection);
     }
 
     /** The same gate with {@code version} under test (the one just promoted). */
     public GateInput withModelVersion(String version) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, version, triesPerCase, junitFile,
-                reportFile, resultFile);
+                reportFile, resultFile, connection);
     }
 }

@@ -41,9 +41,16 @@ public record GateOutcome(String environment, Path casesFile, String modelVersio
         StringBuilder s = new StringBuilder("smoke gate failed against " + g.target() + ":");
         if (g.failedCases() > 0) {
             s.append(' ').append(g.failedCases()).append(" of ").append(g.cases().size()).append(" cases failed");
-            g.cases().stream().filter(c -> !c.passed()).findFirst().ifPresent(c -> s.append(" (first: '")
+            g.cases().stream().filter(CaseResult::failed).findFirst().ifPresent(c -> s.append(" (first: '")
                     .append(c.smokeCase().name()).append("' ").append(c.mismatches().get(0).path()).append(": expected ")
                     .append(c.mismatches().get(0).expected()).append(", got ").append(c.mismatches().get(0).actual()).append(')'));
+        }
+        if (g.casesNotSent() > 0) {
+            s.append("; ").append(g.casesNotSent()).append(" not sent (the target hangs)");
+        }
+        if (g.load() != null && g.load().stoppedEarly() != null) {
+            s.append("; load run stopped early after ").append(g.load().requests()).append(" of ")
+                    .append(g.load().planned()).append(" requests: ").append(g.load().stoppedEarly());
         }
         g.thresholds().stream().filter(t -> !t.passed()).forEach(t ->
                 s.append("; ").append(t.name()).append(' ').append(t.actual()).append(" (limit ").append(t.limit()).append(')'));

@@ -28,6 +28,10 @@ public record GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan 
         this(cases, requestTimeout, load, thresholds, golden, expectedModelVersion, 1);
     }
 
+    public GatePlan withLoad(LoadPlan l) {
+        return new GatePlan(cases, requestTimeout, l, thresholds, golden, expectedModelVersion, triesPerCase);
+    }
+
     public boolean canary() {
         return triesPerCase > 1 && expectedModelVersion != null;
     }

@@ -70,7 +70,7 @@ public final class GatePlanner {
         if (d != null && d.isZero()) {
             throw MlshipException.badInput("smoke.load.duration is 0", "a load run needs some time, e.g. 30s");
         }
-        return new LoadPlan(l.requests(), d, l.concurrency(), l.warmup());
+        return new LoadPlan(l.requests(), d, l.concurrency(), l.warmup(), l.afterFailedCases());
     }
 
     private static Thresholds thresholds(SmokeSpec.Thresholds t, LoadPlan load) {

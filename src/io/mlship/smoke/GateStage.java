@@ -38,6 +38,9 @@ public final class GateStage {
         List<SmokeCase> cases = new CasesLoader().load(in.casesFile());
         GatePlan plan = new GatePlanner().plan(smoke, cases, in.vertex(), in.baseline() != null, in.modelVersion(),
                 in.triesPerCase());
+        if (in.connection().loadAfterFailedCases() && plan.load() != null) {
+            plan = plan.withLoad(plan.load().runningAfterFailedCases());
+        }
         if (!in.vertex() && in.serviceUrl() == null) {
             throw MlshipException.badInput("environment '" + environment.name() + "' has no host, so the service URL is unknown",
                     "pass --target http://… (e.g. a port-forward) or set the environment's host");
@@ -45,8 +48,10 @@ public final class GateStage {
         String predictPath = release.model() == null ? "/predict" : release.model().serving().predictRoute();
         GateResult gate;
         try (Target t = in.vertex() ? vertexTarget(environment, plan.requestTimeout(), plan)
-                : new HttpTarget(in.serviceUrl(), predictPath, plan.requestTimeout(), json);
-             Target base = in.baseline() == null ? null : new HttpTarget(in.baseline(), predictPath, plan.requestTimeout(), json)) {
+                : new HttpTarget(in.serviceUrl(), predictPath, plan.requestTimeout(), json, in.connection().tls(),
+                        in.connection().hostsAt());
+             Target base = in.baseline() == null ? null : new HttpTarget(in.baseline(), predictPath, plan.requestTimeout(), json,
+                     in.connection().tls(), null)) {
             gate = new SmokeGate(progress).run(plan, t, base);
         }
         new JunitReport().write(gate, in.junitFile());

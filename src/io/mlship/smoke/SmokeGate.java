@@ -6,6 +6,7 @@ import io.mlship.smoke.expect.Expectation;
 import io.mlship.smoke.expect.Mismatch;
 import io.mlship.smoke.golden.GoldenComparison;
 import io.mlship.smoke.golden.GoldenResult;
+import io.mlship.smoke.load.EarlyStop;
 import io.mlship.smoke.load.LatencySummary;
 import io.mlship.smoke.load.LoadResult;
 import io.mlship.smoke.load.LoadRunner;
@@ -22,6 +23,10 @@ import org.HdrHistogram.Histogram;
  * Runs a gate: every case once against the target, then the load run, then the golden comparison against the
  * baseline; checks the thresholds and gives the verdict. It never throws for what the target does — a target
  * that is down, wrong or slow makes a failed verdict.
+ *
+ * <p>It decides as soon as the verdict is certain: a case that waited out its whole timeout means the target
+ * hangs, so the remaining cases are not sent; a failed case skips the load run (unless the plan asks for it
+ * anyway); and the load run stops once its thresholds can no longer be met ({@link EarlyStop}).
  */
 public final class SmokeGate {
     private final Progress progress;
@@ -35,31 +40,41 @@ public final class SmokeGate {
         long highest = Math.max(2_000, plan.requestTimeout().toNanos() / 1000 * 2);
         Histogram caseLatency = new Histogram(1, highest, 3);
         List<CaseResult> results = new ArrayList<>();
+        String hanging = null;
         for (SmokeCase c : plan.cases()) {
-            Response r = target.send(c.request());
-            int tries = 1;
-            // A canary split: only the version under test's answers are checked, so ask again until it answers.
-            while (plan.canary() && r.answered() && !plan.expectedModelVersion().equals(r.modelVersionId())
-                    && tries < plan.triesPerCase()) {
-                r = target.send(c.request());
-                tries++;
+            if (hanging != null) {
+                results.add(CaseResult.notSent(c, hanging));
+                continue;
             }
-            if (tries > 1) {
-                progress.step("  (" + c.name() + ": sent " + tries + " times until version "
-                        + plan.expectedModelVersion() + (plan.expectedModelVersion().equals(r.modelVersionId()) ? " answered)" : " — it never answered)"));
-            }
-            caseLatency.recordValue(Math.min(highest, Math.max(1, r.latencyNanos() / 1000)));
-            CaseResult result = new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
+            CaseResult result = runCase(plan, target, c);
             results.add(result);
+            caseLatency.recordValue(Math.min(highest, Math.max(1, result.response().latencyNanos() / 1000)));
             progress.step("  " + (result.passed() ? "ok    " : "FAILED") + " " + c.name()
                     + (result.passed() ? "" : ": " + describe(result.mismatches().get(0))));
+            if (timedOut(result.response(), plan)) {
+                // A target that let a case wait out its whole timeout would make every further case wait as long.
+                hanging = "case '" + c.name() + "' got no answer within " + plan.requestTimeout().toMillis()
+                        + " ms, so the target hangs and the verdict is certain";
+                if (results.size() < plan.cases().size()) {
+                    progress.step("  the remaining cases are not sent: " + hanging);
+                }
+            }
         }
         LoadResult load = null;
-        if (plan.load() != null) {
-            load = new LoadRunner(progress).run(target, plan.cases(), plan.load(), plan.requestTimeout());
+        String loadSkipped = null;
+        long failed = results.stream().filter(CaseResult::failed).count();
+        long notSent = results.stream().filter(r -> r.notSent() != null).count();
+        if (plan.load() != null && failed > 0 && !plan.load().afterFailedCases()) {
+            loadSkipped = failed + " of " + results.size() + " cases failed" + (notSent > 0 ? " (" + notSent + " not sent)" : "")
+                    + ", so the verdict is certain (smoke.load.afterFailedCases: true or --load-after-failed-cases runs it anyway)";
+            progress.step("load: skipped: " + loadSkipped);
+        } else if (plan.load() != null) {
+            Thresholds t = plan.thresholds();
+            load = new LoadRunner(progress).run(target, plan.cases(), plan.load(), plan.requestTimeout(),
+                    EarlyStop.of(plan.load().requests(), t.errorRate(), t.p50(), t.p95(), t.p99()));
         }
         LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
-        List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results);
+        List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results, loadSkipped != null);
         ThresholdCheck versions = plan.canary() ? canaryVersions(plan.expectedModelVersion(), target.modelVersions())
                 : modelVersions(plan.expectedModelVersion(), target.modelVersions());
         if (versions != null) {
@@ -74,9 +89,32 @@ public final class SmokeGate {
             progress.step(String.format(Locale.ROOT, "golden: %d of %d answers differ (%.1f%%, at most %.1f%% allowed)",
                     golden.differing(), golden.compared(), golden.diffRatio() * 100, golden.maxDiffRatio() * 100));
         }
-        GateResult result = new GateResult(target.describe(), results, latency, load != null ? "load" : "cases", load, checks, golden);
+        GateResult result = new GateResult(target.describe(), results, latency, load != null ? "load" : "cases", load,
+                checks, golden, loadSkipped);
         progress.step("verdict: " + result.verdict());
         return result;
+    }
+
+    /** One case; in a canary split it is asked again until the version under test answers. */
+    private CaseResult runCase(GatePlan plan, Target target, SmokeCase c) {
+        Response r = target.send(c.request());
+        int tries = 1;
+        // A canary split: only the version under test's answers are checked, so ask again until it answers.
+        while (plan.canary() && r.answered() && !plan.expectedModelVersion().equals(r.modelVersionId())
+                && tries < plan.triesPerCase()) {
+            r = target.send(c.request());
+            tries++;
+        }
+        if (tries > 1) {
+            progress.step("  (" + c.name() + ": sent " + tries + " times until version "
+                    + plan.expectedModelVersion() + (plan.expectedModelVersion().equals(r.modelVersionId()) ? " answered)" : " — it never answered)"));
+        }
+        return new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
+    }
+
+    /** No answer at all after the whole request timeout: the target hangs (refused or reset answer at once). */
+    private static boolean timedOut(Response r, GatePlan plan) {
+        return !r.answered() && r.latencyNanos() >= plan.requestTimeout().toNanos() - Duration.ofMillis(50).toNanos();
     }
 
     /** Whether every answer, cases and load run, came from the version under test; null when nothing to check. */
@@ -119,23 +157,30 @@ public final class SmokeGate {
         return out;
     }
 
-    private static List<ThresholdCheck> thresholds(Thresholds t, LatencySummary latency, LoadResult load, List<CaseResult> cases) {
+    private static List<ThresholdCheck> thresholds(Thresholds t, LatencySummary latency, LoadResult load, List<CaseResult> cases,
+                                                   boolean loadSkipped) {
         List<ThresholdCheck> out = new ArrayList<>();
         percentile(out, "p50", t.p50(), latency.p50Ms());
         percentile(out, "p95", t.p95(), latency.p95Ms());
         percentile(out, "p99", t.p99(), latency.p99Ms());
         if (t.errorRate() != null) {
             double rate = load != null ? load.errorRate()
-                    : cases.isEmpty() ? 0 : (double) cases.stream().filter(c -> !c.response().answered()
-                    || c.response().status() != c.smokeCase().expectedStatus()).count() / cases.size();
+                    : errorRateOfCases(cases);
             out.add(new ThresholdCheck("errorRate", "<= " + fmt(t.errorRate()), fmt(rate), rate <= t.errorRate()));
         }
-        if (t.minThroughput() != null) {
+        if (t.minThroughput() != null && !loadSkipped) { // not measured: the skipped run says why
             double rps = load == null ? 0 : load.throughput();
             out.add(new ThresholdCheck("throughput", ">= " + fmt(t.minThroughput()) + " req/s", fmt(rps) + " req/s",
                     rps >= t.minThroughput()));
         }
         return out;
+    }
+
+    /** Of the cases that were sent, the share without an answer or with another status than expected. */
+    private static double errorRateOfCases(List<CaseResult> cases) {
+        List<CaseResult> sent = cases.stream().filter(c -> c.notSent() == null).toList();
+        return sent.isEmpty() ? 0 : (double) sent.stream().filter(c -> !c.response().answered()
+                || c.response().status() != c.smokeCase().expectedStatus()).count() / sent.size();
     }
 
     private static void percentile(List<ThresholdCheck> out, String name, Duration limit, double actualMs) {

@@ -44,6 +44,11 @@ final class RepoPathRule implements SpecRule {
         if (spec.smoke() != null) {
             check(ctx, "/smoke/cases", spec.smoke().cases(), Kind.FILE);
             check(ctx, "/smoke/predictionCases", spec.smoke().predictionCases(), Kind.FILE);
+            if (spec.smoke().tls() != null) {
+                check(ctx, "/smoke/tls/caFile", spec.smoke().tls().caFile(), Kind.FILE);
+                check(ctx, "/smoke/tls/certFile", spec.smoke().tls().certFile(), Kind.FILE);
+                check(ctx, "/smoke/tls/keyFile", spec.smoke().tls().keyFile(), Kind.FILE);
+            }
         }
     }
 

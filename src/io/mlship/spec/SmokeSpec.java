@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The gate: smoke cases, a load run and thresholds that decide whether a release goes on. */
 public record SmokeSpec(String cases, String predictionCases, List<String> targets, String requestTimeout, Load load, Thresholds thresholds,
-                        Golden golden) {
+                        Golden golden, Tls tls) {
 
     public SmokeSpec {
         targets = Lists.copy(targets);
@@ -29,7 +29,16 @@ public record SmokeSpec(String cases, String predictionCases, List<String> targe
         return repoRoot.resolve(casesFor(vertex)).normalize();
     }
 
-    public record Load(Integer requests, String duration, int concurrency, int warmup) {
+    /** {@code afterFailedCases}: run the load even when a case failed (by default the failed case decides). */
+    public record Load(Integer requests, String duration, int concurrency, int warmup, boolean afterFailedCases) {
+    }
+
+    /**
+     * How the gate's HTTPS client trusts the service: {@code caFile}, a PEM bundle added to the JVM's default trust
+     * (an internal CA); {@code certFile} and {@code keyFile}, a PEM client certificate and its key for mutual TLS.
+     * Paths are relative to the repository root.
+     */
+    public record Tls(String caFile, String certFile, String keyFile) {
     }
 
     public record Thresholds(String p50, String p95, String p99, Double errorRate, Double minThroughput) {

@@ -3,6 +3,7 @@ package io.mlship.sandbox.kube;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlship.sandbox.serving.WorkloadRuntime;
+import io.mlship.sandbox.tls.SandboxCa;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 /**
  * Plays the cluster's controllers against an API server without any (the sandbox's in-process API): the
  * Deployment controller with its ReplicaSets and pods ({@link DeploymentController}), cert-manager
- * ({@link CertificateIssuer}) and the ingress controller ({@link IngressAdmitter}). What pods of an image do is
+ * ({@link CertificateIssuer}) and the ingress controller ({@link IngressAdmitter}, {@link IngressTls}). What pods of an image do is
  * decided by a {@link Behaviour} per image reference. It watches, never polls, and does its work on its own
  * thread so the watch callbacks stay short.
  *
@@ -28,6 +29,8 @@ import java.util.function.Function;
 public final class RolloutSimulator implements AutoCloseable {
     /** The annotation on a Service with the URL ({@code http://127.0.0.1:PORT}) its pods really serve on. */
     public static final String URL_ANNOTATION = "sandbox.mlship.io/url";
+    /** The annotation on an Ingress with TLS with the URL ({@code https://HOST:PORT}) its host is served on over HTTPS. */
+    public static final String HTTPS_URL_ANNOTATION = "sandbox.mlship.io/https-url";
 
     private final ControllerScope scope;
     private final boolean servesWorkloads;
@@ -38,6 +41,7 @@ public final class RolloutSimulator implements AutoCloseable {
     private final DeploymentController deployments;
     private final CertificateIssuer certificates;
     private final IngressAdmitter ingresses;
+    private final IngressTls ingressTls;
     private volatile boolean closed;
 
     private RolloutSimulator(SimulatorSettings s) {
@@ -52,7 +56,8 @@ public final class RolloutSimulator implements AutoCloseable {
         this.servers = new RevisionServers(s.namespace(), s.workloads());
         this.publisher = new ServicePublisher(s.client(), s.namespace());
         this.deployments = new DeploymentController(scope, s.progressDeadline(), s.crashMessage(), behaviours, servers, publisher);
-        this.certificates = new CertificateIssuer(s.client(), s.namespace());
+        this.ingressTls = new IngressTls(s.client(), s.namespace());
+        this.certificates = new CertificateIssuer(s.client(), s.namespace(), s.ca(), ingressTls::syncAll);
         this.ingresses = new IngressAdmitter(s.client(), s.namespace(), s.ingressAddress());
     }
 
@@ -71,7 +76,10 @@ public final class RolloutSimulator implements AutoCloseable {
                     s -> onWorker(() -> publisher.onService(s.getMetadata().getName())))));
         }
         informers.add(client.network().v1().ingresses().inNamespace(namespace).inform(EventHandlers.onChange(
-                i -> onWorker(() -> ingresses.admit(i.getMetadata().getName())))));
+                i -> onWorker(() -> {
+                    ingresses.admit(i.getMetadata().getName());
+                    ingressTls.sync(i.getMetadata().getName());
+                }))));
         informers.add(client.genericKubernetesResources(CertificateIssuer.CERTIFICATES).inNamespace(namespace).inform(EventHandlers.onChange(
                 c -> onWorker(() -> certificates.issue(c.getMetadata().getName())))));
         return this;
@@ -113,6 +121,7 @@ public final class RolloutSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         servers.closeAll();
+        ingressTls.close();
     }
 
     public static final class Builder {
@@ -122,6 +131,7 @@ public final class RolloutSimulator implements AutoCloseable {
         private Duration progressDeadline = Duration.ofSeconds(2);
         private WorkloadRuntime workloads;
         private String ingressAddress = "10.128.0.42";
+        private SandboxCa ca;
         private String crashMessage = "Traceback (most recent call last):\n  File \"/app/src/reco/server.py\", line 3, in <module>\n"
                 + "ModuleNotFoundError: No module named 'ranker'";
 
@@ -155,6 +165,12 @@ public final class RolloutSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Issue real certificates from this CA and serve Ingresses with TLS over HTTPS (without: Ready conditions only). */
+        public Builder certificateAuthority(SandboxCa authority) {
+            this.ca = authority;
+            return this;
+        }
+
         public Builder crashMessage(String message) {
             this.crashMessage = message;
             return this;
@@ -162,7 +178,7 @@ public final class RolloutSimulator implements AutoCloseable {
 
         public RolloutSimulator build() {
             return new RolloutSimulator(new SimulatorSettings(client, namespace, behaviourOfImage, progressDeadline, workloads,
-                    ingressAddress, crashMessage));
+                    ingressAddress, crashMessage, ca));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.mlship.sandbox.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.sandbox.serving.WorkloadRuntime;
+import io.mlship.sandbox.tls.SandboxCa;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -13,7 +14,9 @@ import java.util.function.Function;
  * @param workloads        the runtime that really runs images, or null for none
  * @param ingressAddress   the address Ingresses get
  * @param crashMessage     what a crash-looping container last wrote
+ * @param ca               the CA certificates are issued from, or null for Ready conditions without Secrets
  */
 record SimulatorSettings(KubernetesClient client, String namespace, Function<String, Behaviour> behaviourOfImage,
-                         Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage) {
+                         Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage,
+                         SandboxCa ca) {
 }

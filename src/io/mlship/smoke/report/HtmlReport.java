@@ -27,7 +27,7 @@ public final class HtmlReport {
                 .append(esc(title)).append("</title>\n<style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}")
-                .append(".passed{color:#176f2c;font-weight:bold}.failed{color:#b3261e;font-weight:bold}")
+                .append(".passed{color:#176f2c;font-weight:bold}.failed{color:#b3261e;font-weight:bold}.skipped{color:#6b6b6b}")
                 .append("code{background:#f4f4f4;padding:0 3px}svg text{font:11px sans-serif}")
                 .append("</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
@@ -37,9 +37,13 @@ public final class HtmlReport {
         h.append("<h2>Cases</h2>\n<table><tr><th>case</th><th>result</th><th>status</th><th>latency</th><th>failed expectations</th></tr>\n");
         for (CaseResult c : g.cases()) {
             h.append("<tr><td>").append(esc(c.smokeCase().name())).append("</td><td class=\"")
-                    .append(c.passed() ? "passed\">passed" : "failed\">failed").append("</td><td>")
+                    .append(c.passed() ? "passed\">passed" : c.notSent() != null ? "skipped\">not sent" : "failed\">failed")
+                    .append("</td><td>")
                     .append(c.response().answered() ? String.valueOf(c.response().status()) : "—").append("</td><td>")
                     .append(num(c.response().latencyNanos() / 1e6)).append(" ms</td><td>");
+            if (c.notSent() != null) {
+                h.append(esc(c.notSent()));
+            }
             for (Mismatch m : c.mismatches()) {
                 h.append("<code>").append(esc(m.path())).append("</code>: expected ").append(esc(m.expected()))
                         .append(", got ").append(esc(m.actual())).append("<br>");
@@ -54,7 +58,14 @@ public final class HtmlReport {
         if (g.load() != null) {
             h.append(", ").append(num(g.load().throughput())).append(" req/s, error rate ").append(num(g.load().errorRate()));
         }
-        h.append("</p>\n<table><tr><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr><tr>");
+        h.append("</p>\n");
+        if (g.loadSkipped() != null) {
+            h.append("<p id=\"load-note\">Load run skipped: ").append(esc(g.loadSkipped())).append("</p>\n");
+        } else if (g.load() != null && g.load().stoppedEarly() != null) {
+            h.append("<p id=\"load-note\">Load run stopped early after ").append(g.load().requests()).append(" of ")
+                    .append(g.load().planned()).append(" requests: ").append(esc(g.load().stoppedEarly())).append("</p>\n");
+        }
+        h.append("<table><tr><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr><tr>");
         for (double v : new double[] {l.p50Ms(), l.p95Ms(), l.p99Ms(), l.maxMs(), l.meanMs()}) {
             h.append("<td>").append(num(v)).append(" ms</td>");
         }

@@ -19,7 +19,8 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * The gate as JUnit XML, the format Jenkins' {@code junit} step reads: one test per case, one per threshold and
- * one for the golden comparison, each failure listing the expectations it missed.
+ * one for the golden comparison, each failure listing the expectations it missed. A case not sent and a load run
+ * skipped are {@code <skipped>} with the reason; a load run stopped early is a failure saying why.
  */
 public final class JunitReport {
     private static final String SUITE = "mlship.smoke";
@@ -31,11 +32,17 @@ public final class JunitReport {
             for (Mismatch m : c.mismatches()) {
                 lines.add(m.path() + ": expected " + m.expected() + ", got " + m.actual());
             }
-            tests.add(new Test("cases", c.smokeCase().name(), c.response().latencyNanos() / 1e9, lines));
+            tests.add(new Test("cases", c.smokeCase().name(), c.response().latencyNanos() / 1e9, lines, c.notSent()));
+        }
+        if (g.loadSkipped() != null) {
+            tests.add(new Test("load", "load run", 0, List.of(), g.loadSkipped()));
+        } else if (g.load() != null && g.load().stoppedEarly() != null) {
+            tests.add(new Test("load", "load run", g.load().wallNanos() / 1e9, List.of("stopped early after "
+                    + g.load().requests() + " of " + g.load().planned() + " requests: " + g.load().stoppedEarly()), null));
         }
         for (ThresholdCheck t : g.thresholds()) {
             tests.add(new Test("load", t.name() + " " + t.limit(), 0,
-                    t.passed() ? List.of() : List.of(t.name() + ": expected " + t.limit() + ", got " + t.actual())));
+                    t.passed() ? List.of() : List.of(t.name() + ": expected " + t.limit() + ", got " + t.actual()), null));
         }
         if (g.golden() != null) {
             List<String> lines = new ArrayList<>();
@@ -47,9 +54,10 @@ public final class JunitReport {
                     lines.add(d.caseName() + " " + d.path() + ": production " + d.baseline() + ", candidate " + d.candidate());
                 }
             }
-            tests.add(new Test("golden", "answers match production", 0, lines));
+            tests.add(new Test("golden", "answers match production", 0, lines, null));
         }
         long failures = tests.stream().filter(t -> !t.failures().isEmpty()).count();
+        long skipped = tests.stream().filter(t -> t.skipped() != null).count();
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -63,7 +71,7 @@ public final class JunitReport {
             x.writeAttribute("tests", String.valueOf(tests.size()));
             x.writeAttribute("failures", String.valueOf(failures));
             x.writeAttribute("errors", "0");
-            x.writeAttribute("skipped", "0");
+            x.writeAttribute("skipped", String.valueOf(skipped));
             x.writeCharacters("\n");
             x.writeStartElement("properties");
             property(x, "target", clean(g.target()));
@@ -82,6 +90,9 @@ public final class JunitReport {
                     x.writeAttribute("type", "expectation");
                     x.writeCharacters(clean(String.join("\n", t.failures())));
                     x.writeEndElement();
+                } else if (t.skipped() != null) {
+                    x.writeEmptyElement("skipped");
+                    x.writeAttribute("message", clean(t.skipped()));
                 }
                 x.writeEndElement();
                 x.writeCharacters("\n");
@@ -105,6 +116,7 @@ public final class JunitReport {
         x.writeAttribute("value", value);
     }
 
-    private record Test(String group, String name, double seconds, List<String> failures) {
+    /** {@code skipped}: why the test did not run (JUnit's {@code <skipped>}), null when it ran. */
+    private record Test(String group, String name, double seconds, List<String> failures, String skipped) {
     }
 }

@@ -21,8 +21,9 @@ public final class ResultFields {
         result.put("target", g.target());
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("total", g.cases().size());
-        counts.put("passed", g.cases().size() - g.failedCases());
+        counts.put("passed", g.cases().size() - g.failedCases() - g.casesNotSent());
         counts.put("failed", g.failedCases());
+        counts.put("notSent", g.casesNotSent());
         result.put("cases", counts);
         List<Map<String, Object>> failures = new ArrayList<>();
         for (CaseResult c : g.cases()) {
@@ -40,6 +41,10 @@ public final class ResultFields {
                 failures.add(failure("(load)", t.name(), t.limit(), t.actual()));
             }
         }
+        if (g.load() != null && g.load().stoppedEarly() != null) {
+            failures.add(failure("(load)", "load run", g.load().planned() + " requests",
+                    "stopped early after " + g.load().requests() + ": " + g.load().stoppedEarly()));
+        }
         if (g.golden() != null && !g.golden().passed()) {
             failures.add(failure("(golden)", "diffRatio", "<= " + g.golden().maxDiffRatio(),
                     g.golden().differing() + " of " + g.golden().compared() + " answers differ"));
@@ -54,7 +59,15 @@ public final class ResultFields {
             load.put("throughput", round(g.load().throughput()));
             load.put("durationMs", g.load().wallNanos() / 1_000_000);
             load.put("errorReasons", g.load().errorReasons());
+            if (g.load().planned() != null) {
+                load.put("planned", g.load().planned());
+            }
+            if (g.load().stoppedEarly() != null) {
+                load.put("stoppedEarly", g.load().stoppedEarly());
+            }
             result.put("load", load);
+        } else if (g.loadSkipped() != null) {
+            result.put("load", Map.of("skipped", g.loadSkipped()));
         }
         List<Map<String, Object>> thresholds = new ArrayList<>();
         for (ThresholdCheck t : g.thresholds()) {

@@ -7,6 +7,7 @@ import io.mlship.smoke.cases.SmokeRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -21,6 +22,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
+import io.mlship.smoke.tls.GateTls;
+import io.mlship.smoke.tls.TlsContexts;
+import io.mlship.smoke.tls.TlsFailures;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -91,6 +97,14 @@ public final class HttpTarget implements Target {
     }
 
     public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json) {
+        this(base, predictPath, timeout, json, GateTls.none(), null);
+    }
+
+    /**
+     * With {@code tls} files the TLS context is set up now, so a bad file is reported before any request; with
+     * {@code hostsAt}, every host name resolves to that address (a sandbox's ingress, as internal DNS would).
+     */
+    public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json, GateTls tls, InetAddress hostsAt) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.predictPath = predictPath == null ? "/predict" : predictPath;
@@ -98,7 +112,8 @@ public final class HttpTarget implements Target {
         this.json = json;
         Timeout bound = Timeout.of(timeout);
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(new LazyTls())
+                .setTlsSocketStrategy(new LazyTls(tls))
+                .setDnsResolver(hostsAt == null ? SystemDefaultDnsResolver.INSTANCE : new FixedAddress(hostsAt))
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(bound).setSocketTimeout(bound).build())
                 .setMaxConnTotal(1024)
                 .setMaxConnPerRoute(1024)
@@ -136,6 +151,7 @@ public final class HttpTarget implements Target {
         final HttpUriRequestBase request;
         final long deadline;
         volatile boolean expired;
+        volatile boolean cancelled;
 
         InFlight(HttpUriRequestBase request, long deadline) {
             this.request = request;
@@ -169,6 +185,14 @@ public final class HttpTarget implements Target {
     }
 
     @Override
+    public void cancelInFlight() {
+        for (InFlight f : inFlight) {
+            f.cancelled = true;
+            f.request.cancel();
+        }
+    }
+
+    @Override
     public void close() {
         deadlines.shutdownNow();
         client.close(CloseMode.IMMEDIATE);
@@ -194,6 +218,10 @@ public final class HttpTarget implements Target {
             return new Response(answer.status(), answer.body(), keepBody ? parse(answer.body()) : null, nanos, null, null);
         } catch (IOException | RuntimeException e) {
             long nanos = System.nanoTime() - start;
+            TlsFailures.check(e, http.getAuthority() == null ? base.getHost() : http.getAuthority().getHostName());
+            if (flight.cancelled && !flight.expired) {
+                return Response.failed("cancelled: the gate's verdict was already certain", nanos);
+            }
             if (Thread.currentThread().isInterrupted() && !flight.expired) {
                 return Response.failed("interrupted", nanos);
             }
@@ -209,12 +237,20 @@ public final class HttpTarget implements Target {
     }
 
     /**
-     * TLS with the JVM's trust settings (javax.net.ssl.*), as for every other TLS call mlship makes, set up on the
-     * first HTTPS connection: loading the trust store is a large part of a cold start, and a plain-HTTP target (a
-     * port-forward, a local server) never needs it.
+     * TLS with the JVM's default trust plus the gate's CA bundle, set up on the first HTTPS connection: loading the
+     * trust store is a large part of a cold start, and a plain-HTTP target (a port-forward, a local server) never
+     * needs it. Given files are read at once, so a bad one is bad input before the first request.
      */
     private static final class LazyTls implements TlsSocketStrategy {
+        private final GateTls settings;
         private volatile TlsSocketStrategy tls;
+
+        LazyTls(GateTls settings) {
+            this.settings = settings;
+            if (!settings.isDefault()) {
+                tls = new DefaultClientTlsStrategy(TlsContexts.build(settings));
+            }
+        }
 
         @Override
         public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
@@ -223,12 +259,25 @@ public final class HttpTarget implements Target {
             if (t == null) {
                 synchronized (this) {
                     if (tls == null) {
-                        tls = DefaultClientTlsStrategy.createSystemDefault();
+                        tls = new DefaultClientTlsStrategy(TlsContexts.build(settings));
                     }
                     t = tls;
                 }
             }
             return t.upgrade(socket, target, port, attachment, context);
+        }
+    }
+
+    /** Every name at one address, as curl's --resolve does for a host. */
+    private record FixedAddress(InetAddress address) implements DnsResolver {
+        @Override
+        public InetAddress[] resolve(String host) {
+            return new InetAddress[] {address};
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) {
+            return host;
         }
     }
 

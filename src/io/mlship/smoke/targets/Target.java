@@ -4,9 +4,11 @@ import io.mlship.smoke.cases.SmokeRequest;
 import java.util.Map;
 
 /**
- * Where the gate sends its requests. {@link #send} never throws and never blocks longer than the target's
- * request timeout: a failure is a {@link Response} with a transport error, so a hanging target fails the gate
- * instead of hanging the build. Implementations are used from many threads at once.
+ * Where the gate sends its requests. {@link #send} never blocks longer than the target's request timeout and
+ * does not throw for what the target does: a failure is a {@link Response} with a transport error, so a hanging
+ * target fails the gate instead of hanging the build. It throws {@link io.mlship.result.MlshipException} only when
+ * the gate cannot judge the target at all (a certificate it cannot trust: the environment's setup, exit 3).
+ * Implementations are used from many threads at once.
  */
 public interface Target extends AutoCloseable {
 
@@ -18,6 +20,13 @@ public interface Target extends AutoCloseable {
     /** Like {@link #send} for the load run, where only status and latency count: the body need not be parsed. */
     default Response measure(SmokeRequest request) {
         return send(request);
+    }
+
+    /**
+     * Ends every request in flight now, each with a transport error, instead of waiting for its timeout: the gate's
+     * verdict is already certain. Requests sent later are not affected.
+     */
+    default void cancelInFlight() {
     }
 
     /**

@@ -27,6 +27,7 @@ public final class VertexTarget implements Target {
     private final ExecutorService calls;
     // Every answer counts, cases and load run alike: a canary split shows up as more than one version.
     private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
+    private final java.util.Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     public VertexTarget(VertexPredictor predictor, Duration timeout, ObjectMapper json, int parallelism) {
         this.predictor = predictor;
@@ -52,6 +53,7 @@ public final class VertexTarget implements Target {
         long start = System.nanoTime();
         // Bounded here too: a client stuck on a dead channel must not hold the gate.
         Future<VertexPredictor.Prediction> future = calls.submit(() -> predictor.predict(call.instances(), call.parameters()));
+        inFlight.add(future);
         try {
             VertexPredictor.Prediction p = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             long nanos = System.nanoTime() - start;
@@ -71,9 +73,18 @@ public final class VertexTarget implements Target {
             future.cancel(true);
             Thread.currentThread().interrupt();
             return Response.failed("interrupted", System.nanoTime() - start);
+        } catch (java.util.concurrent.CancellationException e) {
+            return Response.failed("cancelled: the gate's verdict was already certain", System.nanoTime() - start);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Response.failed("cannot write the prediction as JSON: " + e.getOriginalMessage(), System.nanoTime() - start);
+        } finally {
+            inFlight.remove(future);
         }
+    }
+
+    @Override
+    public void cancelInFlight() {
+        inFlight.forEach(f -> f.cancel(true));
     }
 
     @Override

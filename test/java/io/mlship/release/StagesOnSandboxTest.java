@@ -21,6 +21,10 @@ import io.mlship.model.PromotionStage;
 import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
 import io.mlship.sandbox.RunningSandbox;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.TimeUnit;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.cli.CliRun;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxClusters;
 import io.mlship.sandbox.SandboxModels;
@@ -157,6 +161,44 @@ class StagesOnSandboxTest {
         assertThat(gate.succeeded()).as(gate.resultFields().toString()).isTrue();
         assertThat(gate.result().cases()).isNotEmpty();
         assertThat(dir.resolve("junit.xml")).exists();
+    }
+
+    /**
+     * The sandbox's cert-manager issues a real certificate for the environment's host from the sandbox CA, and its
+     * ingress serves the host over HTTPS with it: mlship smoke passes with the CA given and, without it, stops with
+     * exit 3 naming the certificate problem — not a failed gate.
+     */
+    @Test
+    @Order(3)
+    void theHttpsHostSignedByTheSandboxCaPassesWithTheCaAndIsAnInfrastructureErrorWithoutIt() throws Exception {
+        var client = sandbox.cluster().client();
+        var secret = client.secrets().inNamespace(staging.namespace()).withName("reco-service-tls")
+                .waitUntilCondition(x -> x != null && x.getData() != null && x.getData().containsKey("tls.crt"), 30, TimeUnit.SECONDS);
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+        var ingress = client.network().v1().ingresses().inNamespace(staging.namespace()).withName("reco-service")
+                .waitUntilCondition(i -> i != null && i.getMetadata().getAnnotations() != null
+                        && i.getMetadata().getAnnotations().containsKey(RolloutSimulator.HTTPS_URL_ANNOTATION), 30, TimeUnit.SECONDS);
+        String https = ingress.getMetadata().getAnnotations().get(RolloutSimulator.HTTPS_URL_ANNOTATION);
+        assertThat(https).startsWith("https://reco.staging.internal.example.com:");
+        assertThat(sandbox.info().caFile()).endsWith("ca.crt");
+
+        Path out = tmp.resolve("smoke-https");
+        CliRun trusted = CliRun.of(out, "smoke", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--target", https, "--sandbox", tmp.resolve("sandbox").toString(), "--ca-file", sandbox.info().caFile(),
+                "--result-dir", out.toString());
+        assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+        assertThat(trusted.result("smoke").path("verdict").asText()).isEqualTo("passed");
+
+        Path out2 = tmp.resolve("smoke-https-untrusted");
+        CliRun untrusted = CliRun.of(out2, "smoke", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--target", https, "--sandbox", tmp.resolve("sandbox").toString(), "--result-dir", out2.toString());
+        assertThat(untrusted.exitCode()).as(untrusted.err()).isEqualTo(3);
+        JsonNode error = untrusted.result("smoke").path("errorDetails");
+        assertThat(error.path("category").asText()).isEqualTo("infrastructure");
+        assertThat(error.path("message").asText()).isEqualTo("the certificate of reco.staging.internal.example.com is "
+                + "signed by an unknown CA (O=mlship sandbox,CN=mlship sandbox CA)");
+        assertThat(error.path("hint").asText()).contains("--ca-file").contains("smoke.tls.caFile");
     }
 
     @Test

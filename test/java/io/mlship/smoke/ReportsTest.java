@@ -47,7 +47,7 @@ class ReportsTest {
         Files.writeString(file, CASES);
         ObjectMapper json = new ObjectMapper();
         var cases = new CasesLoader().load(file);
-        GatePlan plan = new GatePlan(cases, Duration.ofSeconds(5), new LoadPlan(50, null, 2, 0),
+        GatePlan plan = new GatePlan(cases, Duration.ofSeconds(5), new LoadPlan(50, null, 2, 0, true),
                 new Thresholds(null, Duration.ofSeconds(2), null, 0.0, null), new GoldenPlan(0, 0, 0, List.of(), List.of()), null);
         try (FakeService wrong = FakeService.wrong(); FakeService prod = FakeService.right();
              HttpTarget t = new HttpTarget(wrong.uri(), "/predict", Duration.ofSeconds(5), json);
