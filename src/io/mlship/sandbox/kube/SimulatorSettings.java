@@ -13,7 +13,10 @@ import java.util.function.Function;
  * @param workloads        the runtime that really runs images, or null for none
  * @param ingressAddress   the address Ingresses get
  * @param crashMessage     what a crash-looping container last wrote
+ * @param probePeriod      how long one readiness probe period of a scripted pod lasts (scaled down, like the deadline)
+ * @param slowReadyFailures how many probes a {@link Behaviour#SLOW_READY} pod fails before it is ready
  */
 record SimulatorSettings(KubernetesClient client, String namespace, Function<String, Behaviour> behaviourOfImage,
-                         Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage) {
+                         Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage,
+                         Duration probePeriod, int slowReadyFailures) {
 }

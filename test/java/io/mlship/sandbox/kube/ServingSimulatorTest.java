@@ -150,7 +150,7 @@ class ServingSimulatorTest {
             client.apps().deployments().inNamespace(ns).resource(d).update();
         }
         try (RolloutWatcher watcher = new RolloutWatcher(client, ns, "svc", SELECTOR, quiet)) {
-            return watcher.await(image, Duration.ofSeconds(20), 3);
+            return watcher.await(image, Duration.ofSeconds(20), Duration.ofSeconds(20));
         }
     }
 
