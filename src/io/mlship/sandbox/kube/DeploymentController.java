@@ -94,7 +94,7 @@ final class DeploymentController {
         if (behaviour == Behaviour.NOT_READY || behaviour == Behaviour.SLOW_READY) {
             probing.start(rollout, behaviour);
         }
-        if (behaviour != Behaviour.SLOW_READY) {
+        if (behaviour == Behaviour.HANG || behaviour == Behaviour.NOT_READY) {
             // Pods that never become available: the controller reports it at the deadline, as Kubernetes does.
             scheduleDeadline(rollout);
         }
