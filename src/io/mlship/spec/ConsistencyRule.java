@@ -80,6 +80,12 @@ final class ConsistencyRule implements SpecRule {
             ctx.error("/deploy/rollout/timeout", "timeout " + rollout.timeout() + " is shorter than progressDeadlineSeconds "
                     + rollout.progressDeadlineSeconds(), "the rollout would be given up before Kubernetes reports it stuck; raise the timeout");
         }
+        if (rollout != null && rollout.readinessGrace() != null
+                && Durations.parse(rollout.readinessGrace()).compareTo(Durations.parse(rollout.timeout())) > 0) {
+            ctx.error("/deploy/rollout/readinessGrace", "readinessGrace " + rollout.readinessGrace()
+                            + " is longer than the rollout timeout " + rollout.timeout(),
+                    "the rollout would time out before a pod's readiness grace ends; shorten readinessGrace or raise deploy.rollout.timeout");
+        }
         if (rollout != null && isZero(rollout.maxSurge()) && isZero(rollout.maxUnavailable())) {
             ctx.error("/deploy/rollout/maxSurge", "maxSurge and maxUnavailable are both 0", "a rollout could never progress; set maxSurge: 1");
         }

@@ -1,5 +1,6 @@
 package io.mlship.spec;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,8 @@ public record DeploySpec(
         Resources resources,
         Probes probes,
         Map<String, String> env,
+        Map<String, SecretKeyRef> secretEnv,
+        List<SecretVolume> secretVolumes,
         Map<String, String> labels,
         Ingress ingress,
         Autoscaling autoscaling,
@@ -27,6 +30,8 @@ public record DeploySpec(
 
     public DeploySpec {
         env = Lists.copy(env);
+        secretEnv = Lists.copy(secretEnv);
+        secretVolumes = Lists.copy(secretVolumes);
         labels = Lists.copy(labels);
         routing = routing == null ? INGRESS : routing;
     }
@@ -42,6 +47,17 @@ public record DeploySpec(
     public record Canary(List<Integer> steps, String header, int replicas) {
         public Canary {
             steps = Lists.copy(steps);
+        }
+    }
+
+    /** One key of an existing Secret in the namespace: only its name and key are known to mlship, never its value. */
+    public record SecretKeyRef(String secret, String key) {
+    }
+
+    /** An existing Secret mounted read-only under {@code path}; {@code items} narrows it to some keys (empty: all). */
+    public record SecretVolume(String secret, String path, List<String> items) {
+        public SecretVolume {
+            items = Lists.copy(items);
         }
     }
 
@@ -83,6 +99,11 @@ public record DeploySpec(
     public record ServiceAccount(String name, String gcpServiceAccount) {
     }
 
-    public record Rollout(String timeout, int progressDeadlineSeconds, String maxSurge, String maxUnavailable) {
+    /** {@code readinessGrace} is null when the spec leaves it out: the progress deadline then (see {@link #readinessGraceOrDefault()}). */
+    public record Rollout(String timeout, int progressDeadlineSeconds, String readinessGrace, String maxSurge, String maxUnavailable) {
+        /** How long a running pod may fail readiness before the rollout fails; by default, the progress deadline. */
+        public Duration readinessGraceOrDefault() {
+            return readinessGrace != null ? Durations.parse(readinessGrace) : Duration.ofSeconds(progressDeadlineSeconds);
+        }
     }
 }

@@ -24,4 +24,16 @@ public final class Durations {
             default -> Duration.ofHours(n);
         };
     }
+
+    /** The shortest way the spec's format writes {@code d}: {@code 10m}, {@code 90s}, {@code 300ms}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

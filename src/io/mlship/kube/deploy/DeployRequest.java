@@ -16,7 +16,7 @@ public record DeployRequest(
         String image,
         Map<String, String> selector,
         Duration rolloutTimeout,
-        int readinessFailureThreshold,
+        Duration readinessGrace,
         Duration certificateTimeout,
         Duration ingressTimeout,
         boolean dryRun,

@@ -75,7 +75,7 @@ public final class DeployStage {
             List<HasMetadata> objects = rendered.objects();
             DeployRequest request = new DeployRequest(environment.namespace(), environment.service(), objects, image.reference(),
                     ReleaseLabels.selector(environment.spec()), Durations.parse(deploy.rollout().timeout()),
-                    readinessThreshold(deploy), in.certificateTimeout(), in.ingressTimeout(), in.dryRun(), in.deployedBy());
+                    deploy.rollout().readinessGraceOrDefault(), in.certificateTimeout(), in.ingressTimeout(), in.dryRun(), in.deployedBy());
             progress.step(environment.service() + " → " + target.effectiveContext() + " namespace "
                     + environment.namespace() + (in.dryRun() ? " (dry run)" : ""));
             Deployer deployer = new Deployer(client, progress);
@@ -122,7 +122,7 @@ public final class DeployStage {
             progress.step("canary step " + percent + "%: candidate " + candidate + " → " + target.effectiveContext()
                     + " namespace " + environment.namespace());
             DeployRequest request = new DeployRequest(environment.namespace(), candidate, objects, image.reference(), selector,
-                    Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy), in.certificateTimeout(),
+                    Durations.parse(deploy.rollout().timeout()), deploy.rollout().readinessGraceOrDefault(), in.certificateTimeout(),
                     in.ingressTimeout(), false, in.deployedBy());
             CandidateDeployer candidates = new CandidateDeployer(client, progress);
             DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
@@ -176,7 +176,8 @@ public final class DeployStage {
         ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
         DeploySpec deploy = environment.spec().deploy();
         try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
-            new Deployer(client, progress).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()), readinessThreshold(deploy));
+            new Deployer(client, progress).rollBackTo(rec, Durations.parse(deploy.rollout().timeout()),
+                    deploy.rollout().readinessGraceOrDefault());
         }
         return new ServiceRollback(environment.name(), rec.namespace(), rec.image(), rec.previousImage(),
                 target.effectiveContext());
@@ -209,11 +210,6 @@ public final class DeployStage {
             throw MlshipException.infrastructure("cannot reach the Kubernetes API of " + target.effectiveContext() + ": "
                     + e.getMessage(), "check the cluster endpoint and the agent's network; nothing was applied", e);
         }
-    }
-
-    static int readinessThreshold(DeploySpec deploy) {
-        DeploySpec.Probe readiness = deploy.probes() == null ? null : deploy.probes().readiness();
-        return readiness != null && readiness.failureThreshold() != null ? readiness.failureThreshold() : 3;
     }
 
     /** What the rendering thread returned; what it threw is rethrown here, as the stage's own failure. */

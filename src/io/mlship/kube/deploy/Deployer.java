@@ -67,7 +67,7 @@ public final class Deployer {
             RolloutOutcome outcome;
             try {
                 new Applier(client, progress).apply(plan);
-                outcome = watcher.await(request.image(), request.rolloutTimeout(), request.readinessFailureThreshold());
+                outcome = watcher.await(request.image(), request.rolloutTimeout(), request.readinessGrace());
             } catch (Applier.WriteFailed e) {
                 if (e.isTransient()) {
                     // The API failed (5xx, throttling, lost connection) even after the client's retries: put back what
@@ -102,7 +102,7 @@ public final class Deployer {
      * Puts back what ran before a recorded deploy (the release flow does this when a later gate fails) and waits
      * for the previous Deployment to be healthy again. Running it twice changes nothing the second time.
      */
-    public void rollBackTo(DeployRecord record, Duration rolloutTimeout, int readinessFailureThreshold) {
+    public void rollBackTo(DeployRecord record, Duration rolloutTimeout, Duration readinessGrace) {
         progress.step("rolling back " + record.service() + " in namespace " + record.namespace() + " to "
                 + (record.previousImage() == null ? "nothing (it was not deployed before)" : record.previousImage()));
         try (RolloutWatcher watcher = new RolloutWatcher(client, record.namespace(), record.deployment(), record.selector(), progress)) {
@@ -113,7 +113,7 @@ public final class Deployer {
                 new DeployedByWriter(client, progress).write(record.namespace(), record.deployment(), DeployedBy.of(before));
             }
             if (record.previousImage() != null) {
-                RolloutOutcome restored = watcher.await(record.previousImage(), rolloutTimeout, readinessFailureThreshold);
+                RolloutOutcome restored = watcher.await(record.previousImage(), rolloutTimeout, readinessGrace);
                 if (!restored.available()) {
                     throw new MlshipException(ErrorCategory.ROLLBACK_FAILED, "the restored Deployment/" + record.deployment()
                             + " did not become healthy: " + restored.reason(),
@@ -150,7 +150,7 @@ public final class Deployer {
         try {
             new Applier(client, progress).restore(plan);
             if (previousImage.isPresent()) {
-                RolloutOutcome restored = watcher.await(previousImage.get(), request.rolloutTimeout(), request.readinessFailureThreshold());
+                RolloutOutcome restored = watcher.await(previousImage.get(), request.rolloutTimeout(), request.readinessGrace());
                 if (!restored.available()) {
                     throw new MlshipException(ErrorCategory.ROLLBACK_FAILED,
                             why + " and the restored Deployment/" + deploymentKey.name() + " did not become healthy: " + restored.reason(),

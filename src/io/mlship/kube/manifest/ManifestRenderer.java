@@ -187,6 +187,7 @@ public final class ManifestRenderer {
                 .addToContainers(container(spec, image))
                 // The root file system is read-only; Python and most servers still need a writable /tmp.
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addAllToVolumes(SecretRefs.volumes(deploy))
                 .addNewTopologySpreadConstraint()
                 .withMaxSkew(1).withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("ScheduleAnyway")
                 .withNewLabelSelector().withMatchLabels(ReleaseLabels.selector(spec)).endLabelSelector()
@@ -212,7 +213,11 @@ public final class ManifestRenderer {
                 .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().addToDrop("ALL").endCapabilities()
                 .endSecurityContext()
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount();
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addAllToVolumeMounts(SecretRefs.mounts(deploy));
+        if (!deploy.secretEnv().isEmpty()) {
+            c.withEnv(SecretRefs.env(deploy));
+        }
         if (!deploy.env().isEmpty()) {
             c.withEnvFrom(new EnvFromSourceBuilder().withNewConfigMapRef().withName(configMapName(spec)).endConfigMapRef().build());
         }

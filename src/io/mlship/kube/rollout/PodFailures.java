@@ -10,17 +10,25 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** Reads why a pod of a rollout cannot become ready, from its container statuses and its events. */
+/**
+ * Reads, from a pod's container statuses and its events, the failures of a rollout that will not fix themselves:
+ * a crash loop, an image that cannot be pulled, a container the kubelet cannot configure (a Secret or key that is
+ * not there) or a Secret volume that cannot be mounted. Failing readiness is not one of them: a model that loads
+ * for minutes is slow, not broken ({@link ReadinessWait} gives it its grace).
+ */
 final class PodFailures {
-    private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
-    private static final Set<String> CONFIG_FAILURES = Set.of("CreateContainerConfigError", "CreateContainerError");
+    private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull");
+    private static final Set<String> CONFIG_FAILURES = Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** The kubelet's FailedMount message when a Secret volume's Secret does not exist: {@code secret "name" not found}. */
+    private static final Pattern MISSING_SECRET_VOLUME = Pattern.compile(".*\\bsecrets? \"[^\"]+\" not found.*", Pattern.DOTALL);
 
     private PodFailures() {
     }
 
     /** A failure that will not fix itself, or empty while the pod may still come up. */
-    static Optional<String> failure(Pod pod, Collection<Event> events, int readinessFailureThreshold) {
+    static Optional<String> failure(Pod pod, Collection<Event> events) {
         List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
                 ? List.of() : pod.getStatus().getContainerStatuses();
         for (ContainerStatus cs : statuses) {
@@ -37,18 +45,49 @@ final class PodFailures {
                         + detail(waiting.getMessage()) + lastEvent(pod, events, "Failed"));
             }
             if (CONFIG_FAILURES.contains(reason)) {
-                return Optional.of("container " + cs.getName() + " cannot start (" + reason + ")" + detail(waiting.getMessage()));
+                return Optional.of("container " + cs.getName() + " of pod " + pod.getMetadata().getName() + " cannot start ("
+                        + reason + ")" + detail(waiting.getMessage()) + secretHint(waiting.getMessage(), pod));
             }
         }
-        if (running(pod) && !ready(pod)) {
-            Optional<Event> probe = events.stream().filter(e -> about(e, pod) && "Unhealthy".equals(e.getReason())
-                    && e.getMessage() != null && e.getMessage().startsWith("Readiness probe failed")).findFirst();
-            if (probe.isPresent() && count(probe.get()) >= readinessFailureThreshold) {
-                return Optional.of("pod " + pod.getMetadata().getName() + " never became ready: "
-                        + probe.get().getMessage() + " (" + count(probe.get()) + " times)");
-            }
+        Optional<Event> mount = events.stream().filter(e -> about(e, pod) && "FailedMount".equals(e.getReason())
+                && e.getMessage() != null && MISSING_SECRET_VOLUME.matcher(e.getMessage()).matches()).findFirst();
+        if (mount.isPresent()) {
+            return Optional.of("pod " + pod.getMetadata().getName() + " cannot mount a volume (FailedMount): "
+                    + mount.get().getMessage() + secretHint(mount.get().getMessage(), pod));
         }
         return Optional.empty();
+    }
+
+    /** The last Warning the kubelet or scheduler gave about a pod that is not running yet, to explain a stuck rollout. */
+    static Optional<String> lastWarning(Pod pod, Collection<Event> events) {
+        Event last = null;
+        for (Event e : events) {
+            if (about(e, pod) && "Warning".equals(e.getType()) && e.getMessage() != null) {
+                last = e;
+            }
+        }
+        return Optional.ofNullable(last).map(e -> "pod " + pod.getMetadata().getName() + ": " + e.getReason() + ": " + e.getMessage());
+    }
+
+    /** The newest "Readiness probe failed" event about the pod, with its count, or empty. */
+    static Optional<String> readinessProbe(Pod pod, Collection<Event> events) {
+        Event last = null;
+        for (Event e : events) {
+            if (about(e, pod) && "Unhealthy".equals(e.getReason()) && e.getMessage() != null
+                    && e.getMessage().startsWith("Readiness probe failed")) {
+                last = e;
+            }
+        }
+        return Optional.ofNullable(last).map(e -> e.getMessage().strip() + " (" + count(e) + " times)");
+    }
+
+    /** mlship only refers to Secrets, so the fix is outside it: say where the Secret must be. */
+    private static String secretHint(String message, Pod pod) {
+        if (message == null || !message.toLowerCase(java.util.Locale.ROOT).contains("secret")) {
+            return "";
+        }
+        return " — create the Secret (with that key) in namespace " + pod.getMetadata().getNamespace()
+                + "; mlship only refers to it and never writes Secrets";
     }
 
     private static String crashed(Pod pod, ContainerStatus cs) {
@@ -92,11 +131,11 @@ final class PodFailures {
         return e.getCount() == null ? 1 : e.getCount();
     }
 
-    private static boolean running(Pod pod) {
+    static boolean running(Pod pod) {
         return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
     }
 
-    private static boolean ready(Pod pod) {
+    static boolean ready(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
             return false;
         }

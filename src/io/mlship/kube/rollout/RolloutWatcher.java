@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mlship.progress.Progress;
+import io.mlship.spec.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,13 +19,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Watches one Deployment's rollouts through informers (the API pushes every change; nothing polls) until the
  * expected image is available, or cannot be: ProgressDeadlineExceeded, a new pod crash-looping, failing to pull
- * its image or failing readiness, or the deadline. The answer carries the reason a person needs.
+ * its image or to be configured (a missing Secret), a pod not ready for longer than the readiness grace, or the
+ * deadline. The answer carries the reason a person needs. While it waits, it says what for.
  *
  * <p>One watcher serves a whole deploy (the rollout, and the rollback's after it): its watches are opened once
  * and closed once, when the cluster is quiet. Closing watches while the API is still sending on them is what
@@ -32,16 +37,25 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RolloutWatcher implements AutoCloseable {
     public static final String REVISION = "deployment.kubernetes.io/revision";
+    /** How often a long wait repeats what it waits for, so a build log shows it is alive and why. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final String name;
     private final Progress progress;
     private final Tracker tracker;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** Judges again when a readiness grace ends (nothing in the cluster need change then) and repeats the wait's state. */
+    private final ScheduledExecutorService timer;
 
     public RolloutWatcher(KubernetesClient client, String namespace, String name, Map<String, String> selector, Progress progress) {
         this.name = name;
         this.progress = progress;
-        this.tracker = new Tracker(name);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mlship-rollout-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.tracker = new Tracker(name, progress, timer);
         informers.add(start(client.v1().events().inNamespace(namespace).runnableInformer(0), tracker.on(tracker::event),
                 "events in namespace " + namespace));
         informers.add(start(client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(0), tracker.on(tracker::pod),
@@ -70,13 +84,15 @@ public final class RolloutWatcher implements AutoCloseable {
 
     /**
      * @param image the image the rollout should end up running: pods of other images are old ones
-     * @param readinessFailureThreshold how many failed readiness probes (one event, counted) mean "failing"
+     * @param readinessGrace how long a new pod may run without being ready before the rollout fails
      */
-    public RolloutOutcome await(String image, Duration deadline, int readinessFailureThreshold) {
+    public RolloutOutcome await(String image, Duration deadline, Duration readinessGrace) {
         Instant started = Instant.now();
         progress.step("watching the rollout of Deployment/" + name + " to " + image
-                + " (deadline " + deadline.toSeconds() + "s)");
-        CompletableFuture<RolloutOutcome> done = tracker.expect(image, started, readinessFailureThreshold);
+                + " (deadline " + deadline.toSeconds() + "s, readiness grace " + Durations.format(readinessGrace) + ")");
+        CompletableFuture<RolloutOutcome> done = tracker.expect(image, started, new ReadinessWait(readinessGrace));
+        ScheduledFuture<?> heartbeat = timer.scheduleAtFixedRate(tracker::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             return done.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -88,6 +104,7 @@ public final class RolloutWatcher implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("watching the rollout of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
+            heartbeat.cancel(false);
             tracker.stop();
         }
     }
@@ -95,35 +112,62 @@ public final class RolloutWatcher implements AutoCloseable {
     @Override
     public void close() {
         informers.forEach(SharedIndexInformer::close);
+        timer.shutdownNow();
     }
 
     /** State seen so far; informer callbacks arrive on one thread per informer, so access is synchronised. */
     private static final class Tracker {
         private final String name;
+        private final Progress progress;
+        private final ScheduledExecutorService timer;
         private String image;
         private Instant started;
-        private int readinessThreshold;
+        private ReadinessWait readiness;
         private CompletableFuture<RolloutOutcome> done;
+        /** The last "waiting for …" line said without its clock, so a change is said at once and a repeat is not. */
+        private String lastSaid;
+        private ScheduledFuture<?> recheck;
         private final Map<String, Pod> pods = new java.util.HashMap<>();
         private final Map<String, Event> events = new java.util.LinkedHashMap<>();
         private Deployment deployment;
 
-        Tracker(String name) {
+        Tracker(String name, Progress progress, ScheduledExecutorService timer) {
             this.name = name;
+            this.progress = progress;
+            this.timer = timer;
         }
 
         /** Starts waiting for {@code image}; what the informers already hold is judged at once. */
-        synchronized CompletableFuture<RolloutOutcome> expect(String image, Instant started, int readinessThreshold) {
+        synchronized CompletableFuture<RolloutOutcome> expect(String image, Instant started, ReadinessWait readiness) {
             this.image = image;
             this.started = started;
-            this.readinessThreshold = readinessThreshold;
+            this.readiness = readiness;
             this.done = new CompletableFuture<>();
+            this.lastSaid = null;
             evaluate();
             return done;
         }
 
         synchronized void stop() {
             done = null;
+            if (recheck != null) {
+                recheck.cancel(false);
+            }
+        }
+
+        /** Repeats what the rollout waits for, with how long the slow pods have been so. */
+        synchronized void heartbeat() {
+            if (waiting()) {
+                progress.step(readiness.describe(newPods(), wanted(), Instant.now()));
+            }
+        }
+
+        private synchronized void recheck() {
+            evaluate();
+        }
+
+        private boolean waiting() {
+            return done != null && !done.isDone() && deployment != null && runs(deployment, image);
         }
 
         <T> ResourceEventHandler<T> on(java.util.function.BiConsumer<T, Boolean> sink) {
@@ -181,8 +225,9 @@ public final class RolloutWatcher implements AutoCloseable {
                 finish(false, "ProgressDeadlineExceeded: " + nonNull(progressing.get().getMessage()) + podHint());
                 return;
             }
-            for (Pod p : newPods()) {
-                Optional<String> failure = PodFailures.failure(p, events.values(), readinessThreshold);
+            List<Pod> newPods = newPods();
+            for (Pod p : newPods) {
+                Optional<String> failure = PodFailures.failure(p, events.values());
                 if (failure.isPresent()) {
                     finish(false, failure.get());
                     return;
@@ -191,7 +236,46 @@ public final class RolloutWatcher implements AutoCloseable {
             if (complete(deployment)) {
                 finish(true, "Deployment/" + name + " available: " + st.getAvailableReplicas() + " of "
                         + st.getUpdatedReplicas() + " updated replicas");
+                return;
             }
+            Instant now = Instant.now();
+            readiness.observe(newPods, now);
+            Optional<String> slow = readiness.expired(newPods, events.values(), now);
+            if (slow.isPresent()) {
+                finish(false, slow.get());
+                return;
+            }
+            sayWhatItWaitsFor(newPods, now);
+            scheduleRecheck(now);
+        }
+
+        /** Says the wait's state when it changed (which pods are ready or slow), not on every update. */
+        private void sayWhatItWaitsFor(List<Pod> newPods, Instant now) {
+            String line = readiness.describe(newPods, wanted(), now);
+            String withoutClock = line.replaceAll("for [0-9]+ s", "");
+            if (!withoutClock.equals(lastSaid)) {
+                lastSaid = withoutClock;
+                progress.step(line);
+            }
+        }
+
+        private void scheduleRecheck(Instant now) {
+            if (recheck != null) {
+                recheck.cancel(false);
+                recheck = null;
+            }
+            Optional<Instant> next = readiness.nextExpiry();
+            if (next.isPresent()) {
+                long delay = Math.max(0, Duration.between(now, next.get()).toMillis()) + 1;
+                recheck = timer.schedule(this::recheck, delay, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** The replicas the rollout should end with; the autoscaler's count when the spec leaves it out. */
+        private int wanted() {
+            Integer replicas = deployment == null ? null : deployment.getSpec().getReplicas();
+            return replicas != null ? replicas : n(deployment == null || deployment.getStatus() == null ? null
+                    : deployment.getStatus().getUpdatedReplicas());
         }
 
         private static boolean observedCurrent(Deployment d) {
@@ -222,9 +306,13 @@ public final class RolloutWatcher implements AutoCloseable {
                     .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
         }
 
+        /** Why the new pods are not available, for a progress deadline or a timeout: a failure, a slow pod, a warning. */
         private String podHint() {
+            Instant now = Instant.now();
             for (Pod p : newPods()) {
-                Optional<String> f = PodFailures.failure(p, events.values(), 1);
+                Optional<String> f = PodFailures.failure(p, events.values())
+                        .or(() -> readiness == null ? Optional.empty() : readiness.hint(p, events.values(), now))
+                        .or(() -> PodFailures.running(p) ? Optional.empty() : PodFailures.lastWarning(p, events.values()));
                 if (f.isPresent()) {
                     return "; " + f.get();
                 }

@@ -122,8 +122,10 @@ public final class Podman {
         Exec.Result r = podman(QUICK, "start container " + spec.name(), args.toArray(String[]::new));
         if (!r.ok()) {
             remove(spec.name());
+            // The command line carries the env's values (Secrets' among them): the message names the variables only.
+            Exec.Result shown = new Exec.Result(withoutEnvValues(r.command()), r.exitCode(), r.stdout(), r.stderr());
             throw MlshipException.infrastructure("podman could not start container " + spec.name() + " from "
-                    + spec.image() + ": " + r.describe(), hintFor(r.stderr()), null);
+                    + spec.image() + ": " + shown.describe(), hintFor(r.stderr()), null);
         }
         Container container = new Container(this, spec.name(), r.stdout().strip(), spec, started, log);
         if (spec.healthUrl() != null) {
@@ -182,6 +184,17 @@ public final class Podman {
     /** Removes images not used by any container, to keep the state directory small. */
     public void pruneImages() {
         podman(LOAD, "remove unused images", "image", "prune", "--all", "--force");
+    }
+
+    /** {@code --env NAME=value} arguments as {@code --env NAME=…}. */
+    static List<String> withoutEnvValues(List<String> command) {
+        List<String> out = new ArrayList<>(command);
+        for (int i = 1; i < out.size(); i++) {
+            if (out.get(i - 1).equals("--env") && out.get(i).contains("=")) {
+                out.set(i, out.get(i).substring(0, out.get(i).indexOf('=') + 1) + "…");
+            }
+        }
+        return out;
     }
 
     Exec.Result podman(Duration timeout, String purpose, String... args) {

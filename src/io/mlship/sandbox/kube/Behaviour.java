@@ -10,6 +10,14 @@ public enum Behaviour {
     CRASH_LOOP,
     /** The image cannot be pulled: ImagePullBackOff. */
     IMAGE_PULL_FAILURE,
-    /** The container runs but its readiness probe keeps failing. */
-    NOT_READY
+    /**
+     * The container runs but its readiness probe keeps failing, one more failure each probe period: the Deployment
+     * reports ProgressDeadlineExceeded at the progress deadline.
+     */
+    NOT_READY,
+    /**
+     * A slow start (a model loading its embeddings): the readiness probe fails for a number of probe periods,
+     * each counted on the Unhealthy event as the kubelet does, then passes and the rollout completes.
+     */
+    SLOW_READY
 }

@@ -47,7 +47,8 @@ final class ContainerEnv {
                     var ref = v.getValueFrom().getSecretKeyRef();
                     Secret s = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
                     String raw = s == null || s.getData() == null ? null : s.getData().get(ref.getKey());
-                    value = raw == null ? null : decode(raw);
+                    // stringData is what a writer may send; a real API server folds it into data, the mock keeps it.
+                    value = raw != null ? decode(raw) : s == null || s.getStringData() == null ? null : s.getStringData().get(ref.getKey());
                 }
                 env.put(v.getName(), value == null ? "" : value);
             }

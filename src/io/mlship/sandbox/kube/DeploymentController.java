@@ -26,20 +26,24 @@ final class DeploymentController {
     private final Pods pods;
     private final RolloutProgress progress;
     private final ScriptedPods scripted;
+    private final ProbingPods probing;
     private final ServingPods serving;
+    private final SecretRefCheck secrets;
 
-    DeploymentController(ControllerScope scope, Duration progressDeadline, String crashMessage, ImageBehaviours behaviours,
+    DeploymentController(ControllerScope scope, SimulatorSettings settings, ImageBehaviours behaviours,
                          RevisionServers servers, ServicePublisher publisher) {
         this.client = scope.client();
         this.namespace = scope.namespace();
         this.scope = scope;
-        this.progressDeadline = progressDeadline;
+        this.progressDeadline = settings.progressDeadline();
         this.behaviours = behaviours;
         this.replicaSets = new ReplicaSets(client, namespace);
         this.pods = new Pods(client, namespace);
         this.progress = new RolloutProgress(client, namespace, pods, replicaSets);
-        this.scripted = new ScriptedPods(pods, crashMessage);
+        this.scripted = new ScriptedPods(pods, settings.crashMessage());
+        this.probing = new ProbingPods(scope, pods, progress, tracker, settings.probePeriod(), settings.slowReadyFailures());
         this.serving = new ServingPods(scope, servers, publisher, pods, progress, tracker);
+        this.secrets = new SecretRefCheck(client, namespace);
     }
 
     /** Called with the instant a rollout's completion was written to the API. */
@@ -69,6 +73,14 @@ final class DeploymentController {
         ReplicaSet rs = replicaSets.ensure(d, hash, replicas, revision);
         Rollout rollout = new Rollout(d, generation, hash, revision, replicas, rs);
         List<Pod> oldPods = pods.ofOtherTemplates(d, hash);
+        var missingSecret = replicas > 0 ? secrets.check(d.getSpec().getTemplate().getSpec()) : java.util.Optional.<SecretRefCheck.Missing>empty();
+        if (missingSecret.isPresent()) {
+            // Before anything runs, as the kubelet checks: the pods never start, whatever their image would do.
+            scripted.cannotStart(rollout, missingSecret.get());
+            progress.progressing(rollout, oldPods.size());
+            scheduleDeadline(rollout);
+            return;
+        }
         if (real) {
             serving.serve(rollout, oldPods.size());
             return;
@@ -79,9 +91,17 @@ final class DeploymentController {
             return;
         }
         progress.progressing(rollout, oldPods.size());
-        if (behaviour == Behaviour.HANG) {
-            scope.worker().schedule(() -> deadlineExceeded(rollout), progressDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        if (behaviour == Behaviour.NOT_READY || behaviour == Behaviour.SLOW_READY) {
+            probing.start(rollout, behaviour);
         }
+        if (behaviour == Behaviour.HANG || behaviour == Behaviour.NOT_READY) {
+            // Pods that never become available: the controller reports it at the deadline, as Kubernetes does.
+            scheduleDeadline(rollout);
+        }
+    }
+
+    private void scheduleDeadline(Rollout rollout) {
+        scope.worker().schedule(() -> deadlineExceeded(rollout), progressDeadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The Deployment was deleted. */

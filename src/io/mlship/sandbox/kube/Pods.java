@@ -69,6 +69,19 @@ final class Pods {
         client.pods().inNamespace(namespace).resource(pod).withGracePeriod(0).delete();
     }
 
+    /** One more occurrence of a Warning about a pod: the kubelet counts a repeated event on one object. */
+    void warnAgain(String podName, String reason, String message) {
+        String name = podName + "." + reason.toLowerCase(Locale.ROOT);
+        var existing = client.v1().events().inNamespace(namespace).withName(name).get();
+        if (existing == null) {
+            warn(podName, reason, message, 1);
+            return;
+        }
+        existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+        existing.setLastTimestamp(Instant.now().toString());
+        client.v1().events().inNamespace(namespace).resource(existing).update();
+    }
+
     /** A Warning event about a pod, once: the kubelet would bump its count; the first report is all a deploy needs. */
     void warn(String podName, String reason, String message, int count) {
         String name = podName + "." + reason.toLowerCase(Locale.ROOT);

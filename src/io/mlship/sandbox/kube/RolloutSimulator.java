@@ -55,7 +55,7 @@ public final class RolloutSimulator implements AutoCloseable {
         this.behaviours = new ImageBehaviours(s.behaviourOfImage());
         this.servers = new RevisionServers(s.namespace(), s.workloads());
         this.publisher = new ServicePublisher(s.client(), s.namespace());
-        this.deployments = new DeploymentController(scope, s.progressDeadline(), s.crashMessage(), behaviours, servers, publisher);
+        this.deployments = new DeploymentController(scope, s, behaviours, servers, publisher);
         this.ingressTls = new IngressTls(s.client(), s.namespace());
         this.certificates = new CertificateIssuer(s.client(), s.namespace(), s.ca(), ingressTls::syncAll);
         this.ingresses = new IngressAdmitter(s.client(), s.namespace(), s.ingressAddress());
@@ -132,6 +132,8 @@ public final class RolloutSimulator implements AutoCloseable {
         private WorkloadRuntime workloads;
         private String ingressAddress = "10.128.0.42";
         private SandboxCa ca;
+        private Duration probePeriod = Duration.ofMillis(100);
+        private int slowReadyFailures = 18; // 90 s of a 5 s readiness probe
         private String crashMessage = "Traceback (most recent call last):\n  File \"/app/src/reco/server.py\", line 3, in <module>\n"
                 + "ModuleNotFoundError: No module named 'ranker'";
 
@@ -171,6 +173,18 @@ public final class RolloutSimulator implements AutoCloseable {
             return this;
         }
 
+        /** How long one readiness probe period of a scripted not-ready or slow pod lasts (scaled down from the spec's seconds). */
+        public Builder probePeriod(Duration d) {
+            this.probePeriod = d;
+            return this;
+        }
+
+        /** How many readiness probes a {@link Behaviour#SLOW_READY} pod fails before it becomes ready. */
+        public Builder slowReadyFailures(int failures) {
+            this.slowReadyFailures = failures;
+            return this;
+        }
+
         public Builder crashMessage(String message) {
             this.crashMessage = message;
             return this;
@@ -178,7 +192,7 @@ public final class RolloutSimulator implements AutoCloseable {
 
         public RolloutSimulator build() {
             return new RolloutSimulator(new SimulatorSettings(client, namespace, behaviourOfImage, progressDeadline, workloads,
-                    ingressAddress, crashMessage, ca));
+                    ingressAddress, crashMessage, ca, probePeriod, slowReadyFailures));
         }
     }
 }

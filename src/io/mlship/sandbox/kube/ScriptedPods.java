@@ -57,11 +57,30 @@ final class ScriptedPods {
                         .withMessage("Back-off pulling image \"" + image + "\"").endWaiting().endState();
                 pods.warn(podName, "Failed", "Failed to pull image \"" + image + "\": rpc error: code = NotFound desc = failed to pull and unpack image: not found", 2);
             }
-            case NOT_READY -> {
-                cs.withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().withReady(false);
-                pods.warn(podName, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", 5);
-            }
+            case NOT_READY, SLOW_READY -> // the probes that fail are counted by ProbingPods, period by period
+                    cs.withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().withReady(false);
         }
         pods.writeStatus(created, cs.build(), phase, ready);
+    }
+
+    /**
+     * The pods cannot start because a Secret they refer to is missing: stuck in ContainerCreating with FailedMount
+     * events (a volume), or waiting with CreateContainerConfigError (env), as the kubelet reports them.
+     */
+    void cannotStart(Rollout r, SecretRefCheck.Missing missing) {
+        Container c = r.container();
+        ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withRestartCount(0)
+                .withReady(false).withNewState().withNewWaiting()
+                .withReason(missing.mount() ? "ContainerCreating" : "CreateContainerConfigError")
+                .withMessage(missing.mount() ? null : missing.message()).endWaiting().endState();
+        pods.writeAll(r, cs.build(), "Pending", false);
+        for (int i = 0; i < r.replicas(); i++) {
+            String podName = Pods.name(r.replicaSet(), i);
+            if (missing.mount()) {
+                pods.warn(podName, "FailedMount", missing.message(), 1);
+            } else {
+                pods.warn(podName, "Failed", "Error: " + missing.message(), 1);
+            }
+        }
     }
 }

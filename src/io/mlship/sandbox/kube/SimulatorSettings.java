@@ -15,8 +15,10 @@ import java.util.function.Function;
  * @param ingressAddress   the address Ingresses get
  * @param crashMessage     what a crash-looping container last wrote
  * @param ca               the CA certificates are issued from, or null for Ready conditions without Secrets
+ * @param probePeriod      how long one readiness probe period of a scripted pod lasts (scaled down, like the deadline)
+ * @param slowReadyFailures how many probes a {@link Behaviour#SLOW_READY} pod fails before it is ready
  */
 record SimulatorSettings(KubernetesClient client, String namespace, Function<String, Behaviour> behaviourOfImage,
                          Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage,
-                         SandboxCa ca) {
+                         SandboxCa ca, Duration probePeriod, int slowReadyFailures) {
 }

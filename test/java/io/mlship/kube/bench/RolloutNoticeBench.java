@@ -42,14 +42,14 @@ public final class RolloutNoticeBench {
             Map<String, String> selector = Map.of("app.kubernetes.io/name", "bench");
             client.apps().deployments().inNamespace(NS).resource(deployment(selector, image(0))).create();
             try (RolloutWatcher watcher = new RolloutWatcher(client, NS, "bench", selector, quiet)) {
-                check(watcher.await(image(0), Duration.ofSeconds(30), 3));
+                check(watcher.await(image(0), Duration.ofSeconds(30), Duration.ofSeconds(30)));
                 reported.poll(5, TimeUnit.SECONDS);
                 for (int i = 1; i <= rollouts; i++) {
                     String image = image(i);
                     client.apps().deployments().inNamespace(NS).withName("bench").edit(d -> new DeploymentBuilder(d)
                             .editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer()
                             .endSpec().endTemplate().endSpec().build());
-                    RolloutOutcome outcome = watcher.await(image, Duration.ofSeconds(30), 3);
+                    RolloutOutcome outcome = watcher.await(image, Duration.ofSeconds(30), Duration.ofSeconds(30));
                     check(outcome);
                     Instant at = reported.poll(5, TimeUnit.SECONDS);
                     if (at == null) {

@@ -48,7 +48,7 @@ class RolloutSimulatorTest {
     void aSuccessfulRolloutHasReplicaSetPodsRevisionAndConditions() {
         create("registry.example/svc@sha256:good");
         try (RolloutWatcher watcher = new RolloutWatcher(client, NS, "svc", SELECTOR, quiet)) {
-            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:good", Duration.ofSeconds(20), 3);
+            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:good", Duration.ofSeconds(20), Duration.ofSeconds(20));
             assertThat(outcome.available()).as(outcome.reason()).isTrue();
             assertThat(outcome.revision()).isEqualTo("1");
         }
@@ -67,7 +67,7 @@ class RolloutSimulatorTest {
     void aCrashLoopingPodLooksLikeTheKubeletReportsIt() {
         create("registry.example/svc@sha256:crash");
         try (RolloutWatcher watcher = new RolloutWatcher(client, NS, "svc", SELECTOR, quiet)) {
-            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:crash", Duration.ofSeconds(20), 3);
+            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:crash", Duration.ofSeconds(20), Duration.ofSeconds(20));
             assertThat(outcome.available()).isFalse();
             assertThat(outcome.reason()).startsWith("container server exited 1: ModuleNotFoundError: ranker (CrashLoopBackOff, 3 restarts");
         }
@@ -83,7 +83,7 @@ class RolloutSimulatorTest {
     void aRolloutThatNeverProgressesEndsAtMlshipsOwnDeadline() {
         create("registry.example/svc@sha256:slow");
         try (RolloutWatcher watcher = new RolloutWatcher(client, NS, "svc", SELECTOR, quiet)) {
-            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:slow", Duration.ofMillis(1500), 3);
+            RolloutOutcome outcome = watcher.await("registry.example/svc@sha256:slow", Duration.ofMillis(1500), Duration.ofMillis(1500));
             assertThat(outcome.available()).isFalse();
             assertThat(outcome.reason()).startsWith("the rollout did not finish within 1s: 2 updated, 0 available");
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +37,8 @@ class ServingSimulatorTest {
     SandboxCluster cluster;
     ClusterControllers controllers;
     KubernetesClient client;
+    /** Env var → Secret name (key api-key) the next Deployment refers to. */
+    Map<String, String> secretEnv = Map.of();
 
     @BeforeEach
     void start() {
@@ -74,6 +78,27 @@ class ServingSimulatorTest {
         assertThat(runtime.started).hasSize(2);
         assertThat(runtime.workloads.get(0).closed).as("the first revision's server is stopped").isTrue();
         assertThat(serviceUrl("team-a")).isEqualTo("http://127.0.0.1:" + runtime.started.get(1).port());
+    }
+
+    @Test
+    void aSecretKeyRefGivesTheServerTheSecretsValueAndAMissingOneStopsThePod() throws Exception {
+        namespace("team-s");
+        client.secrets().inNamespace("team-s").resource(new SecretBuilder().withNewMetadata().withName("svc-qdrant").endMetadata()
+                .addToData("api-key", java.util.Base64.getEncoder().encodeToString("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build()).create();
+        secretEnv = Map.of("QDRANT_API_KEY", "svc-qdrant");
+
+        RolloutOutcome outcome = deployAndWait("team-s", "reg/svc@sha256:real1", 1);
+
+        assertThat(outcome.available()).as(outcome.reason()).isTrue();
+        assertThat(runtime.started.get(0).env()).containsEntry("QDRANT_API_KEY", "s3cret");
+
+        secretEnv = Map.of("QDRANT_API_KEY", "svc-missing");
+        RolloutOutcome missing = deployAndWait("team-s", "reg/svc@sha256:real2", 1);
+
+        assertThat(missing.available()).isFalse();
+        assertThat(missing.reason()).contains("(CreateContainerConfigError): secret \"svc-missing\" not found");
+        assertThat(runtime.started).hasSize(1); // the kubelet never starts a container it cannot configure
     }
 
     @Test
@@ -140,6 +165,8 @@ class ServingSimulatorTest {
                 .withNewSpec().addNewContainer().withName("server").withImage(image)
                 .addNewEnvFrom().withNewConfigMapRef().withName("svc-env").endConfigMapRef().endEnvFrom()
                 .addNewEnv().withName("LEVEL").withValue("from-env").endEnv()
+                .addAllToEnv(secretEnv.entrySet().stream().map(e -> new EnvVarBuilder().withName(e.getKey()).withNewValueFrom()
+                        .withNewSecretKeyRef().withName(e.getValue()).withKey("api-key").endSecretKeyRef().endValueFrom().build()).toList())
                 .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withNewPort("http").endHttpGet().endReadinessProbe()
                 .endContainer().endSpec()
                 .endTemplate().endSpec().build();
@@ -150,7 +177,7 @@ class ServingSimulatorTest {
             client.apps().deployments().inNamespace(ns).resource(d).update();
         }
         try (RolloutWatcher watcher = new RolloutWatcher(client, ns, "svc", SELECTOR, quiet)) {
-            return watcher.await(image, Duration.ofSeconds(20), 3);
+            return watcher.await(image, Duration.ofSeconds(20), Duration.ofSeconds(20));
         }
     }
 
