@@ -4,6 +4,7 @@ import io.mlship.sandbox.kube.ClusterControllers;
 import io.mlship.sandbox.kube.RolloutSimulator;
 import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.sandbox.registry.ImageStore;
+import io.mlship.sandbox.router.HostRouter;
 import io.mlship.sandbox.storage.StorageJsonApi;
 import io.mlship.sandbox.tls.SandboxCa;
 import io.mlship.sandbox.serving.PodmanRuntime;
@@ -35,12 +36,14 @@ public final class Sandbox implements AutoCloseable {
     private final ClusterControllers controllers;
     private final RuntimeKind runtime;
     private final SandboxCa ca;
+    private final HostRouter router;
     /** Closed in this order: controllers (and the servers they run) before the API they watch. */
     private final List<AutoCloseable> services = new ArrayList<>();
     private boolean closed;
 
     private Sandbox(SandboxStateDir state, VertexEmulator vertex, StorageJsonApi storage, SandboxCluster cluster,
-                    ClusterControllers controllers, WorkloadRuntime workloads, RuntimeKind runtime, SandboxCa ca) {
+                    ClusterControllers controllers, WorkloadRuntime workloads, RuntimeKind runtime, SandboxCa ca,
+                    HostRouter router) {
         this.state = state;
         this.vertex = vertex;
         this.storage = storage;
@@ -48,6 +51,8 @@ public final class Sandbox implements AutoCloseable {
         this.controllers = controllers;
         this.runtime = runtime;
         this.ca = ca;
+        this.router = router;
+        services.add(router);
         services.add(controllers);
         services.add(vertex); // its model servers are workloads too
         services.add(workloads);
@@ -81,15 +86,16 @@ public final class Sandbox implements AutoCloseable {
         ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
                 .builder(cluster.client(), ns).workloads(workloads).ingressAddress(INGRESS_ADDRESS)
                 .certificateAuthority(ca).build().start()).start();
+        HostRouter router = HostRouter.start(cluster.client(), 0); // the hosts over HTTP, routed as the cluster's routes say
         cluster.writeKubeconfig(state.kubeconfigFile(), KUBE_CONTEXT);
-        return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime, ca);
+        return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime, ca, router);
     }
 
     public SandboxInfo info() {
         return new SandboxInfo(vertex.grpcAddress(), vertex.restUrl(), state.storageRoot().toString(), storage.restUrl(),
                 storage.url(),
                 state.kubeconfigFile().toString(), KUBE_CONTEXT, state.imagesDir().toString(), runtime.label(),
-                ProcessHandle.current().pid(), INGRESS_ADDRESS, ca.certificateFile().toString());
+                ProcessHandle.current().pid(), INGRESS_ADDRESS, ca.certificateFile().toString(), router.url());
     }
 
     public VertexEmulator vertex() {

@@ -19,17 +19,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                    every host there, as internal DNS points the hosts at the ingress
  * @param caFile      PEM of the sandbox's CA, which signs the certificates its cert-manager stand-in issues: what
  *                    {@code --ca-file} or {@code smoke.tls.caFile} takes to trust the sandbox's HTTPS hosts
+ * @param routerUrl   where the sandbox's router serves every host over HTTP ({@code http://127.0.0.1:PORT}): the host
+ *                    goes in the Host header, and the Ingresses' and HTTPRoutes' rules and weights pick the Service
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String storageHost,
                           String kubeconfig,
                           String kubeContext, String imagesDir, String runtime, Long pid, String ingressAddress,
-                          String caFile) {
+                          String caFile, String routerUrl) {
 
     public SandboxInfo(String vertexGrpc, String vertexRest, String storageRoot, String storageRest, String storageHost,
                        String kubeconfig, String kubeContext, String imagesDir, String runtime, Long pid) {
         this(vertexGrpc, vertexRest, storageRoot, storageRest, storageHost, kubeconfig, kubeContext, imagesDir, runtime, pid,
-                null, null);
+                null, null, null);
     }
 }

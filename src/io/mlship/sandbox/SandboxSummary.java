@@ -22,6 +22,8 @@ public final class SandboxSummary {
                         + "; URL in Service annotation " + RolloutSimulator.URL_ANNOTATION},
                 {"HTTPS hosts", "signed by the sandbox CA: --ca-file " + info.caFile() + "; Ingress annotation "
                         + RolloutSimulator.HTTPS_URL_ANNOTATION + ", with --sandbox every host is " + info.ingressAddress()},
+                {"HTTP hosts", info.routerUrl() + " routes by the Host header as the Ingresses and HTTPRoutes say, e.g. "
+                        + "curl -H 'Host: HOST' " + info.routerUrl() + "/"},
                 {"Log", new SandboxStateDir(state).logFile().toString()},
                 {"Stop", "mlship sandbox down --state " + state},
         };

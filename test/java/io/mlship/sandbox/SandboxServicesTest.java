@@ -104,6 +104,21 @@ class SandboxServicesTest {
         assertThat(body.path("items")).hasSize(5)
                 .allSatisfy(item -> assertThat(item.path("category").asText()).isEqualTo("lipstick"));
         assertThat(body.path("model").path("version").asText()).isEqualTo("v2");
+        String host = ingress.getSpec().getRules().get(0).getHost();
+        assertThat(throughRouter(host, "/v1/recommendations?q=lipstick&k=5")).as("the host, through the sandbox's router")
+                .startsWith("HTTP/1.1 200").contains("\"category\": \"lipstick\"");
+        assertThat(throughRouter("nobody.example.com", "/")).startsWith("HTTP/1.1 404").contains("no Ingress or HTTPRoute");
+    }
+
+    /** A GET to the sandbox's router with {@code host} in the Host header (Java's HTTP client will not set it). */
+    String throughRouter(String host, String path) throws Exception {
+        java.net.URI router = java.net.URI.create(info.routerUrl());
+        try (java.net.Socket s = new java.net.Socket(router.getHost(), router.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test
