@@ -7,12 +7,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.cli.CliRun;
 import io.mlship.sandbox.kube.Behaviour;
-import io.mlship.sandbox.kube.RolloutSimulator;
-import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.spec.SpecFixtures;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,33 +32,27 @@ class ReadinessGraceDeployTest {
 
     @TempDir
     Path tmp;
-    SandboxCluster cluster;
-    RolloutSimulator simulator;
+    SandboxDeploys sandbox;
     KubernetesClient admin;
-    Path kubeconfig;
     Path repo;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = SandboxCluster.start().withNamespace(NS).withNamespace("storefront");
-        admin = cluster.client();
-        simulator = RolloutSimulator.builder(admin, NS)
+        sandbox = SandboxDeploys.start(tmp, controllers -> controllers
                 .behaviour(SLOW, Behaviour.SLOW_READY)
                 .behaviour(NEVER_READY, Behaviour.NOT_READY)
                 .behaviour(CRASHES, Behaviour.CRASH_LOOP)
                 .probePeriod(Duration.ofMillis(50))
                 .slowReadyFailures(SLOW_FAILURES)
                 // The spec's 10 s deadline, scaled less than the probes: the grace, not the deadline, must decide here.
-                .progressDeadline(Duration.ofSeconds(15))
-                .build().start();
-        kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), DeployCommandTest.CONTEXT);
-        repo = SpecFixtures.repoIn(tmp.resolve("repo"));
+                .progressDeadline(Duration.ofSeconds(15)));
+        admin = sandbox.admin;
+        repo = sandbox.repo;
     }
 
     @AfterEach
     void stop() {
-        simulator.close();
-        cluster.close();
+        sandbox.close();
     }
 
     /** The deploy tests' spec; {@code grace} null leaves readinessGrace out (the default: the progress deadline). */
@@ -74,10 +65,7 @@ class ReadinessGraceDeployTest {
     }
 
     CliRun deploy(Path specFile, String digest) {
-        List<String> args = new ArrayList<>(List.of("deploy", "--spec", specFile.toString(), "--env", "staging",
-                "--kubeconfig", kubeconfig.toString(), "--result-dir", tmp.resolve("out").toString(), "--git-sha", "0123abc",
-                "--certificate-timeout", "10s", "--ingress-timeout", "10s", "--image-digest", digest));
-        return CliRun.of(tmp.resolve("out"), args.toArray(String[]::new));
+        return sandbox.deploy(specFile, digest);
     }
 
     String image() {

@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mlship.cli.CliRun;
-import io.mlship.sandbox.kube.RolloutSimulator;
-import io.mlship.sandbox.kube.SandboxCluster;
 import io.mlship.spec.SpecFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,19 +31,14 @@ class SecretRefDeployTest {
 
     @TempDir
     Path tmp;
-    SandboxCluster cluster;
-    RolloutSimulator simulator;
+    SandboxDeploys sandbox;
     KubernetesClient admin;
-    Path kubeconfig;
     Path spec;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = SandboxCluster.start().withNamespace(NS).withNamespace("storefront");
-        admin = cluster.client();
-        simulator = RolloutSimulator.builder(admin, NS).progressDeadline(Duration.ofSeconds(3)).build().start();
-        kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), DeployCommandTest.CONTEXT);
-        Path repo = SpecFixtures.repoIn(tmp.resolve("repo"));
+        sandbox = SandboxDeploys.start(tmp, controllers -> controllers.progressDeadline(Duration.ofSeconds(3)));
+        admin = sandbox.admin;
         String yaml = SpecFixtures.read(Path.of("test/resources/deploy/mlship.yaml")).replace("  env:\n", """
                   secretEnv:
                     QDRANT_API_KEY: {secret: reco-qdrant, key: api-key}
@@ -53,19 +46,16 @@ class SecretRefDeployTest {
                     - {secret: reco-db-client, path: /var/run/secrets/db}
                   env:
                 """);
-        spec = SpecFixtures.write(repo, "mlship.yaml", yaml);
+        spec = SpecFixtures.write(sandbox.repo, "mlship.yaml", yaml);
     }
 
     @AfterEach
     void stop() {
-        simulator.close();
-        cluster.close();
+        sandbox.close();
     }
 
     CliRun deploy() {
-        return CliRun.of(tmp.resolve("out"), "deploy", "--spec", spec.toString(), "--env", "staging",
-                "--kubeconfig", kubeconfig.toString(), "--result-dir", tmp.resolve("out").toString(), "--git-sha", "0123abc",
-                "--certificate-timeout", "10s", "--ingress-timeout", "10s", "--image-digest", GOOD);
+        return sandbox.deploy(spec, GOOD);
     }
 
     void secret(String name, String key, String value) {
