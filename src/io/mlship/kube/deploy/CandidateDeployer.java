@@ -56,11 +56,6 @@ public final class CandidateDeployer {
         new Applier(client, progress).apply(plan);
     }
 
-    /** Whether anything of the candidate is in the namespace: an interrupted canary left it behind. */
-    public boolean present(String namespace, String candidate) {
-        return new Planner(client).plan(namespace, candidate, List.of()).changesAnything();
-    }
-
     private static String describe(HasMetadata route) {
         var annotations = route.getMetadata().getAnnotations();
         String weight = annotations == null ? null : annotations.get("nginx.ingress.kubernetes.io/canary-weight");
