@@ -5,6 +5,7 @@ import io.mlship.spec.EnvironmentView;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,16 +19,29 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
 
     /**
      * How the gate reaches an HTTP(S) service beyond its URL: the TLS files it trusts and shows, whether the load runs
-     * after a failed case ({@code loadAfterFailedCases}, over the spec's setting), and, for a sandbox, the address
-     * every host name resolves to ({@code hostsAt}, null: DNS).
+     * after a failed case ({@code loadAfterFailedCases}, over the spec's setting), for a sandbox the address every
+     * host name resolves to ({@code hostsAt}, null: DNS), and the headers sent with every request to the target and
+     * to the baseline (during a service canary: the route's header, so each reaches the candidate or stable alone).
      */
-    public record Connection(GateTls tls, boolean loadAfterFailedCases, InetAddress hostsAt) {
+    public record Connection(GateTls tls, boolean loadAfterFailedCases, InetAddress hostsAt,
+                             Map<String, String> targetHeaders, Map<String, String> baselineHeaders) {
         public Connection {
             tls = tls == null ? GateTls.none() : tls;
+            targetHeaders = targetHeaders == null ? Map.of() : Map.copyOf(targetHeaders);
+            baselineHeaders = baselineHeaders == null ? Map.of() : Map.copyOf(baselineHeaders);
+        }
+
+        public Connection(GateTls tls, boolean loadAfterFailedCases, InetAddress hostsAt) {
+            this(tls, loadAfterFailedCases, hostsAt, Map.of(), Map.of());
         }
 
         public static Connection plain() {
             return new Connection(GateTls.none(), false, null);
+        }
+
+        /** The same connection, sending {@code target} with the target's requests and {@code baseline} with the baseline's. */
+        public Connection withRouteHeaders(Map<String, String> target, Map<String, String> baseline) {
+            return new Connection(tls, loadAfterFailedCases, hostsAt, target, baseline);
         }
     }
 
@@ -52,6 +66,22 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
     /** The same gate against the service at {@code url} (where the deploy says it answers). */
     public GateInput withServiceUrl(URI url) {
         return new GateInput(environment, false, url, casesFile, baseline, modelVersion, triesPerCase, junitFile,
+                reportFile, resultFile, connection);
+    }
+
+    /** The same gate writing its JUnit XML, report and result file, under the same names, into {@code dir}. */
+    public GateInput withFilesIn(Path dir) {
+        return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase,
+                moved(junitFile, dir), moved(reportFile, dir), moved(resultFile, dir), connection);
+    }
+
+    private static Path moved(Path file, Path dir) {
+        return file == null ? null : dir.resolve(file.getFileName());
+    }
+
+    /** The same gate comparing its answers with those of {@code url} (null: no comparison). */
+    public GateInput withBaseline(URI url) {
+        return new GateInput(environment, vertex, serviceUrl, casesFile, url, modelVersion, triesPerCase, junitFile,
                 reportFile, resultFile, connection);
     }
 

@@ -49,9 +49,9 @@ public final class GateStage {
         GateResult gate;
         try (Target t = in.vertex() ? vertexTarget(environment, plan.requestTimeout(), plan)
                 : new HttpTarget(in.serviceUrl(), predictPath, plan.requestTimeout(), json, in.connection().tls(),
-                        in.connection().hostsAt());
+                        in.connection().hostsAt(), in.connection().targetHeaders());
              Target base = in.baseline() == null ? null : new HttpTarget(in.baseline(), predictPath, plan.requestTimeout(), json,
-                     in.connection().tls(), null)) {
+                     in.connection().tls(), null, in.connection().baselineHeaders())) {
             gate = new SmokeGate(progress).run(plan, t, base);
         }
         new JunitReport().write(gate, in.junitFile());

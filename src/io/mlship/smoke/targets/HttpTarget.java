@@ -38,6 +38,8 @@ import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
@@ -61,6 +63,7 @@ public final class HttpTarget implements Target {
     private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final URI base;
+    private final Map<String, String> routeHeaders;
     private final String predictPath;
     private final Duration timeout;
     private final ObjectMapper json;
@@ -105,6 +108,15 @@ public final class HttpTarget implements Target {
      * {@code hostsAt}, every host name resolves to that address (a sandbox's ingress, as internal DNS would).
      */
     public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json, GateTls tls, InetAddress hostsAt) {
+        this(base, predictPath, timeout, json, tls, hostsAt, Map.of());
+    }
+
+    /**
+     * {@code routeHeaders} go with every request whose case does not set them itself: the header a canary's route
+     * matches, so the requests reach the candidate (or stable) whatever the weights say.
+     */
+    public HttpTarget(URI base, String predictPath, Duration timeout, ObjectMapper json, GateTls tls, InetAddress hostsAt,
+                      Map<String, String> routeHeaders) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.predictPath = predictPath == null ? "/predict" : predictPath;
@@ -132,7 +144,10 @@ public final class HttpTarget implements Target {
                 .disableContentCompression()
                 .disableAuthCaching()
                 .setUserAgent("mlship-smoke")
+                .setDefaultHeaders(routeHeaders.entrySet().stream()
+                        .map(h -> (Header) new BasicHeader(h.getKey(), h.getValue())).toList())
                 .build();
+        this.routeHeaders = Map.copyOf(routeHeaders);
         this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "mlship-http-deadlines");
             t.setDaemon(true);
@@ -171,7 +186,8 @@ public final class HttpTarget implements Target {
 
     @Override
     public String describe() {
-        return base.toString();
+        return routeHeaders.isEmpty() ? base.toString() : base + " (" + routeHeaders.entrySet().stream()
+                .map(h -> h.getKey() + ": " + h.getValue()).collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
     @Override

@@ -112,6 +112,21 @@ class HttpTargetTest {
     }
 
     @Test
+    void routeHeadersGoWithEveryRequestUnlessTheCaseSetsItsOwn() throws Exception {
+        try (Recorder server = new Recorder();
+             HttpTarget target = new HttpTarget(server.uri(), "/v1/predict", Duration.ofSeconds(5), json,
+                     io.mlship.smoke.tls.GateTls.none(), null, Map.of("x-mlship-canary", "always"))) {
+            target.send(new SmokeRequest.HttpCall("GET", "/healthz", Map.of(), null));
+            target.send(new SmokeRequest.HttpCall("GET", "/healthz", Map.of("X-Mlship-Canary", "never"), null));
+
+            assertThat(server.heads.get(0)).contains("\r\nx-mlship-canary: always\r\n");
+            // A case that names the header itself (to reach stable on purpose) is sent as written, once.
+            assertThat(server.heads.get(1)).contains("\r\nX-Mlship-Canary: never\r\n").doesNotContain("always");
+            assertThat(target.describe()).contains("x-mlship-canary: always");
+        }
+    }
+
+    @Test
     @Timeout(20)
     void aBodyThatTricklesForeverIsCutOffAtTheWholeExchangeDeadline() throws Exception {
         // Each byte arrives well within the read timeout, so only the deadline on the whole exchange ends it.
