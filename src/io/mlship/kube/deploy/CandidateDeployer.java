@@ -24,6 +24,11 @@ public final class CandidateDeployer {
         this.progress = progress;
     }
 
+    /** Whether the stable Deployment exists: without it a candidate has nothing to be compared with or fall back to. */
+    public boolean stableRuns(String namespace, String stable) {
+        return client.apps().deployments().inNamespace(namespace).withName(stable).get() != null;
+    }
+
     /**
      * Applies the candidate's objects ({@code request.service()} is the candidate's name) and watches its rollout;
      * a failed rollout removes what it created, as a first deploy does, and says why.
@@ -42,18 +47,19 @@ public final class CandidateDeployer {
     /**
      * Takes every share back and removes the candidate. {@code stableRoute}, for a Gateway, is stable's HTTPRoute
      * without the candidate, applied first; for nginx it is null (the canary Ingress is the candidate's own object
-     * and is removed first of them, routes going before what they route to).
+     * and is removed first of them, routes going before what they route to). Gives the objects removed.
      */
-    public void remove(String namespace, String candidate, HasMetadata stableRoute) {
+    public List<String> remove(String namespace, String candidate, HasMetadata stableRoute) {
         if (stableRoute != null) {
             route(stableRoute);
         }
         Plan plan = new Planner(client).plan(namespace, candidate, List.of());
         if (!plan.changesAnything()) {
-            return;
+            return List.of();
         }
         progress.step("removing the candidate " + candidate + " (" + plan.changes().size() + " objects)");
         new Applier(client, progress).apply(plan);
+        return plan.changed().stream().map(c -> c.key().kind() + "/" + c.key().name()).toList();
     }
 
     private static String describe(HasMetadata route) {

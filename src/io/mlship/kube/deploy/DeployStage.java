@@ -105,7 +105,7 @@ public final class DeployStage {
      * {@code percent} of the host's traffic. Stable's objects are never written. A candidate whose rollout fails is
      * removed again, and the outcome says why.
      */
-    public DeployOutcome canaryStep(DeployInput in, int percent) {
+    public CanaryStep canaryStep(DeployInput in, int percent) {
         EnvironmentView environment = requireCanary(in);
         if (in.imageDigest() == null) {
             throw MlshipException.badInput("a canary step needs the candidate's --image-digest", "pass the digest mlship build reported");
@@ -128,28 +128,34 @@ public final class DeployStage {
             DeployOutcome planned = new DeployOutcome(environment.name(), environment.namespace(), image.reference(),
                     target.effectiveContext(), null, List.of(), objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList(),
                     null, null, in.deployedBy(), null);
+            if (!candidates.stableRuns(environment.namespace(), environment.service())) {
+                progress.step("no stable Deployment " + environment.service() + " runs yet: nothing to run a candidate beside");
+                return new CanaryStep(percent, candidate, false, planned, null);
+            }
             DeployReport report;
             try {
                 report = candidates.bringUp(request);
             } catch (MlshipException e) {
-                return planned.failed(e);
+                return new CanaryStep(percent, candidate, true, planned.failed(e), null);
             }
             candidates.route(canaries.route(environment, percent));
-            return new DeployOutcome(planned.environment(), planned.namespace(), planned.image(), planned.context(), null,
-                    report.plan().summary(), planned.changedObjects(), report,
-                    clusters.serviceUrl(client, environment, candidate).orElse(null), in.deployedBy(), null);
+            return new CanaryStep(percent, candidate, true, new DeployOutcome(planned.environment(), planned.namespace(),
+                    planned.image(), planned.context(), null, report.plan().summary(), planned.changedObjects(), report,
+                    clusters.serviceUrl(client, environment, candidate).orElse(null), in.deployedBy(), null),
+                    clusters.serviceUrl(client, environment).orElse(null));
         }
     }
 
     /** Takes the candidate's share back and removes it, whatever step an earlier run reached; stable is left as it is. */
-    public void removeCandidate(DeployInput in) {
+    public CandidateRemoval removeCandidate(DeployInput in) {
         EnvironmentView environment = requireCanary(in);
         ClusterRef target = clusters.target(environment, in.kubeconfig(), in.kubeContext()).withAgentCluster(in.agentCluster());
         try (KubernetesClient client = clusters.connect(target, new KubernetesSerialization(), in.requestTimeout(), progress)) {
             HasMetadata stableRoute = environment.spec().deploy().routesThroughGateway()
                     ? new CanaryRenderer().route(environment, 0) : null;
-            new CandidateDeployer(client, progress).remove(environment.namespace(),
-                    CanaryRenderer.candidateName(environment.spec()), stableRoute);
+            String candidate = CanaryRenderer.candidateName(environment.spec());
+            return new CandidateRemoval(environment.name(), environment.namespace(), candidate,
+                    new CandidateDeployer(client, progress).remove(environment.namespace(), candidate, stableRoute));
         }
     }
 

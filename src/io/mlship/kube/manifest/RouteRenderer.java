@@ -16,12 +16,14 @@ import java.util.Map;
  * How the host's traffic reaches the service: an Ingress (with its cert-manager Certificate) or a Gateway API
  * HTTPRoute on the platform's Gateway, which holds the certificate itself. During a canary step, the candidate's
  * share: nginx's canary Ingress beside the main one, or the HTTPRoute's weighted backends. Either way, requests
- * carrying the canary header with the value {@code always} reach the candidate, so the gate can judge it alone.
+ * carrying the canary header with the value {@code always} reach the candidate, so the gate can judge it alone, and
+ * those with {@code never} reach stable, the gate's baseline.
  */
 final class RouteRenderer {
     static final String HTTP_ROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
     static final String NGINX = "nginx.ingress.kubernetes.io/";
     static final String ALWAYS = "always";
+    static final String NEVER = "never";
 
     private final ReleaseSpec spec;
     private final EnvironmentSpec env;
@@ -127,11 +129,8 @@ final class RouteRenderer {
         List<Map<String, Object>> rules = new ArrayList<>();
         if (percent > 0) {
             String candidate = CanaryRenderer.candidateName(spec);
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("type", "Exact");
-            header.put("name", spec.deploy().canary().header());
-            header.put("value", ALWAYS);
-            rules.add(rule(match(List.of(header)), List.of(backend(candidate, null))));
+            rules.add(rule(match(List.of(canaryHeader(ALWAYS))), List.of(backend(candidate, null))));
+            rules.add(rule(match(List.of(canaryHeader(NEVER))), List.of(backend(stable, null))));
             rules.add(rule(match(List.of()), List.of(backend(stable, 100 - percent), backend(candidate, percent))));
         } else {
             rules.add(rule(match(List.of()), List.of(backend(stable, null))));
@@ -146,6 +145,15 @@ final class RouteRenderer {
                 .withMetadata(meta(stable, labels, Map.of()))
                 .addToAdditionalProperties("spec", routeSpec)
                 .build();
+    }
+
+    /** The canary header with {@code value}: the same two values nginx's {@code canary-by-header} knows. */
+    private Map<String, Object> canaryHeader(String value) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("type", "Exact");
+        header.put("name", spec.deploy().canary().header());
+        header.put("value", value);
+        return header;
     }
 
     private Map<String, Object> match(List<Map<String, Object>> headers) {

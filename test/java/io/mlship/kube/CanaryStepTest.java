@@ -100,7 +100,7 @@ class CanaryStepTest {
     void aGoodCandidateComesUpBesideStableWithItsShareAndGoesAgainLeavingStableUntouched() {
         Deployment before = stable();
 
-        DeployOutcome step = stage.canaryStep(input(GOOD), 10);
+        var step = stage.canaryStep(input(GOOD), 10);
 
         assertThat(step.succeeded()).as(String.valueOf(step.failure())).isTrue();
         Deployment candidate = admin.apps().deployments().inNamespace(NS).withName("reco-service-canary").get();
@@ -111,7 +111,8 @@ class CanaryStepTest {
         assertThat(stable().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
         assertThat(stable().getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
 
-        stage.removeCandidate(input(null));
+        assertThat(stage.removeCandidate(input(null)).removed()).contains("Ingress/reco-service-canary",
+                "Deployment/reco-service-canary", "Service/reco-service-canary");
 
         assertThat(candidateObjects()).isEmpty();
         assertThat(stable().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
@@ -122,7 +123,7 @@ class CanaryStepTest {
     void aBrokenCandidateFailsItsStepAndLeavesNothingBehind() {
         Deployment before = stable();
 
-        DeployOutcome step = stage.canaryStep(input(CRASHES), 10);
+        var step = stage.canaryStep(input(CRASHES), 10);
 
         assertThat(step.succeeded()).isFalse();
         assertThat(step.failure().getMessage()).containsIgnoringCase("crash");
@@ -135,8 +136,8 @@ class CanaryStepTest {
     void removingWhatAnInterruptedStepLeftConvergesAndRemovingNothingChangesNothing() {
         assertThat(stage.canaryStep(input(GOOD), 50).succeeded()).isTrue();
 
-        stage.removeCandidate(input(null));
-        stage.removeCandidate(input(null));
+        assertThat(stage.removeCandidate(input(null)).removed()).isNotEmpty();
+        assertThat(stage.removeCandidate(input(null)).removed()).as("nothing left to remove").isEmpty();
 
         assertThat(candidateObjects()).isEmpty();
     }

@@ -104,7 +104,9 @@ class CanaryRenderTest {
         assertThat(spec.get("hostnames")).asList().containsExactly("reco.staging.internal.example.com");
         List<Map<String, Object>> rules = route.get("spec", "rules");
         assertThat(rules.get(0).toString()).contains("name=x-mlship-canary", "value=always", "name=reco-service-canary");
-        assertThat(rules.get(1).get("backendRefs").toString()).contains("name=reco-service, port=80, weight=90")
+        assertThat(rules.get(1).toString()).contains("name=x-mlship-canary", "value=never", "name=reco-service,")
+                .doesNotContain("reco-service-canary");
+        assertThat(rules.get(2).get("backendRefs").toString()).contains("name=reco-service, port=80, weight=90")
                 .contains("name=reco-service-canary, port=80, weight=10");
         GenericKubernetesResource back = (GenericKubernetesResource) new CanaryRenderer().route(view, 0);
         assertThat(back.get("spec", "rules").toString()).doesNotContain("canary");

@@ -144,6 +144,7 @@ class HostRouterTest {
         assertThat(candidateAnswers(1_000)).as("answers from the candidate of 1,000").isBetween(70, 130);
         for (int i = 0; i < 20; i++) {
             assertThat(get(HOST, "x-mlship-canary: always")).isEqualTo("candidate");
+            assertThat(get(HOST, "x-mlship-canary: never")).as("the gate's baseline is stable alone").isEqualTo("stable");
         }
     }
 
