@@ -3,6 +3,8 @@ package io.mlship.release;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
 import io.mlship.image.BuildStage;
+import io.mlship.kube.deploy.CandidateRemoval;
+import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.DeployStage;
@@ -43,6 +45,16 @@ public record CapabilityStages(BuildStage builds, DeployStage deploys, Promotion
     @Override
     public ServiceRollback rollBackService(DeployInput in) throws Exception {
         return deploys.rollBack(in);
+    }
+
+    @Override
+    public CanaryStep canaryStep(DeployInput in, int percent) {
+        return deploys.canaryStep(in, percent);
+    }
+
+    @Override
+    public CandidateRemoval removeCandidate(DeployInput in) {
+        return deploys.removeCandidate(in);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.mlship.release;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
+import io.mlship.kube.deploy.CandidateRemoval;
+import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.ServiceRollback;
@@ -66,6 +68,16 @@ public final class JournaledStages implements ReleaseStages {
         String digest = digestOf(restored.restoredImage());
         write(in.state(), "rollback-service", null, in.deployedBy().buildUrl(), true, before -> before.withImage(digest));
         return restored;
+    }
+
+    @Override
+    public CanaryStep canaryStep(DeployInput in, int percent) throws Exception {
+        return stages.canaryStep(in, percent); // a release journals its canary as one line, when stable moves
+    }
+
+    @Override
+    public CandidateRemoval removeCandidate(DeployInput in) throws Exception {
+        return stages.removeCandidate(in);
     }
 
     @Override

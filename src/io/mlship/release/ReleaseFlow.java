@@ -1,6 +1,9 @@
 package io.mlship.release;
 
 import io.mlship.image.BuildOutcome;
+import io.mlship.kube.deploy.CandidateRemoval;
+import io.mlship.kube.deploy.CanaryStep;
+import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.ServiceRollback;
 import io.mlship.model.PromotionInput.Action;
@@ -8,7 +11,6 @@ import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
 import io.mlship.progress.Progress;
 import io.mlship.result.MlshipException;
-import io.mlship.result.StageOutcome;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
 import io.mlship.smoke.GateResult;
@@ -19,14 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * One release: build → deploy → promote with the canary share → gate the service and the endpoint → shift all
- * traffic and the prod alias. A failed rollout or gate puts back both the service and the model as they were
- * before; a stage that changed nothing is not rolled back, so an earlier release's state is never touched.
- * This class decides order and undo and hands each stage what the one before produced; the stages do the work.
+ * traffic and the prod alias. With a service canary ({@code deploy.canary}) the service's part is instead: each
+ * step's candidate beside stable, gated → (the model's part) → stable moved to the image that passed → candidate
+ * removed; a failure removes the candidate, and stable is never written before every gate passed. A failed rollout
+ * or gate puts back both the service and the model as they were before; a stage that changed nothing is not rolled
+ * back, so an earlier release's state is never touched. This class decides order and undo and hands each stage
+ * what the one before produced; the stages do the work.
  */
 public final class ReleaseFlow {
     private final ReleaseInputs in;
@@ -34,16 +39,16 @@ public final class ReleaseFlow {
     private final StageFiles files;
     private final Progress progress;
     private final Clock clock;
-    private final List<StageResult> stages = new ArrayList<>();
     private final ReleaseRecorder recorder;
     private final ReleaseLedger ledger;
-    private Instant started;
+    private StageLog log;
 
     // What the release has done so far, and so what a rollback must undo.
     private ImageDigest digest;
     private String imageRef;
     private StageRun<DeployOutcome> deployed;
     private StageRun<PromotionOutcome> promoted;
+    private boolean candidateUp; // a service canary's candidate may hold a share of the host
 
     public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock) {
         this(in, stages, files, progress, clock, ReleaseLedger.NONE);
@@ -62,39 +67,45 @@ public final class ReleaseFlow {
     }
 
     public ReleaseRecord run() {
-        started = clock.instant();
+        log = new StageLog(files, progress, clock, in.env(), in.plannedStages());
         digest = in.imageDigest();
         progress.step(in.service() + " → " + in.env() + ": " + in.plannedStages() + " stages");
 
         if (in.build() != null) {
-            StageRun<BuildOutcome> b = stage("build", "build", "building the image", () -> run.build(in.build()));
+            StageRun<BuildOutcome> b = log.run("build", "build", "building the image", () -> run.build(in.build()));
             if (!b.succeeded()) {
                 return finish(b, "failed", "the image build failed: " + b.errorMessage(), b.errorHint());
             }
             digest = b.outcome().digest();
             imageRef = b.outcome().imageRef();
-            done("build", digest.value());
+            log.done("build", digest.value());
         } else {
-            stages.add(StageResult.skipped("build", digest != null ? "releasing the given image " + digest : "no image in this release"));
+            log.skipped("build", digest != null ? "releasing the given image " + digest : "no image in this release");
         }
 
-        if (in.deploy() != null) {
-            deployed = stage("deploy", "deploy", "rolling out " + (digest == null ? "the image" : digest.abbreviated()),
+        boolean canary = in.deploy() != null && !in.canarySteps().isEmpty();
+        if (canary) {
+            ReleaseRecord stopped = canarySteps();
+            if (stopped != null) {
+                return stopped;
+            }
+            canary = candidateUp;
+        }
+        if (!canary && in.deploy() != null) {
+            deployed = log.run("deploy", "deploy", "rolling out " + (digest == null ? "the image" : digest.abbreviated()),
                     () -> run.deploy(in.deploy().withImage(digest)));
             if (!deployed.succeeded()) {
                 // The deploy stage restores the previous objects itself when its rollout fails (exit 1).
                 boolean restored = deployed.exitCode() == 1;
                 if (restored) {
-                    markLast(StageStatus.ROLLED_BACK);
+                    log.markLast(StageStatus.ROLLED_BACK);
                 }
                 return finish(deployed, restored ? "rolledBack" : "failed", "the rollout failed: " + deployed.errorMessage(),
                         deployed.errorHint());
             }
-            DeployOutcome d = deployed.outcome();
-            imageRef = d.image();
-            done("deploy", "revision " + d.revision() + (d.changes() > 0 ? "" : " (already running: nothing changed)"));
-        } else {
-            stages.add(StageResult.skipped("deploy", "no service in this release"));
+            deployedLine();
+        } else if (in.deploy() == null) {
+            log.skipped("deploy", "no service in this release");
         }
 
         if (in.promote() != null) {
@@ -105,39 +116,48 @@ public final class ReleaseFlow {
                 return rollBack(promoted, "the model promotion failed: " + promoted.errorMessage(), promoted.errorHint());
             }
             PromotionRecord p = promoted.outcome().record();
-            done("promote", p.model().replaceAll(".*/", "") + "@" + p.modelVersionId() + ", traffic " + p.trafficSplit());
+            log.done("promote", p.model().replaceAll(".*/", "") + "@" + p.modelVersionId() + ", traffic " + p.trafficSplit());
         } else {
-            stages.add(StageResult.skipped("promote", "no model in this release"));
+            log.skipped("promote", "no model in this release");
         }
 
-        if (in.serviceGate() != null) {
+        if (canary) {
+            // The service's gates ran against the candidate, step by step.
+        } else if (in.serviceGate() != null) {
             URI url = deployed.outcome().serviceUrl() != null ? URI.create(deployed.outcome().serviceUrl())
                     : in.serviceGate().serviceUrl();
             GateInput gate = in.serviceGate().withServiceUrl(url);
-            StageRun<GateOutcome> g = stage("gate-service", "smoke", "smoke checks against "
+            StageRun<GateOutcome> g = log.run("gate-service", "smoke", "smoke checks against "
                     + (url != null ? url : "the service"), () -> run.gate(gate));
             recorder.gate("service", g);
             if (!g.succeeded()) {
                 return rollBack(g, "the service gate failed: " + g.errorMessage(), g.errorHint());
             }
-            done("gate-service", gateLine(g.outcome()));
+            log.done("gate-service", gateLine(g.outcome()));
             recorder.serviceUrl(url == null ? null : url.toString());
         } else {
-            stages.add(StageResult.skipped("gate-service", in.deploy() != null ? "the spec gates the endpoint only" : "no service in this release"));
+            log.skipped("gate-service", in.deploy() != null ? "the spec gates the endpoint only" : "no service in this release");
         }
 
         if (in.vertexGate() != null) {
             String version = promoted.outcome().record().modelVersionId();
             GateInput gate = in.vertexGate().withModelVersion(version);
-            StageRun<GateOutcome> g = stage("gate-vertex", "smoke", "smoke checks against the endpoint, answers from version "
+            StageRun<GateOutcome> g = log.run("gate-vertex", "smoke", "smoke checks against the endpoint, answers from version "
                     + version, () -> run.gate(gate));
             recorder.gate("vertex", g);
             if (!g.succeeded()) {
                 return rollBack(g, "the endpoint gate failed: " + g.errorMessage(), g.errorHint());
             }
-            done("gate-vertex", gateLine(g.outcome()));
+            log.done("gate-vertex", gateLine(g.outcome()));
         } else {
-            stages.add(StageResult.skipped("gate-vertex", in.promote() != null ? "the spec gates the service only" : "no model in this release"));
+            log.skipped("gate-vertex", in.promote() != null ? "the spec gates the service only" : "no model in this release");
+        }
+
+        if (canary) {
+            ReleaseRecord stopped = moveStable();
+            if (stopped != null) {
+                return stopped;
+            }
         }
 
         if (in.promote() != null) {
@@ -149,43 +169,125 @@ public final class ReleaseFlow {
                         "run the release again (the promotion is reused) or: mlship promote --shift --env " + in.env());
             }
             recorder.modelAfter(s.outcome().record());
-            done("shift", "traffic " + s.outcome().record().trafficSplit());
+            log.done("shift", "traffic " + s.outcome().record().trafficSplit());
         }
         return finish(null, "released", null, null);
     }
 
+    private void deployedLine() {
+        DeployOutcome d = deployed.outcome();
+        imageRef = d.image();
+        log.done("deploy", "revision " + d.revision() + (d.changes() > 0 ? "" : " (already running: nothing changed)"));
+    }
+
+    /**
+     * The service canary: per step, the candidate beside stable with the step's share of the host, then its gate.
+     * Stable is not written here. Null when every step passed, or when no stable version runs yet (then the
+     * candidate is not up, and the release rolls out in place); else the release's record, rolled back.
+     */
+    private ReleaseRecord canarySteps() {
+        DeployInput candidate = in.deploy().withImage(digest);
+        for (int percent : in.canarySteps()) {
+            candidateUp = true; // from the first write on, the candidate may hold a share: a failure removes it
+            String name = "canary-" + percent;
+            StageRun<CanaryStep> step = log.run(name, "deploy", "candidate " + (digest == null ? "" : digest.abbreviated() + " ")
+                    + "beside stable with " + percent + "% of the host", () -> run.canaryStep(candidate, percent));
+            if (step.succeeded() && !step.outcome().stableRuns()) {
+                candidateUp = false; // nothing was written
+                log.markLast(StageStatus.SKIPPED);
+                log.done(name, "no stable version runs yet: this first release rolls out in place");
+                return null;
+            }
+            if (!step.succeeded()) {
+                return rollBack(step, "the candidate's rollout at " + percent + "% failed: " + step.errorMessage(), step.errorHint());
+            }
+            imageRef = step.outcome().deploy().image();
+            log.done(name, percent + "% of the host to " + step.outcome().candidate());
+            if (in.serviceGate() == null) {
+                continue;
+            }
+            GateInput gate = CandidateGate.of(in.serviceGate(), in.deploy(), step.outcome());
+            StageRun<GateOutcome> g = log.run("gate-service-" + percent, "smoke", "smoke checks against the candidate at "
+                    + gate.serviceUrl() + (gate.baseline() == null ? "" : ", answers compared with stable's"), () -> run.gate(gate));
+            recorder.gate("service-canary-" + percent, g);
+            if (!g.succeeded()) {
+                return rollBack(g, "the candidate's gate at " + percent + "% failed: " + g.errorMessage(), g.errorHint());
+            }
+            log.done("gate-service-" + percent, gateLine(g.outcome()));
+        }
+        return null;
+    }
+
+    /** The candidate passed: stable moves to its image, then the candidate's share comes back and it goes. */
+    private ReleaseRecord moveStable() {
+        deployed = log.run("deploy", "deploy", "moving stable to " + (digest == null ? "the candidate's image" : digest.abbreviated()),
+                () -> run.deploy(in.deploy().withImage(digest)));
+        if (!deployed.succeeded()) {
+            return rollBack(deployed, "the candidate passed but stable's rollout failed: " + deployed.errorMessage(),
+                    deployed.errorHint());
+        }
+        deployedLine();
+        StageRun<CandidateRemoval> r = log.run("remove-candidate", "deploy", "all of the host back to stable, the candidate removed",
+                () -> run.removeCandidate(in.deploy()));
+        if (!r.succeeded()) {
+            // Stable already runs what passed; the candidate runs the same image. Going forward is right.
+            return finish(r, "failed", "stable runs the new image but removing the candidate failed: " + r.errorMessage(),
+                    "run the same release again: it finds stable up to date and removes the candidate");
+        }
+        candidateUp = false;
+        log.done("remove-candidate", r.outcome().removed().isEmpty() ? "nothing left to remove"
+                : "removed " + String.join(", ", r.outcome().removed()));
+        return null;
+    }
+
     /** Puts back both the model and the service as far as this release changed them. */
     private ReleaseRecord rollBack(StageRun<?> failed, String reason, String hint) {
-        markLast(StageStatus.FAILED);
+        // A failed rollout of stable was undone by the deploy stage itself (exit 1).
+        log.markLast(failed == deployed && deployed.exitCode() == 1 ? StageStatus.ROLLED_BACK : StageStatus.FAILED);
         progress.step(reason);
         progress.step("rolling back what this release changed");
         List<String> rollbackFailures = new ArrayList<>();
-        if (in.promote() != null && promoted.outcome() != null && promoted.outcome().beganPromotion()) {
+        if (candidateUp) {
+            StageRun<CandidateRemoval> r = log.run("remove-candidate", "deploy", "taking the candidate's share back and removing it",
+                    () -> run.removeCandidate(in.deploy()));
+            if (r.succeeded()) {
+                candidateUp = false;
+                log.done("remove-candidate", r.outcome().removed().isEmpty() ? "nothing left to remove"
+                        : "removed " + String.join(", ", r.outcome().removed()));
+            } else {
+                rollbackFailures.add("candidate: " + r.errorMessage());
+            }
+        }
+        if (in.promote() != null && promoted != null && promoted.outcome() != null && promoted.outcome().beganPromotion()) {
             StageRun<PromotionOutcome> r = promotion("rollback-model", "restoring the endpoint's traffic split and aliases",
                     in.promote().withAction(Action.ROLLBACK));
             if (r.succeeded()) {
                 recorder.modelAfter(r.outcome().record());
                 recorder.modelRolledBack();
-                done("rollback-model", "traffic " + r.outcome().record().trafficSplit());
+                log.done("rollback-model", "traffic " + r.outcome().record().trafficSplit());
             } else {
                 rollbackFailures.add("model: " + r.errorMessage());
             }
         } else if (in.promote() != null) {
-            stages.add(StageResult.skipped("rollback-model", "the promotion changed nothing"));
+            log.skipped("rollback-model", promoted == null ? "the model was not promoted yet"
+                    : "the promotion changed nothing");
         }
-        if (in.deploy() != null && deployed.outcome().changes() > 0) {
-            StageRun<ServiceRollback> r = stage("rollback-service", "deploy", "restoring the previous Deployment",
+        if (in.deploy() != null && deployed != null && deployed.exitCode() == 1) {
+            log.skipped("rollback-service", "the deploy restored the previous objects itself");
+        } else if (in.deploy() != null && deployed != null && deployed.outcome() != null && deployed.outcome().changes() > 0) {
+            StageRun<ServiceRollback> r = log.run("rollback-service", "deploy", "restoring the previous Deployment",
                     () -> run.rollBackService(in.deploy()));
             if (r.succeeded()) {
                 recorder.serviceRolledBack();
                 String restored = r.outcome().restoredImage();
-                done("rollback-service", "restored " + (restored != null && !restored.isEmpty() ? restored
+                log.done("rollback-service", "restored " + (restored != null && !restored.isEmpty() ? restored
                         : "(objects created by this release removed)"));
             } else {
                 rollbackFailures.add("service: " + r.errorMessage());
             }
         } else if (in.deploy() != null) {
-            stages.add(StageResult.skipped("rollback-service", "the deploy changed nothing"));
+            log.skipped("rollback-service", deployed == null
+                    ? "stable was never changed: the candidate ran beside it" : "the deploy changed nothing");
         }
         if (!rollbackFailures.isEmpty()) {
             return finish(failed, "rollbackFailed", reason + "; and the rollback failed: " + String.join("; ", rollbackFailures),
@@ -207,8 +309,8 @@ public final class ReleaseFlow {
         }
         String finalStatus = status.equals("rollbackFailed") ? "failed" : status;
         ReleaseRecord record = recorder.record(finalStatus, exit, reason, hint == null || hint.isEmpty() ? null : hint,
-                started, end, seconds(Duration.between(started, end)), imageRef, digest, deployed, promoted,
-                List.copyOf(stages));
+                log.started(), end, StageLog.seconds(Duration.between(log.started(), end)), imageRef, digest, deployed, promoted,
+                log.all());
         try {
             ledger.finished(record);
         } catch (RuntimeException e) {
@@ -217,9 +319,9 @@ public final class ReleaseFlow {
                     + " (a later promoteFrom release will not find it; mlship history will not list it)");
         }
         progress.step(switch (finalStatus) {
-            case "released" -> "released in " + fmt(record.seconds()) + " s";
-            case "rolledBack" -> "rolled back after " + fmt(record.seconds()) + " s: " + reason;
-            default -> "failed after " + fmt(record.seconds()) + " s: " + reason;
+            case "released" -> "released in " + StageLog.fmt(record.seconds()) + " s";
+            case "rolledBack" -> "rolled back after " + StageLog.fmt(record.seconds()) + " s: " + reason;
+            default -> "failed after " + StageLog.fmt(record.seconds()) + " s: " + reason;
         });
         return record;
     }
@@ -229,67 +331,18 @@ public final class ReleaseFlow {
         Instant at = clock.instant();
         Consumer<PromotionRecord> checkpoint = rec -> {
             if (rec.pendingOperation() != null) {
-                files.write(name, "promote", at, java.util.Map.of("environment", in.env(), "promotion", rec),
+                files.write(name, "promote", at, Map.of("environment", in.env(), "promotion", rec),
                         MlshipException.infrastructure("stopped while waiting for " + rec.pendingOperation().what(),
                                 "run the same release again: it resumes waiting for operation "
                                         + rec.pendingOperation().name(), null));
             }
         };
-        return stage(name, "promote", what, () -> run.promote(input, checkpoint));
-    }
-
-    /** Something a stage does, which may fail with any exception. */
-    @FunctionalInterface
-    private interface Work<O> {
-        O call() throws Exception;
-    }
-
-    private <O extends StageOutcome> StageRun<O> stage(String name, String command, String what, Work<O> work) {
-        int number = (int) stages.stream().filter(s -> s.status() != StageStatus.SKIPPED).count() + 1;
-        progress.section("▶ " + name + " (" + number + "/" + Math.max(in.plannedStages(), number) + ", "
-                + fmt(seconds(Duration.between(started, clock.instant()))) + " s elapsed): " + what);
-        Instant at = clock.instant();
-        StageRun<O> r;
-        try {
-            r = StageRun.of(work.call(), Duration.between(at, clock.instant()));
-        } catch (Exception e) {
-            r = StageRun.threw(e, Duration.between(at, clock.instant()));
-        }
-        files.write(name, command, at, r.outcome() == null ? java.util.Map.of("environment", in.env()) : r.outcome().resultFields(),
-                r.failure());
-        stages.add(new StageResult(name, r.succeeded() ? StageStatus.PASSED : StageStatus.FAILED, at.toString(),
-                seconds(r.elapsed()), r.exitCode(), r.succeeded() ? null : r.errorMessage()));
-        if (!r.succeeded()) {
-            progress.step("✖ " + name + " failed (exit " + r.exitCode() + ") after "
-                    + fmt(seconds(r.elapsed())) + " s");
-        }
-        return r;
-    }
-
-    private void done(String name, String outcome) {
-        int i = stages.size() - 1;
-        StageResult s = stages.get(i);
-        stages.set(i, s.with(s.status(), outcome));
-        progress.step("✔ " + name + " in " + fmt(s.seconds()) + " s: " + outcome);
-    }
-
-    private void markLast(StageStatus status) {
-        int i = stages.size() - 1;
-        StageResult s = stages.get(i);
-        stages.set(i, s.with(status, s.message()));
+        return log.run(name, "promote", what, () -> run.promote(input, checkpoint));
     }
 
     private static String gateLine(GateOutcome g) {
         GateResult r = g.result();
         return (r.cases().size() - r.failedCases() - r.casesNotSent()) + "/" + r.cases().size() + " cases, p99 "
                 + (r.latency() == null ? "?" : r.latency().p99Ms()) + " ms";
-    }
-
-    static double seconds(Duration d) {
-        return Math.round(d.toMillis() / 100.0) / 10.0;
-    }
-
-    static String fmt(double seconds) {
-        return String.format(Locale.ROOT, "%.1f", seconds);
     }
 }

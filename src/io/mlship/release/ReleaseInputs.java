@@ -7,6 +7,8 @@ import io.mlship.smoke.GateInput;
 import io.mlship.spec.CommitSha;
 import io.mlship.spec.ImageDigest;
 import io.mlship.state.StateStore;
+import io.mlship.spec.DeploySpec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,10 +33,21 @@ public record ReleaseInputs(String service, String env, String approvedBy, Commi
         }
     }
 
-    /** How many stages run when all goes well: the promotion counts twice (canary, then the shift). */
+    /** The service canary's steps (percent of the host's traffic, each gated), or none: the service rolls out in place. */
+    public List<Integer> canarySteps() {
+        DeploySpec.Canary canary = deploy == null || deploy.environment().spec().deploy() == null ? null
+                : deploy.environment().spec().deploy().canary();
+        return canary == null ? List.of() : canary.steps();
+    }
+
+    /**
+     * How many stages run when all goes well: the promotion counts twice (canary, then the shift); a service canary
+     * runs each step and its gate, then moves stable and removes the candidate.
+     */
     int plannedStages() {
-        return (build != null ? 1 : 0) + (deploy != null ? 1 : 0) + (promote != null ? 2 : 0)
-                + (serviceGate != null ? 1 : 0) + (vertexGate != null ? 1 : 0);
+        int gateService = serviceGate != null ? 1 : 0;
+        int service = deploy == null ? 0 : canarySteps().isEmpty() ? 1 + gateService : canarySteps().size() * (1 + gateService) + 2;
+        return (build != null ? 1 : 0) + service + (promote != null ? 2 : 0) + (vertexGate != null ? 1 : 0);
     }
 
     /** The same release, keeping its deploy and promotion records in {@code state}. */

@@ -40,7 +40,7 @@ public final class ReleaseReport {
                 .append(".timing{display:inline-block;height:10px;background:#9bb7e0}svg text{font:11px sans-serif}</style>\n</head><body>\n");
         h.append("<h1>").append(esc(r.service())).append(" → ").append(esc(r.environment())).append("</h1>\n");
         h.append("<p id=\"verdict\" class=\"").append(esc(r.status())).append("\">").append(verdict).append(" in ")
-                .append(ReleaseFlow.fmt(r.seconds())).append(" s</p>\n");
+                .append(StageLog.fmt(r.seconds())).append(" s</p>\n");
         if (r.reason() != null) {
             h.append("<p id=\"reason\">").append(esc(r.reason())).append("</p>\n");
         }
@@ -66,7 +66,7 @@ public final class ReleaseReport {
         for (StageResult s : r.stages()) {
             int width = longest <= 0 ? 0 : (int) Math.round(200 * s.seconds() / longest);
             h.append("<tr class=\"stage\"><td>").append(esc(s.name())).append("</td><td class=\"").append(s.status().id()).append("\">")
-                    .append(s.status().id()).append("</td><td>").append(s.status() == StageStatus.SKIPPED ? "" : ReleaseFlow.fmt(s.seconds()) + " s")
+                    .append(s.status().id()).append("</td><td>").append(s.status() == StageStatus.SKIPPED ? "" : StageLog.fmt(s.seconds()) + " s")
                     .append("</td><td><span class=\"timing\" style=\"width:").append(width).append("px\"></span></td><td>")
                     .append(esc(s.message())).append("</td></tr>\n");
         }

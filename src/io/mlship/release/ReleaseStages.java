@@ -2,6 +2,8 @@ package io.mlship.release;
 
 import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
+import io.mlship.kube.deploy.CandidateRemoval;
+import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.ServiceRollback;
@@ -23,6 +25,12 @@ public interface ReleaseStages {
     DeployOutcome deploy(DeployInput in) throws Exception;
 
     ServiceRollback rollBackService(DeployInput in) throws Exception;
+
+    /** One step of the service canary: the candidate (the input's image) beside stable with {@code percent} of the host. */
+    CanaryStep canaryStep(DeployInput in, int percent) throws Exception;
+
+    /** The candidate's share back to stable and its objects removed, whatever step a run reached. */
+    CandidateRemoval removeCandidate(DeployInput in) throws Exception;
 
     /** Any promotion step; {@code checkpoint} hears of each record saved while an operation runs. */
     PromotionOutcome promote(PromotionInput in, Consumer<PromotionRecord> checkpoint) throws Exception;

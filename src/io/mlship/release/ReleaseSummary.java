@@ -15,13 +15,13 @@ public final class ReleaseSummary {
             default -> "FAILED";
         };
         String title = "mlship release · " + r.service() + " → " + r.environment() + " · " + verdict + " in "
-                + ReleaseFlow.fmt(r.seconds()) + " s";
+                + StageLog.fmt(r.seconds()) + " s";
         String rule = "─".repeat(Math.max(72, title.length()));
         s.append(rule).append('\n').append(title).append('\n').append(rule).append('\n');
         s.append(String.format(Locale.ROOT, "%-18s %-12s %8s  %s%n", "stage", "status", "time", "outcome"));
         for (StageResult st : r.stages()) {
             s.append(String.format(Locale.ROOT, "%-18s %-12s %8s  %s%n", st.name(), st.status().id(),
-                    st.status() == StageStatus.SKIPPED ? "" : ReleaseFlow.fmt(st.seconds()) + " s",
+                    st.status() == StageStatus.SKIPPED ? "" : StageLog.fmt(st.seconds()) + " s",
                     st.message() == null ? "" : oneLine(st.message())));
         }
         s.append(rule).append('\n');

@@ -112,6 +112,16 @@ class JournaledStagesTest {
         }
 
         @Override
+        public io.mlship.kube.deploy.CanaryStep canaryStep(DeployInput in, int percent) {
+            throw new AssertionError("not scripted");
+        }
+
+        @Override
+        public io.mlship.kube.deploy.CandidateRemoval removeCandidate(DeployInput in) {
+            throw new AssertionError("not scripted");
+        }
+
+        @Override
         public PromotionOutcome promote(PromotionInput in, Consumer<PromotionRecord> checkpoint) {
             return new PromotionOutcome("staging", in.action(), records.pop(), null, failure);
         }

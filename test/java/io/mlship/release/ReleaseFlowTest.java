@@ -8,6 +8,8 @@ import io.mlship.image.BuildInput;
 import io.mlship.image.BuildOutcome;
 import io.mlship.image.BuiltImage;
 import io.mlship.kube.apply.Plan;
+import io.mlship.kube.deploy.CandidateRemoval;
+import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.DeployReport;
@@ -68,6 +70,10 @@ class ReleaseFlowTest {
     private final Map<String, MlshipException> failing = new HashMap<>();
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private int deployChanges = 3;
+    private EnvironmentView view = STAGING;
+    private boolean stableRuns = true;
+    private static final String CANDIDATE_URL = "http://127.0.0.1:7";
+    private static final String STABLE_URL = "http://127.0.0.1:9";
     private boolean promotionBegan = true;
 
     /** The scripted stages: they record what they were given and answer like the real ones. */
@@ -96,6 +102,22 @@ class ReleaseFlowTest {
         }
 
         @Override
+        public CanaryStep canaryStep(DeployInput in, int percent) {
+            step("canary-" + percent, in);
+            DeployReport report = new DeployReport(new Plan("reco", List.of(), Map.of(), Map.of()), false, null, "1", null,
+                    Duration.ofSeconds(1), null);
+            return new CanaryStep(percent, "reco-service-canary", stableRuns, new DeployOutcome("staging", "reco", "reg/repo@" + in.imageDigest(),
+                    "ctx", null, List.of(), List.of("Deployment/reco-service-canary"), report, CANDIDATE_URL, null,
+                    failing.get("canary-" + percent)), STABLE_URL);
+        }
+
+        @Override
+        public CandidateRemoval removeCandidate(DeployInput in) {
+            step("remove-candidate", in);
+            return new CandidateRemoval("staging", "reco", "reco-service-canary", List.of("Deployment/reco-service-canary"));
+        }
+
+        @Override
         public PromotionOutcome promote(PromotionInput in, Consumer<PromotionRecord> checkpoint) {
             String name = switch (in.action()) {
                 case SHIFT -> "shift";
@@ -114,7 +136,7 @@ class ReleaseFlowTest {
 
         @Override
         public GateOutcome gate(GateInput in) {
-            String name = in.vertex() ? "gate-vertex" : "gate-service";
+            String name = in.vertex() ? "gate-vertex" : in.resultFile().getParent().getFileName().toString();
             step(name, in);
             boolean pass = !failing.containsKey(name);
             return new GateOutcome("staging", Path.of("cases.yaml"), in.modelVersion(), gateResult(pass), in.junitFile(),
@@ -155,10 +177,10 @@ class ReleaseFlowTest {
 
     private ReleaseRecord release(boolean build, boolean deploy, boolean promote, boolean gateService, boolean gateVertex) {
         Path state = work.resolve("state");
-        BuildInput buildIn = build ? BuildInput.of(STAGING, work, work.resolve("cache")) : null;
-        DeployInput deployIn = deploy ? DeployInput.of(STAGING, build ? null : GIVEN, state.resolve("deploy.json"))
+        BuildInput buildIn = build ? BuildInput.of(view, work, work.resolve("cache")) : null;
+        DeployInput deployIn = deploy ? DeployInput.of(view, build ? null : GIVEN, state.resolve("deploy.json"))
                 .withCluster("kc", "ctx") : null;
-        PromotionInput promoteIn = promote ? PromotionInput.of(STAGING, Action.PROMOTE, state.resolve("promote.json"))
+        PromotionInput promoteIn = promote ? PromotionInput.of(view, Action.PROMOTE, state.resolve("promote.json"))
                 .withModel(null, "v2", new TrafficShare(10)).withProvenance(build ? null : GIVEN, null, null) : null;
         GateInput service = gateService ? gate(false) : null;
         GateInput vertex = gateVertex ? gate(true) : null;
@@ -171,7 +193,7 @@ class ReleaseFlowTest {
 
     private GateInput gate(boolean vertex) {
         Path dir = work.resolve(vertex ? "gate-vertex" : "gate-service");
-        return new GateInput(STAGING, vertex, vertex ? null : URI.create("https://reco.internal.example.com"),
+        return new GateInput(view, vertex, vertex ? null : URI.create("https://reco.internal.example.com"),
                 Path.of("cases.yaml"), null, null, vertex ? 100 : 1, dir.resolve("j.xml"), dir.resolve("r.html"),
                 dir.resolve("smoke.json"));
     }
@@ -327,6 +349,130 @@ class ReleaseFlowTest {
         assertThat(ran).endsWith("shift").doesNotContain("rollback-model", "rollback-service");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.hint()).contains("mlship promote --shift");
+    }
+
+    /** The example with deploy.canary steps 10 and 50, golden answers on or off. */
+    private EnvironmentView canary(boolean golden) throws java.io.IOException {
+        String text = Files.readString(Path.of("examples/reco-service/mlship.yaml"))
+                .replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n");
+        if (golden) {
+            text = text.replace("    enabled: false\n    maxDiffRatio", "    enabled: true\n    maxDiffRatio");
+        }
+        Path repo = work.resolve("reco-service");
+        io.mlship.spec.SpecFixtures.copyTree(Path.of("examples/reco-service"), repo);
+        Path spec = Files.writeString(repo.resolve("mlship.yaml"), text);
+        return EnvironmentView.of(new SpecLoader(JSON).load(spec, repo), "staging");
+    }
+
+    @Test
+    void aServiceCanaryGatesEachStepOnTheCandidateThenMovesStableAndRemovesTheCandidate() throws Exception {
+        view = canary(false);
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
+                "gate-vertex", "deploy", "remove-candidate", "shift");
+        assertThat(r.status()).isEqualTo("released");
+        assertThat(((DeployInput) inputOf.get("canary-50")).imageDigest()).isEqualTo(BUILT);
+        assertThat(((DeployInput) inputOf.get("deploy")).imageDigest()).as("stable moves to what passed").isEqualTo(BUILT);
+        GateInput gate = (GateInput) inputOf.get("gate-service-50");
+        assertThat(gate.serviceUrl()).as("the candidate's own address").isEqualTo(URI.create(CANDIDATE_URL));
+        assertThat(gate.connection().targetHeaders()).as("a host route sends it to the candidate")
+                .isEqualTo(Map.of("x-mlship-canary", "always"));
+        assertThat(gate.baseline()).as("golden answers are off").isNull();
+        assertThat(r.gates()).extracting(ReleaseRecord.Gate::name)
+                .containsExactly("service-canary-10", "service-canary-50", "vertex");
+        assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, false));
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ canary-10 (2/10").contains("▶ shift (10/10")
+                .contains("✔ remove-candidate");
+        assertThat(JSON.readTree(work.resolve("release/gate-service-10/smoke.json").toFile()).path("verdict").asText())
+                .isEqualTo("passed");
+        assertThat(JSON.readTree(work.resolve("release/canary-50/deploy.json").toFile()).path("canaryPercent").asInt())
+                .isEqualTo(50);
+    }
+
+    @Test
+    void aFirstReleaseWithNoStableToRunBesideRollsOutInPlace() throws Exception {
+        view = canary(false);
+        stableRuns = false;
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "canary-10", "deploy", "promote", "gate-service", "gate-vertex", "shift");
+        assertThat(r.status()).isEqualTo("released");
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("canary-10")).extracting(StageResult::status)
+                .containsExactly(StageStatus.SKIPPED);
+        assertThat(((GateInput) inputOf.get("gate-service")).connection().targetHeaders()).isEmpty();
+    }
+
+    @Test
+    void withGoldenAnswersOnAndNoBaselineGivenTheCandidateIsComparedWithStable() throws Exception {
+        view = canary(true);
+
+        release(true, true, false, true, false);
+
+        GateInput gate = (GateInput) inputOf.get("gate-service-10");
+        assertThat(gate.baseline()).isEqualTo(URI.create(STABLE_URL));
+        assertThat(gate.connection().baselineHeaders()).as("a host route sends it to stable alone")
+                .isEqualTo(Map.of("x-mlship-canary", "never"));
+    }
+
+    @Test
+    void aCandidateFailingItsGateIsRemovedAndStableIsNeverWritten() throws Exception {
+        view = canary(false);
+        fail("gate-service-10", ErrorCategory.GATE_FAILED, "1 of 4 cases failed");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "remove-candidate");
+        assertThat(r.status()).isEqualTo("rolledBack");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.reason()).contains("candidate's gate at 10% failed");
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-service")).extracting(StageResult::message)
+                .containsExactly("stable was never changed: the candidate ran beside it");
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-model")).extracting(StageResult::message)
+                .containsExactly("the model was not promoted yet");
+    }
+
+    @Test
+    void aCandidateWhoseRolloutFailsIsRemovedAndNothingElseRuns() throws Exception {
+        view = canary(false);
+        fail("canary-50", ErrorCategory.ROLLOUT_FAILED, "rollout failed: CrashLoopBackOff");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "remove-candidate");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.reason()).contains("rollout at 50% failed").contains("CrashLoopBackOff");
+    }
+
+    @Test
+    void anEndpointGateFailingAfterTheCandidatePassedRemovesItAndRollsBackTheModelOnly() throws Exception {
+        view = canary(false);
+        fail("gate-vertex", ErrorCategory.GATE_FAILED, "1 of 4 cases failed");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
+                "gate-vertex", "remove-candidate", "rollback-model");
+        assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, true));
+    }
+
+    @Test
+    void stableFailingItsRolloutAfterThePassedCandidateIsUndoneByTheDeployAndTheModelRollsBack() throws Exception {
+        view = canary(false);
+        fail("deploy", ErrorCategory.ROLLOUT_FAILED, "rollout failed: ImagePullBackOff");
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).endsWith("gate-vertex", "deploy", "remove-candidate", "rollback-model");
+        assertThat(r.status()).isEqualTo("rolledBack");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(true, true));
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("deploy")).extracting(StageResult::status)
+                .containsExactly(StageStatus.ROLLED_BACK);
+        assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-service")).extracting(StageResult::message)
+                .containsExactly("the deploy restored the previous objects itself");
     }
 
     /** The parts of a stage's result file these tests read. */

@@ -1,0 +1,40 @@
+package io.mlship.release;
+
+import io.mlship.kube.deploy.CanaryStep;
+import io.mlship.kube.deploy.DeployInput;
+import io.mlship.smoke.GateInput;
+import io.mlship.spec.SmokeSpec;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The service gate of one canary step, aimed at the candidate rather than at the host as a whole. */
+final class CandidateGate {
+    static final String ALWAYS = "always";
+    static final String NEVER = "never";
+
+    private CandidateGate() {
+    }
+
+    /**
+     * The candidate's own address, and the canary header with {@code always} so a host route sends every request
+     * to it. With golden answers on and no baseline given, stable is the baseline ({@code never}: every request to
+     * stable), so the candidate is compared with what serves now. Its files go to {@code gate-service-<percent>}
+     * beside the release's other stage files.
+     */
+    static GateInput of(GateInput serviceGate, DeployInput deploy, CanaryStep step) {
+        GateInput gate = serviceGate;
+        String header = deploy.environment().spec().deploy().canary().header();
+        Map<String, String> baselineHeaders = Map.of();
+        SmokeSpec smoke = gate.environment().spec().smoke();
+        if (gate.baseline() == null && smoke != null && smoke.golden() != null && smoke.golden().enabled()) {
+            gate = gate.withBaseline(step.stableUrl() != null ? URI.create(step.stableUrl()) : gate.serviceUrl());
+            baselineHeaders = Map.of(header, NEVER);
+        }
+        URI url = step.candidateUrl() != null ? URI.create(step.candidateUrl()) : gate.serviceUrl();
+        gate = gate.withServiceUrl(url)
+                .withConnection(gate.connection().withRouteHeaders(Map.of(header, ALWAYS), baselineHeaders));
+        Path files = gate.resultFile() == null ? null : gate.resultFile().getParent();
+        return files == null ? gate : gate.withFilesIn(files.resolveSibling("gate-service-" + step.percent()));
+    }
+}
