@@ -1,0 +1,185 @@
+package io.mlship.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mlship.cli.CliRun;
+import io.mlship.kube.apply.KindTable;
+import io.mlship.kube.manifest.ReleaseLabels;
+import io.mlship.sandbox.Sandbox;
+import io.mlship.sandbox.SandboxStateDir;
+import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.spec.SpecFixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mlship release of the example's service with {@code deploy.canary.steps: [10, 50]} on the sandbox: each step's
+ * candidate beside stable, gated through real requests; checked through the sandbox's Kubernetes API (stable's
+ * generation and pod template, what is labelled as the candidate's) and what serves, not through mlship's output.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CanaryReleaseSandboxTest {
+    static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+    static final String NS = "reco";
+
+    Path repo;
+    Path state;
+    Sandbox sandbox;
+    KubernetesClient admin;
+    String stableDigest;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        repo = tmp.resolve("reco-service");
+        SpecFixtures.copyTree(ReleaseSandboxTest.EXAMPLE, repo);
+        ReleaseSandboxTest.deleteTree(repo.resolve(".mlship"));
+        Path spec = repo.resolve("mlship.yaml");
+        Files.writeString(spec, Files.readString(spec).replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n"));
+        state = tmp.resolve("sandbox");
+        sandbox = Sandbox.start(new SandboxStateDir(state));
+        sandbox.publish();
+        admin = sandbox.cluster().client();
+    }
+
+    @AfterAll
+    void stop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    CliRun release(String name, int build) {
+        Path out = repo.resolve(".mlship/" + name);
+        return CliRun.of(out, "release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--build-url", ReleaseSandboxTest.buildUrl(build), "--approved-by", "alice", "--skip-model");
+    }
+
+    Deployment stable() {
+        return admin.apps().deployments().inNamespace(NS).withName("reco-service").get();
+    }
+
+    /** Every object in the namespace labelled as the candidate's, whatever its kind. */
+    List<String> candidateObjects() {
+        List<String> out = new ArrayList<>();
+        Map<String, String> owned = ReleaseLabels.owned("reco-service-canary");
+        for (var kind : KindTable.all()) {
+            for (HasMetadata o : admin.genericKubernetesResources(kind).inNamespace(NS).withLabels(owned).list().getItems()) {
+                out.add(o.getKind() + "/" + o.getMetadata().getName());
+            }
+        }
+        return out;
+    }
+
+    static List<String> stages(JsonNode result) {
+        List<String> out = new ArrayList<>();
+        result.path("stages").forEach(s -> out.add(s.path("name").asText() + ":" + s.path("status").asText()));
+        return out;
+    }
+
+    /** How many items stable answers for a lipstick search, at the URL the sandbox publishes for its Service. */
+    int stableItems() throws Exception {
+        String url = admin.services().inNamespace(NS).withName("reco-service").get()
+                .getMetadata().getAnnotations().get(RolloutSimulator.URL_ANNOTATION);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url + "/v1/recommendations?q=lipstick&k=5")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new ObjectMapper().readTree(r.body()).path("items").size();
+    }
+
+    void editServer(String from, String to) throws Exception {
+        Path server = repo.resolve("src/reco/server.py");
+        String text = Files.readString(server);
+        assertThat(text).contains(from);
+        Files.writeString(server, text.replace(from, to));
+    }
+
+    @Test
+    @Order(1)
+    void theFirstReleaseHasNoStableToRunBesideSoItRollsOutInPlace() throws Exception {
+        CliRun run = release("first", 1);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = run.result("release");
+        assertThat(stages(result)).startsWith("build:passed", "canary-10:skipped", "deploy:passed", "promote:skipped",
+                "gate-service:passed");
+        stableDigest = result.path("imageDigest").asText();
+        assertThat(ReleaseSandboxTest.image(stable())).endsWith("@" + stableDigest);
+        assertThat(candidateObjects()).isEmpty();
+        assertThat(stableItems()).isEqualTo(5);
+    }
+
+    @Test
+    @Order(2)
+    void aCandidateFailingItsGateIsRemovedAndStableWasNeverWritten() throws Exception {
+        Deployment before = stable();
+        editServer("items = [r.to_json() for r in model.recommend(q.text, q.k, q.category)]",
+                "items = [r.to_json() for r in model.recommend(q.text, q.k, q.category)][:1]");
+
+        CliRun run = release("broken", 2);
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        JsonNode result = run.result("release");
+        assertThat(result.path("releaseStatus").asText()).isEqualTo("rolledBack");
+        assertThat(result.path("reason").asText()).contains("candidate's gate at 10% failed");
+        assertThat(stages(result)).contains("canary-10:passed", "gate-service-10:failed", "remove-candidate:passed",
+                "rollback-service:skipped").doesNotContain("canary-50:passed", "deploy:passed");
+        assertThat(stable().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+        assertThat(stable().getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(candidateObjects()).isEmpty();
+        assertThat(admin.network().v1().ingresses().inNamespace(NS).withName("reco-service-canary").get()).isNull();
+        assertThat(stableItems()).isEqualTo(5);
+        // The gate ran against the candidate itself: its own file names the failing expectation.
+        assertThat(Files.readString(repo.resolve(".mlship/broken/release/gate-service-10/smoke.json")))
+                .contains("$.items");
+    }
+
+    @Test
+    @Order(3)
+    void aGoodCandidatePassesEveryStepComparedWithStableThenStableMovesToItAndTheCandidateGoes() throws Exception {
+        editServer("model.recommend(q.text, q.k, q.category)][:1]", "model.recommend(q.text, q.k, q.category)]  # v3");
+        Path spec = repo.resolve("mlship.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("    enabled: false\n", "    enabled: true\n"));
+
+        CliRun run = release("good", 3);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = run.result("release");
+        assertThat(stages(result)).containsSubsequence("canary-10:passed", "gate-service-10:passed", "canary-50:passed",
+                "gate-service-50:passed", "deploy:passed", "remove-candidate:passed");
+        String digest = result.path("imageDigest").asText();
+        assertThat(digest).isNotEqualTo(stableDigest);
+        assertThat(ReleaseSandboxTest.image(stable())).endsWith("@" + digest);
+        assertThat(candidateObjects()).isEmpty();
+        assertThat(admin.network().v1().ingresses().inNamespace(NS).withName("reco-service-canary").get()).isNull();
+        // Golden answers on and no --baseline: stable answered the same requests, and they matched.
+        JsonNode golden = new ObjectMapper().readTree(repo.resolve(".mlship/good/release/gate-service-10/smoke.json")
+                .toFile()).findValue("golden");
+        assertThat(golden.path("baseline").asText()).contains("x-mlship-canary: never");
+        assertThat(golden.path("compared").asInt()).isPositive();
+        assertThat(golden.path("differing").asInt()).isZero();
+    }
+}
