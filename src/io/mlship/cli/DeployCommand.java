@@ -117,6 +117,11 @@ final class DeployCommand extends SpecCommand {
             result.putAll(restored.resultFields());
             return;
         }
+        if (input.environment().spec().deploy().canary() != null) {
+            // Said at once: a deploy on its own has no gate to run a step against, so it rolls out in place.
+            progress().warn("deploy.canary's steps run in mlship release (mlRelease), which gates the candidate at each "
+                    + "step; mlship deploy rolls the Deployment out in place");
+        }
         DeployOutcome outcome = stages.deploy(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

@@ -39,9 +39,6 @@ final class RoutingRule implements SpecRule {
                 return;
             }
         }
-        // Said plainly until the release runs the steps: a canary the user asked for must not pass silently as a rollout.
-        ctx.warning("/deploy/canary", "mlship render --canary shows its steps, but this mlship version does not run them yet: "
-                + "mlship release and mlship deploy roll the Deployment out in place", "leave deploy.canary out, or expect a rolling release");
         boolean ingress = deploy.ingress() != null && deploy.ingress().enabled();
         if (!deploy.routesThroughGateway() && !ingress) {
             ctx.error("/deploy/canary", "an nginx canary needs the service's Ingress, and deploy.ingress.enabled is false",

@@ -182,4 +182,21 @@ class CanaryReleaseSandboxTest {
         assertThat(golden.path("compared").asInt()).isPositive();
         assertThat(golden.path("differing").asInt()).isZero();
     }
+
+    @Test
+    @Order(4)
+    void validateTakesTheStepsAsTheyAreAndADeployOnItsOwnSaysItRollsOutInPlace() {
+        Path out = repo.resolve(".mlship/validate");
+        CliRun validate = CliRun.of(out, "validate", "--spec", repo.resolve("mlship.yaml").toString(), "--result-dir", out.toString());
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        assertThat(validate.err()).doesNotContain("canary");
+
+        Path dry = repo.resolve(".mlship/deploy");
+        CliRun deploy = CliRun.of(dry, "deploy", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--kubeconfig", sandbox.info().kubeconfig(), "--context", sandbox.info().kubeContext(), "--dry-run",
+                "--result-dir", dry.toString());
+        assertThat(deploy.exitCode()).as(deploy.err()).isZero();
+        assertThat(deploy.err()).contains("deploy.canary's steps run in mlship release (mlRelease)")
+                .contains("mlship deploy rolls the Deployment out in place");
+    }
 }
