@@ -11,6 +11,10 @@ class ConfigFromEnvTest(unittest.TestCase):
         self.assertEqual((c.port, c.predict_route, c.health_route, c.model_dir),
                          (DEFAULT_PORT, "/predict", "/health", "model"))
 
+    def test_image_digest_from_the_pod(self):
+        self.assertEqual(Config.from_env({}).image_digest, "")
+        self.assertEqual(Config.from_env({"MLSHIP_IMAGE_DIGEST": " sha256:ab "}).image_digest, "sha256:ab")
+
     def test_vertex_variables(self):
         c = Config.from_env({"AIP_HTTP_PORT": "7080", "AIP_PREDICT_ROUTE": "/v1/endpoints/1/deployedModels/2:predict",
                              "AIP_HEALTH_ROUTE": "/v1/endpoints/1/deployedModels/2", "AIP_STORAGE_URI": "/mnt/model"})

@@ -36,6 +36,18 @@ class PredictTest(unittest.TestCase):
         self.assertLessEqual({i["category"] for i in first}, {"face wash", "cleanser"})
         self.assertEqual({i["category"] for i in second}, {"lipstick"})
 
+    def test_no_image_digest_header_unless_the_pod_has_one(self):
+        _, headers, _ = self.srv.request("GET", "/healthz")
+        self.assertIsNone(headers.get("X-Mlship-Image-Digest"))
+
+    def test_every_answer_names_the_image_digest_it_came_from(self):
+        digest = "sha256:" + "ab" * 32
+        with ServerThread(V2, image_digest=digest) as srv:
+            for method, path, body in [("GET", "/healthz", None), ("GET", "/v1/recommendations?q=x&k=500", None),
+                                       ("POST", "/predict", {"instances": [{"query": "lipstick"}]})]:
+                _, headers, _ = srv.request(method, path, body)
+                self.assertEqual(headers.get("X-Mlship-Image-Digest"), digest, path)
+
     def test_validation_error_names_the_field(self):
         status, _, body = self.srv.request("POST", "/predict", {"instances": [{"query": "lipstick", "k": 500}]})
         self.assertEqual(status, 400)

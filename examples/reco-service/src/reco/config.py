@@ -27,6 +27,7 @@ class Config:
     health_route: str = "/health"
     model_dir: str = DEFAULT_MODEL_DIR
     max_body_bytes: int = MAX_BODY_BYTES
+    image_digest: str = ""  # MLSHIP_IMAGE_DIGEST: echoed on every answer, so a gate knows which version answered
 
     @classmethod
     def from_env(cls, env=None):
@@ -42,6 +43,7 @@ class Config:
             predict_route=_route("AIP_PREDICT_ROUTE", get("AIP_PREDICT_ROUTE") or "/predict"),
             health_route=_route("AIP_HEALTH_ROUTE", get("AIP_HEALTH_ROUTE") or "/health"),
             model_dir=_model_dir(get("AIP_STORAGE_URI"), get("MODEL_DIR")),
+            image_digest=get("MLSHIP_IMAGE_DIGEST"),
         )
 
 

@@ -156,6 +156,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if self.app.config.image_digest:
+            self.send_header("X-Mlship-Image-Digest", self.app.config.image_digest)
         for name, value in headers.items():
             self.send_header(name, value)
         if self.close_connection:

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -34,6 +36,8 @@ import java.util.Map;
  */
 public final class ManifestRenderer {
     static final String CONTAINER = "server";
+    /** The image digest the pod runs, in its environment; the server may echo it, and the smoke gate checks it. */
+    public static final String IMAGE_DIGEST_ENV = "MLSHIP_IMAGE_DIGEST";
     static final String PORT_NAME = "http";
     public static final String CERTIFICATE_API_VERSION = "cert-manager.io/v1";
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -215,8 +219,15 @@ public final class ManifestRenderer {
                 .endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .addAllToVolumeMounts(SecretRefs.mounts(deploy));
-        if (!deploy.secretEnv().isEmpty()) {
-            c.withEnv(SecretRefs.env(deploy));
+        List<EnvVar> env = new ArrayList<>();
+        if (image.pinned()) {
+            // The digest the pod runs, for the server to echo (X-Mlship-Image-Digest): the gate then knows which
+            // version answered. The image reference changes with it, so it adds no rollout of its own.
+            env.add(new EnvVarBuilder().withName(IMAGE_DIGEST_ENV).withValue(image.digest()).build());
+        }
+        env.addAll(SecretRefs.env(deploy));
+        if (!env.isEmpty()) {
+            c.withEnv(env);
         }
         if (!deploy.env().isEmpty()) {
             c.withEnvFrom(new EnvFromSourceBuilder().withNewConfigMapRef().withName(configMapName(spec)).endConfigMapRef().build());

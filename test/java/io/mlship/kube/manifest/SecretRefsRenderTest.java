@@ -51,7 +51,10 @@ class SecretRefsRenderTest {
 
         PodSpec pod = deployment(objects).getSpec().getTemplate().getSpec();
         Container c = pod.getContainers().get(0);
-        assertThat(c.getEnv()).extracting(e -> e.getName()).containsExactly("QDRANT_API_KEY", "DB_PASSWORD");
+        assertThat(c.getEnv()).extracting(e -> e.getName()).containsExactly(ManifestRenderer.IMAGE_DIGEST_ENV,
+                "QDRANT_API_KEY", "DB_PASSWORD");
+        assertThat(c.getEnv().get(0).getValue()).as("the digest the pod runs, for the server to echo").startsWith("sha256:");
+        c.getEnv().remove(0);
         assertThat(c.getEnv()).allSatisfy(e -> {
             assertThat(e.getValue()).isNull();
             assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).as("a missing Secret must stop the pod").isNull();
@@ -85,8 +88,9 @@ class SecretRefsRenderTest {
     @Test
     void withoutReferencesTheDeploymentIsAsBefore() {
         PodSpec pod = deployment(render("")).getSpec().getTemplate().getSpec();
-        assertThat(pod.getContainers().get(0).getEnv()).isNullOrEmpty();
+        assertThat(pod.getContainers().get(0).getEnv()).extracting(e -> e.getName())
+                .containsExactly(ManifestRenderer.IMAGE_DIGEST_ENV);
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
-        assertThat(new ManifestYaml().write(List.of(deployment(render(""))), List.of())).doesNotContain("env:").doesNotContain("secret");
+        assertThat(new ManifestYaml().write(List.of(deployment(render(""))), List.of())).doesNotContain("secret");
     }
 }
