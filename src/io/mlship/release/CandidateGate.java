@@ -3,6 +3,7 @@ package io.mlship.release;
 import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.smoke.GateInput;
+import io.mlship.spec.ImageDigest;
 import io.mlship.spec.SmokeSpec;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,9 +21,9 @@ final class CandidateGate {
      * The candidate's own address, and the canary header with {@code always} so a host route sends every request
      * to it. With golden answers on and no baseline given, stable is the baseline ({@code never}: every request to
      * stable), so the candidate is compared with what serves now. Its files go to {@code gate-service-<percent>}
-     * beside the release's other stage files.
+     * beside the release's other stage files. Answers that name an image must name {@code digest}: the candidate's.
      */
-    static GateInput of(GateInput serviceGate, DeployInput deploy, CanaryStep step) {
+    static GateInput of(GateInput serviceGate, DeployInput deploy, CanaryStep step, ImageDigest digest) {
         GateInput gate = serviceGate;
         String header = deploy.environment().spec().deploy().canary().header();
         Map<String, String> baselineHeaders = Map.of();
@@ -32,7 +33,7 @@ final class CandidateGate {
             baselineHeaders = Map.of(header, NEVER);
         }
         URI url = step.candidateUrl() != null ? URI.create(step.candidateUrl()) : gate.serviceUrl();
-        gate = gate.withServiceUrl(url)
+        gate = gate.withServiceUrl(url).withImageDigest(digest == null ? null : digest.value())
                 .withConnection(gate.connection().withRouteHeaders(Map.of(header, ALWAYS), baselineHeaders));
         Path files = gate.resultFile() == null ? null : gate.resultFile().getParent();
         return files == null ? gate : gate.withFilesIn(files.resolveSibling("gate-service-" + step.percent()));

@@ -126,7 +126,7 @@ public final class ReleaseFlow {
         } else if (in.serviceGate() != null) {
             URI url = deployed.outcome().serviceUrl() != null ? URI.create(deployed.outcome().serviceUrl())
                     : in.serviceGate().serviceUrl();
-            GateInput gate = in.serviceGate().withServiceUrl(url);
+            GateInput gate = in.serviceGate().withServiceUrl(url).withImageDigest(digest == null ? null : digest.value());
             StageRun<GateOutcome> g = log.run("gate-service", "smoke", "smoke checks against "
                     + (url != null ? url : "the service"), () -> run.gate(gate));
             recorder.gate("service", g);
@@ -206,7 +206,7 @@ public final class ReleaseFlow {
             if (in.serviceGate() == null) {
                 continue;
             }
-            GateInput gate = CandidateGate.of(in.serviceGate(), in.deploy(), step.outcome());
+            GateInput gate = CandidateGate.of(in.serviceGate(), in.deploy(), step.outcome(), digest);
             StageRun<GateOutcome> g = log.run("gate-service-" + percent, "smoke", "smoke checks against the candidate at "
                     + gate.serviceUrl() + (gate.baseline() == null ? "" : ", answers compared with stable's"), () -> run.gate(gate));
             recorder.gate("service-canary-" + percent, g);

@@ -11,9 +11,11 @@ import java.util.List;
  * not run; {@code expectedModelVersion}, when set, must be the version that served every case (Vertex targets).
  * {@code triesPerCase} above 1 means the endpoint splits traffic (a canary): a case is sent again until the
  * version under test answers it, and the other versions' answers are counted but not checked.
+ * {@code expectedImageDigest}, when set, is the image an HTTP service's answers must name when they name one
+ * (the service echoes its pod's digest): an answer from another version fails its case.
  */
 public record GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan load, Thresholds thresholds,
-                       GoldenPlan golden, String expectedModelVersion, int triesPerCase) {
+                       GoldenPlan golden, String expectedModelVersion, int triesPerCase, String expectedImageDigest) {
 
     public GatePlan {
         cases = List.copyOf(cases);
@@ -24,12 +26,22 @@ public record GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan 
     }
 
     public GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan load, Thresholds thresholds,
+                    GoldenPlan golden, String expectedModelVersion, int triesPerCase) {
+        this(cases, requestTimeout, load, thresholds, golden, expectedModelVersion, triesPerCase, null);
+    }
+
+    public GatePlan(List<SmokeCase> cases, Duration requestTimeout, LoadPlan load, Thresholds thresholds,
                     GoldenPlan golden, String expectedModelVersion) {
         this(cases, requestTimeout, load, thresholds, golden, expectedModelVersion, 1);
     }
 
     public GatePlan withLoad(LoadPlan l) {
-        return new GatePlan(cases, requestTimeout, l, thresholds, golden, expectedModelVersion, triesPerCase);
+        return new GatePlan(cases, requestTimeout, l, thresholds, golden, expectedModelVersion, triesPerCase,
+                expectedImageDigest);
+    }
+
+    public GatePlan withImageDigest(String digest) {
+        return new GatePlan(cases, requestTimeout, load, thresholds, golden, expectedModelVersion, triesPerCase, digest);
     }
 
     public boolean canary() {

@@ -41,6 +41,9 @@ public final class GateStage {
         if (in.connection().loadAfterFailedCases() && plan.load() != null) {
             plan = plan.withLoad(plan.load().runningAfterFailedCases());
         }
+        if (!in.vertex() && in.imageDigest() != null) {
+            plan = plan.withImageDigest(in.imageDigest());
+        }
         if (!in.vertex() && in.serviceUrl() == null) {
             throw MlshipException.badInput("environment '" + environment.name() + "' has no host, so the service URL is unknown",
                     "pass --target http://… (e.g. a port-forward) or set the environment's host");

@@ -10,6 +10,7 @@ import io.mlship.smoke.load.EarlyStop;
 import io.mlship.smoke.load.LatencySummary;
 import io.mlship.smoke.load.LoadResult;
 import io.mlship.smoke.load.LoadRunner;
+import io.mlship.smoke.targets.HttpTarget;
 import io.mlship.smoke.targets.Response;
 import io.mlship.smoke.targets.Target;
 import java.time.Duration;
@@ -82,6 +83,14 @@ public final class SmokeGate {
             progress.step("answers by model version: " + versions.actual()
                     + (versions.passed() ? "" : " — expected " + versions.limit()));
         }
+        ThresholdCheck images = imageDigests(plan.expectedImageDigest(), target.imageDigests());
+        if (images != null) {
+            checks.add(images);
+            progress.step("answers by image: " + images.actual() + (images.passed() ? "" : " — expected " + images.limit()));
+        } else if (plan.expectedImageDigest() != null) {
+            progress.step("the service names no image in its answers (" + HttpTarget.IMAGE_DIGEST_HEADER + " from "
+                    + "MLSHIP_IMAGE_DIGEST): which version answered is not checked");
+        }
         GoldenResult golden = null;
         if (plan.golden() != null && baseline != null) {
             progress.step("golden: comparing " + plan.cases().size() + " answers with " + baseline.describe());
@@ -109,7 +118,12 @@ public final class SmokeGate {
             progress.step("  (" + c.name() + ": sent " + tries + " times until version "
                     + plan.expectedModelVersion() + (plan.expectedModelVersion().equals(r.modelVersionId()) ? " answered)" : " — it never answered)"));
         }
-        return new CaseResult(c, r, check(c, r, plan.expectedModelVersion()));
+        List<Mismatch> mismatches = new ArrayList<>(check(c, r, plan.expectedModelVersion()));
+        if (plan.expectedImageDigest() != null && r.imageDigest() != null && !plan.expectedImageDigest().equals(r.imageDigest())) {
+            // Another version answered (stable behind a route, an old pod): its answer says nothing of this one.
+            mismatches.add(new Mismatch("imageDigest", plan.expectedImageDigest(), r.imageDigest()));
+        }
+        return new CaseResult(c, r, mismatches);
     }
 
     /** No answer at all after the whole request timeout: the target hangs (refused or reset answer at once). */
@@ -127,6 +141,19 @@ public final class SmokeGate {
         served.forEach((version, count) -> seen.append(seen.length() == 0 ? "" : ", ")
                 .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
         return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen.toString(),
+                served.keySet().equals(java.util.Set.of(expected)));
+    }
+
+    /** Whether every answer that named an image, cases and load run, named the one under test; null: none named one. */
+    static ThresholdCheck imageDigests(String expected, Map<String, Long> served) {
+        if (expected == null || served.isEmpty()) {
+            return null;
+        }
+        long total = served.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder seen = new StringBuilder();
+        served.forEach((digest, count) -> seen.append(seen.length() == 0 ? "" : ", ")
+                .append(digest).append(": ").append(count).append(" of ").append(total));
+        return new ThresholdCheck("imageDigest", "all answers from " + expected, seen.toString(),
                 served.keySet().equals(java.util.Set.of(expected)));
     }
 

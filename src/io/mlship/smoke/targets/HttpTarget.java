@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import io.mlship.smoke.tls.GateTls;
@@ -54,6 +55,8 @@ import org.apache.hc.core5.util.Timeout;
  * forever) after which the request is aborted (within a twentieth of the timeout, at most 100 ms).
  */
 public final class HttpTarget implements Target {
+    /** The response header a service may echo its pod's image digest in (mlship puts it in MLSHIP_IMAGE_DIGEST). */
+    public static final String IMAGE_DIGEST_HEADER = "X-Mlship-Image-Digest";
     /** Headers the HTTP client sets itself; a case that sets them would send two conflicting values. */
     private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host",
             "transfer-encoding", "upgrade", "keep-alive", "te", "trailer");
@@ -72,6 +75,7 @@ public final class HttpTarget implements Target {
     private final ScheduledThreadPoolExecutor deadlines;
     private final Map<Key, Prepared> prepared = new ConcurrentHashMap<>();
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> digests = new ConcurrentHashMap<>();
 
     /** Cases are few and live as long as the target; their requests are told apart by identity. */
     private record Key(SmokeRequest request) {
@@ -201,6 +205,13 @@ public final class HttpTarget implements Target {
     }
 
     @Override
+    public Map<String, Long> imageDigests() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        digests.forEach((digest, count) -> out.put(digest, count.sum()));
+        return out;
+    }
+
+    @Override
     public void cancelInFlight() {
         for (InFlight f : inFlight) {
             f.cancelled = true;
@@ -214,7 +225,7 @@ public final class HttpTarget implements Target {
         client.close(CloseMode.IMMEDIATE);
     }
 
-    private record Answer(int status, String body) {
+    private record Answer(int status, String body, String imageDigest) {
     }
 
     private Response exchange(SmokeRequest request, boolean keepBody) {
@@ -229,9 +240,14 @@ public final class HttpTarget implements Target {
         inFlight.add(flight);
         try {
             Answer answer = client.execute(http, r -> new Answer(r.getCode(), r.getEntity() == null ? ""
-                    : keepBody ? EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8) : consume(r.getEntity())));
+                    : keepBody ? EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8) : consume(r.getEntity()),
+                    r.getFirstHeader(IMAGE_DIGEST_HEADER) == null ? null : r.getFirstHeader(IMAGE_DIGEST_HEADER).getValue()));
             long nanos = System.nanoTime() - start;
-            return new Response(answer.status(), answer.body(), keepBody ? parse(answer.body()) : null, nanos, null, null);
+            if (answer.imageDigest() != null) {
+                digests.computeIfAbsent(answer.imageDigest(), d -> new LongAdder()).increment();
+            }
+            return new Response(answer.status(), answer.body(), keepBody ? parse(answer.body()) : null, nanos, null, null,
+                    answer.imageDigest());
         } catch (IOException | RuntimeException e) {
             long nanos = System.nanoTime() - start;
             TlsFailures.check(e, http.getAuthority() == null ? base.getHost() : http.getAuthority().getHostName());

@@ -37,6 +37,14 @@ public interface Target extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * How many answers named each image digest ({@link HttpTarget#IMAGE_DIGEST_HEADER}, which a service may echo from
+     * its pod's environment); empty when no answer named one.
+     */
+    default Map<String, Long> imageDigests() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

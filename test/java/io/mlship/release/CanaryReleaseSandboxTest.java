@@ -110,6 +110,18 @@ class CanaryReleaseSandboxTest {
         return new ObjectMapper().readTree(r.body()).path("items").size();
     }
 
+    /** Which images answered a gate, as its result file counts them. */
+    String answeredBy(String resultFile) throws Exception {
+        JsonNode smoke = new ObjectMapper().readTree(repo.resolve(resultFile).toFile());
+        for (JsonNode t : smoke.findValue("thresholds")) {
+            if (t.path("name").asText().equals("imageDigest")) {
+                assertThat(t.path("passed").asBoolean()).as(t.toString()).isTrue();
+                return t.path("actual").asText();
+            }
+        }
+        throw new AssertionError("no imageDigest check in " + resultFile + ": " + smoke);
+    }
+
     void editServer(String from, String to) throws Exception {
         Path server = repo.resolve("src/reco/server.py");
         String text = Files.readString(server);
@@ -130,6 +142,7 @@ class CanaryReleaseSandboxTest {
         assertThat(ReleaseSandboxTest.image(stable())).endsWith("@" + stableDigest);
         assertThat(candidateObjects()).isEmpty();
         assertThat(stableItems()).isEqualTo(5);
+        assertThat(answeredBy(".mlship/first/release/gate-service/smoke.json")).matches(stableDigest + ": (\\d+) of \\1");
     }
 
     @Test
@@ -181,6 +194,11 @@ class CanaryReleaseSandboxTest {
         assertThat(golden.path("baseline").asText()).contains("x-mlship-canary: never");
         assertThat(golden.path("compared").asInt()).isPositive();
         assertThat(golden.path("differing").asInt()).isZero();
+        // Every answer the gate judged named the candidate's image (the pod's MLSHIP_IMAGE_DIGEST, echoed).
+        for (String step : List.of("gate-service-10", "gate-service-50")) {
+            assertThat(answeredBy(".mlship/good/release/" + step + "/smoke.json")).startsWith(digest + ": ")
+                    .doesNotContain(stableDigest);
+        }
     }
 
     @Test

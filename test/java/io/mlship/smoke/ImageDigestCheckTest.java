@@ -1,0 +1,99 @@
+package io.mlship.smoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlship.progress.Progress;
+import io.mlship.smoke.cases.CasesLoader;
+import io.mlship.smoke.cases.SmokeRequest;
+import io.mlship.smoke.expect.Mismatch;
+import io.mlship.smoke.targets.Response;
+import io.mlship.smoke.targets.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's answers came from the version under test: an answer that names another image fails its case, and
+ * the gate counts which image gave each answer. A service that names none is not failed for it.
+ */
+class ImageDigestCheckTest {
+    static final String CANDIDATE = "sha256:" + "c".repeat(64);
+    static final String STABLE = "sha256:" + "5".repeat(64);
+
+    @TempDir
+    Path tmp;
+
+    /** Answers 200 to everything; the n-th answer names the digest {@code digests} gives for n (null: none). */
+    record Echoing(java.util.function.IntFunction<String> digests, AtomicInteger sent, Map<String, Long> seen) implements Target {
+        Echoing(java.util.function.IntFunction<String> digests) {
+            this(digests, new AtomicInteger(), new TreeMap<>());
+        }
+
+        @Override
+        public String describe() {
+            return "echoing";
+        }
+
+        @Override
+        public synchronized Response send(SmokeRequest request) {
+            String digest = digests.apply(sent.getAndIncrement());
+            if (digest != null) {
+                seen.merge(digest, 1L, Long::sum);
+            }
+            return new Response(200, "{}", null, 1_000_000, null, null, digest);
+        }
+
+        @Override
+        public synchronized Map<String, Long> imageDigests() {
+            return new TreeMap<>(seen);
+        }
+    }
+
+    GateResult run(Target target, String expected) throws Exception {
+        Path file = tmp.resolve("cases.yaml");
+        Files.writeString(file, """
+                - name: health
+                  request: {method: GET, path: /healthz}
+                  expect: {status: 200}
+                - name: ready
+                  request: {method: GET, path: /readyz}
+                  expect: {status: 200}
+                """);
+        GatePlan plan = new GatePlan(new CasesLoader().load(file), Duration.ofSeconds(5), null, null, null, null)
+                .withImageDigest(expected);
+        return new SmokeGate(Progress.silent()).run(plan, target, null);
+    }
+
+    @Test
+    void answersFromTheCandidatePass() throws Exception {
+        GateResult g = run(new Echoing(n -> CANDIDATE), CANDIDATE);
+
+        assertThat(g.passed()).isTrue();
+        assertThat(g.thresholds()).filteredOn(t -> t.name().equals("imageDigest")).singleElement()
+                .satisfies(t -> assertThat(t.actual()).isEqualTo(CANDIDATE + ": 2 of 2"));
+    }
+
+    @Test
+    void anAnswerFromAnotherImageFailsItsCaseAndTheCount() throws Exception {
+        GateResult g = run(new Echoing(n -> n == 1 ? STABLE : CANDIDATE), CANDIDATE);
+
+        assertThat(g.passed()).isFalse();
+        assertThat(g.cases().get(0).passed()).isTrue();
+        assertThat(g.cases().get(1).mismatches()).containsExactly(new Mismatch("imageDigest", CANDIDATE, STABLE));
+        assertThat(g.thresholds()).filteredOn(t -> t.name().equals("imageDigest")).singleElement()
+                .satisfies(t -> assertThat(t.passed()).isFalse());
+    }
+
+    @Test
+    void aServiceThatNamesNoImageIsJudgedByItsCasesAlone() throws Exception {
+        GateResult g = run(new Echoing(n -> null), CANDIDATE);
+
+        assertThat(g.passed()).isTrue();
+        assertThat(g.thresholds()).extracting(ThresholdCheck::name).doesNotContain("imageDigest");
+    }
+}
