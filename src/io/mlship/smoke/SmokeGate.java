@@ -28,16 +28,43 @@ import org.HdrHistogram.Histogram;
  * <p>It decides as soon as the verdict is certain: a case that waited out its whole timeout means the target
  * hangs, so the remaining cases are not sent; a failed case skips the load run (unless the plan asks for it
  * anyway); and the load run stops once its thresholds can no longer be met ({@link EarlyStop}).
+ *
+ * <p>With an image under test it first waits for the route to deliver to it ({@link RouteSettle}), and each answer
+ * that names an image must name that one.
  */
 public final class SmokeGate {
     private final Progress progress;
+    private final RouteSettle settle;
 
     public SmokeGate(Progress progress) {
+        this(progress, Duration.ofSeconds(30));
+    }
+
+    /** {@code settleBudget}: how long a gate with an image under test waits for the route to deliver to it. */
+    public SmokeGate(Progress progress, Duration settleBudget) {
         this.progress = progress;
+        this.settle = new RouteSettle(progress, settleBudget, Duration.ofMillis(250));
+    }
+
+    /** The counts of {@code now} less those already in {@code before}. */
+    private static Map<String, Long> since(Map<String, Long> before, Map<String, Long> now) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        now.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n > 0) {
+                out.put(k, n);
+            }
+        });
+        return out;
     }
 
     public GateResult run(GatePlan plan, Target target, Target baseline) throws InterruptedException {
         progress.step(plan.cases().size() + " cases against " + target.describe());
+        Map<String, Long> beforeCases = Map.of();
+        if (plan.expectedImageDigest() != null && !plan.cases().isEmpty()) {
+            settle.await(target, plan.cases().get(0).request(), plan.expectedImageDigest());
+            beforeCases = target.imageDigests(); // what answered while the route settled is not judged
+        }
         long highest = Math.max(2_000, plan.requestTimeout().toNanos() / 1000 * 2);
         Histogram caseLatency = new Histogram(1, highest, 3);
         List<CaseResult> results = new ArrayList<>();
@@ -83,7 +110,7 @@ public final class SmokeGate {
             progress.step("answers by model version: " + versions.actual()
                     + (versions.passed() ? "" : " — expected " + versions.limit()));
         }
-        ThresholdCheck images = imageDigests(plan.expectedImageDigest(), target.imageDigests());
+        ThresholdCheck images = imageDigests(plan.expectedImageDigest(), since(beforeCases, target.imageDigests()));
         if (images != null) {
             checks.add(images);
             progress.step("answers by image: " + images.actual() + (images.passed() ? "" : " — expected " + images.limit()));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageDigestCheckTest {
     static final String CANDIDATE = "sha256:" + "c".repeat(64);
     static final String STABLE = "sha256:" + "5".repeat(64);
+    static final String ROUTER_NOT_READY = "503";
 
     @TempDir
     Path tmp;
@@ -42,6 +43,9 @@ class ImageDigestCheckTest {
         @Override
         public synchronized Response send(SmokeRequest request) {
             String digest = digests.apply(sent.getAndIncrement());
+            if (ROUTER_NOT_READY.equals(digest)) {
+                return new Response(503, "no ready pods", null, 1_000_000, null, null, null);
+            }
             if (digest != null) {
                 seen.merge(digest, 1L, Long::sum);
             }
@@ -55,6 +59,10 @@ class ImageDigestCheckTest {
     }
 
     GateResult run(Target target, String expected) throws Exception {
+        return run(target, expected, Duration.ofSeconds(5));
+    }
+
+    GateResult run(Target target, String expected, Duration settle) throws Exception {
         Path file = tmp.resolve("cases.yaml");
         Files.writeString(file, """
                 - name: health
@@ -66,7 +74,7 @@ class ImageDigestCheckTest {
                 """);
         GatePlan plan = new GatePlan(new CasesLoader().load(file), Duration.ofSeconds(5), null, null, null, null)
                 .withImageDigest(expected);
-        return new SmokeGate(Progress.silent()).run(plan, target, null);
+        return new SmokeGate(Progress.silent(), settle).run(plan, target, null);
     }
 
     @Test
@@ -79,8 +87,29 @@ class ImageDigestCheckTest {
     }
 
     @Test
+    void theGateWaitsForTheRouteToDeliverToTheCandidateAndJudgesOnlyWhatCameAfter() throws Exception {
+        // A router catching up: errors first, then stable's answers, then the candidate's.
+        Echoing target = new Echoing(n -> n < 2 ? ROUTER_NOT_READY : n < 4 ? STABLE : CANDIDATE);
+
+        GateResult g = run(target, CANDIDATE);
+
+        assertThat(g.passed()).isTrue();
+        assertThat(target.sent().get()).isEqualTo(5 + 2); // 5 tries until the candidate answered, then the 2 cases
+        assertThat(g.thresholds()).filteredOn(t -> t.name().equals("imageDigest")).singleElement()
+                .satisfies(t -> assertThat(t.actual()).isEqualTo(CANDIDATE + ": 2 of 2"));
+    }
+
+    @Test
+    void aRouteThatNeverDeliversToTheCandidateFailsTheCasesOnceTheWaitIsOver() throws Exception {
+        GateResult g = run(new Echoing(n -> STABLE), CANDIDATE, Duration.ofMillis(600));
+
+        assertThat(g.passed()).isFalse();
+        assertThat(g.cases()).allSatisfy(c -> assertThat(c.mismatches()).contains(new Mismatch("imageDigest", CANDIDATE, STABLE)));
+    }
+
+    @Test
     void anAnswerFromAnotherImageFailsItsCaseAndTheCount() throws Exception {
-        GateResult g = run(new Echoing(n -> n == 1 ? STABLE : CANDIDATE), CANDIDATE);
+        GateResult g = run(new Echoing(n -> n == 2 ? STABLE : CANDIDATE), CANDIDATE);
 
         assertThat(g.passed()).isFalse();
         assertThat(g.cases().get(0).passed()).isTrue();
