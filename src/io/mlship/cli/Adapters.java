@@ -15,8 +15,10 @@ import io.mlship.sandbox.container.PythonBaseImage;
 import io.mlship.smoke.EndpointPredictors;
 import io.mlship.smoke.targets.VertexPredictorFactory;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,9 +27,11 @@ import java.util.function.UnaryOperator;
  *
  * @param images where a build goes when the options do not say: the registry, or the sandbox's images folder
  * @param states where release state is kept, reached through the same clusters and models
+ * @param hostsAt where every host name resolves for the gate (the sandbox's ingress, as internal DNS would); null
+ *                from the supplier: DNS
  */
 record Adapters(String description, ClusterAccess clusters, ModelAccess models, EndpointPredictors predictors,
-                UnaryOperator<BuildInput> images, EnvironmentStateStores states) {
+                UnaryOperator<BuildInput> images, EnvironmentStateStores states, Supplier<InetAddress> hostsAt) {
 
     /** The sandbox in {@code stateDir} when it is given, else Google Cloud. */
     static Adapters choose(Path stateDir, PrintStream log) {
@@ -38,7 +42,7 @@ record Adapters(String description, ClusterAccess clusters, ModelAccess models, 
         GkeClusters clusters = new GkeClusters(System.getenv());
         GoogleCloudModels models = new GoogleCloudModels();
         return new Adapters(null, clusters, models, predictors(null), UnaryOperator.identity(),
-                new EnvironmentStateStores(clusters, models));
+                new EnvironmentStateStores(clusters, models), () -> null);
     }
 
     /** The sandbox started with {@code mlship sandbox up --state stateDir}, read when first used (exit 3 if not running). */
@@ -56,8 +60,16 @@ record Adapters(String description, ClusterAccess clusters, ModelAccess models, 
                 predictors(sandbox.info().vertexGrpc()).open(project, region, endpoint, timeout);
         SandboxClusters clusters = new SandboxClusters(sandbox, System.getenv());
         SandboxModels models = new SandboxModels(sandbox);
+        Supplier<InetAddress> ingress = () -> {
+            try {
+                return InetAddress.getByName(sandbox.info().ingressAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw MlshipException.infrastructure("the sandbox's ingress address is not an address: " + e.getMessage(),
+                        "restart the sandbox: mlship sandbox down/up --state " + stateDir, e);
+            }
+        };
         return new Adapters("the sandbox " + stateDir, clusters, models, viaEmulator, intoSandbox,
-                new EnvironmentStateStores(clusters, models));
+                new EnvironmentStateStores(clusters, models), ingress);
     }
 
     /** Vertex AI's prediction API, or the emulator at {@code emulator} (host:port) when given. */

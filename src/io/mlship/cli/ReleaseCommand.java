@@ -230,8 +230,8 @@ final class ReleaseCommand extends SpecCommand {
                         .withModel(artifacts, modelVersion, share).withProvenance(given, sha, url)
                         .withEarlierResult(work.resolve("promote").resolve("promote.json"))
                         .withOperationTimeout(operationWait);
-        GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"));
-        GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"));
+        GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"), adapters);
+        GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"), adapters);
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
                 serviceGate, vertexGate, environment.servesModelFromServiceImage(), gated);
     }
@@ -240,7 +240,7 @@ final class ReleaseCommand extends SpecCommand {
      * The service's gate starts at the environment's https://host (the deploy may say where it answers instead);
      * the endpoint's gate re-sends each case until the promoted version answers it, since it serves a canary share.
      */
-    private GateInput gate(EnvironmentView environment, boolean vertex, Path dir) {
+    private GateInput gate(EnvironmentView environment, boolean vertex, Path dir, Adapters adapters) {
         Path casesFile = environment.spec().smoke().casesFile(vertex ? predictionCases : cases, vertex, specOptions.root());
         URI service = vertex || environment.serviceUrl() == null ? null : URI.create(environment.serviceUrl());
         URI baselineUri = vertex ? null : HttpUrl.parse(baseline, "--baseline");
@@ -249,6 +249,7 @@ final class ReleaseCommand extends SpecCommand {
             TlsContexts.build(tls); // a bad CA or client certificate file is bad input before anything is changed
         }
         return new GateInput(environment, vertex, service, casesFile, baselineUri, null, vertex ? 100 : 1, dir.resolve("smoke-junit.xml"),
-                dir.resolve("smoke-report.html"), dir.resolve("smoke.json"), new GateInput.Connection(tls, false, null));
+                dir.resolve("smoke-report.html"), dir.resolve("smoke.json"), new GateInput.Connection(tls, false,
+                vertex ? null : adapters.hostsAt().get()));
     }
 }

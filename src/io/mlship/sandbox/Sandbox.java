@@ -83,10 +83,12 @@ public final class Sandbox implements AutoCloseable {
                 .runtime(new ImageServing(workloads, state.imagesDir())).storageUrl(storage.url()).start();
         SandboxCa ca = SandboxCa.in(state.tlsDir());
         SandboxCluster cluster = SandboxCluster.start().withNamespace("default");
+        HostRouter router = HostRouter.start(cluster.client(), 0); // the hosts over HTTP, routed as the cluster's routes say
+        java.net.URI routerUrl = java.net.URI.create(router.url());
         ClusterControllers controllers = new ClusterControllers(cluster.client(), ns -> RolloutSimulator
                 .builder(cluster.client(), ns).workloads(workloads).ingressAddress(INGRESS_ADDRESS)
-                .certificateAuthority(ca).build().start()).start();
-        HostRouter router = HostRouter.start(cluster.client(), 0); // the hosts over HTTP, routed as the cluster's routes say
+                .certificateAuthority(ca).router(new java.net.InetSocketAddress(routerUrl.getHost(), routerUrl.getPort()))
+                .build().start()).start();
         cluster.writeKubeconfig(state.kubeconfigFile(), KUBE_CONTEXT);
         return new Sandbox(state, vertex, storage, cluster, controllers, workloads, runtime, ca, router);
     }

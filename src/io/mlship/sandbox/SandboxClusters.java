@@ -64,8 +64,19 @@ public record SandboxClusters(RunningSandbox sandbox, Map<String, String> proces
         }
     }
 
+    /**
+     * As on GKE, where the host answers for every Service behind it: the host over HTTPS when the environment's
+     * Ingress serves it with TLS (in front of the router, so a canary's header rules hold), else the Service's own
+     * address (Gateway routing, where TLS is the platform's Gateway's, or no TLS).
+     */
     @Override
     public Optional<String> serviceUrl(KubernetesClient client, EnvironmentView environment, String service) {
+        var ingress = client.network().v1().ingresses().inNamespace(environment.namespace()).withName(environment.service()).get();
+        String https = ingress == null || ingress.getMetadata().getAnnotations() == null ? null
+                : ingress.getMetadata().getAnnotations().get(RolloutSimulator.HTTPS_URL_ANNOTATION);
+        if (https != null) {
+            return Optional.of(https);
+        }
         Service s = client.services().inNamespace(environment.namespace()).withName(service).get();
         if (s == null || s.getMetadata().getAnnotations() == null) {
             return Optional.empty();

@@ -54,7 +54,7 @@ public final class GateStage {
                 : new HttpTarget(in.serviceUrl(), predictPath, plan.requestTimeout(), json, in.connection().tls(),
                         in.connection().hostsAt(), in.connection().targetHeaders());
              Target base = in.baseline() == null ? null : new HttpTarget(in.baseline(), predictPath, plan.requestTimeout(), json,
-                     in.connection().tls(), null, in.connection().baselineHeaders())) {
+                     in.connection().tls(), in.connection().hostsAt(), in.connection().baselineHeaders())) {
             gate = new SmokeGate(progress).run(plan, t, base);
         }
         new JunitReport().write(gate, in.junitFile());

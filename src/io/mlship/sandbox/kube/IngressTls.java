@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Plays the ingress controller's TLS: an Ingress whose {@code tls} names a host and a Secret that holds
  * {@code tls.crt} and {@code tls.key} is served over HTTPS with that certificate, on a loopback port, in front of the
- * server its backend Service's pods really run ({@link RolloutSimulator#URL_ANNOTATION}). The Ingress gets
+ * sandbox's router when there is one (so the host is routed as its Ingresses and HTTPRoutes say, canaries too), else
+ * of the server its backend Service's pods really run ({@link RolloutSimulator#URL_ANNOTATION}). The Ingress gets
  * {@link RolloutSimulator#HTTPS_URL_ANNOTATION} ({@code https://HOST:PORT}). A Secret issued again is served anew.
  */
 final class IngressTls implements AutoCloseable {
@@ -30,10 +31,12 @@ final class IngressTls implements AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
+    private final InetSocketAddress router;
 
-    IngressTls(KubernetesClient client, String namespace) {
+    IngressTls(KubernetesClient client, String namespace, InetSocketAddress router) {
         this.client = client;
         this.namespace = namespace;
+        this.router = router;
     }
 
     /** Every Ingress of the namespace again: a certificate was just issued. */
@@ -62,7 +65,7 @@ final class IngressTls implements AutoCloseable {
         if (now == null || !version.equals(now.secretVersion())) {
             String backend = backendService(ing, host);
             try {
-                TlsFront front = TlsFront.start(decode(secret, "tls.crt"), decode(secret, "tls.key"), () -> address(backend));
+                TlsFront front = TlsFront.start(decode(secret, "tls.crt"), decode(secret, "tls.key"), () -> router != null ? router : address(backend));
                 now = new Served(front, version, "https://" + host + ":" + front.port());
             } catch (IOException | RuntimeException e) {
                 System.err.println("[mlship sandbox] cannot serve " + host + " over HTTPS: " + e.getMessage());

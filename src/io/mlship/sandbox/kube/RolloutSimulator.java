@@ -56,7 +56,7 @@ public final class RolloutSimulator implements AutoCloseable {
         this.servers = new RevisionServers(s.namespace(), s.workloads());
         this.publisher = new ServicePublisher(s.client(), s.namespace());
         this.deployments = new DeploymentController(scope, s, behaviours, servers, publisher);
-        this.ingressTls = new IngressTls(s.client(), s.namespace());
+        this.ingressTls = new IngressTls(s.client(), s.namespace(), s.router());
         this.certificates = new CertificateIssuer(s.client(), s.namespace(), s.ca(), ingressTls::syncAll);
         this.ingresses = new IngressAdmitter(s.client(), s.namespace(), s.ingressAddress());
     }
@@ -134,6 +134,7 @@ public final class RolloutSimulator implements AutoCloseable {
         private SandboxCa ca;
         private Duration probePeriod = Duration.ofMillis(100);
         private int slowReadyFailures = 18; // 90 s of a 5 s readiness probe
+        private java.net.InetSocketAddress router;
         private String crashMessage = "Traceback (most recent call last):\n  File \"/app/src/reco/server.py\", line 3, in <module>\n"
                 + "ModuleNotFoundError: No module named 'ranker'";
 
@@ -185,6 +186,15 @@ public final class RolloutSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serve each TLS host in front of this router (HTTP, routing by Host header as the routes say), as an
+         * ingress controller terminates TLS before it routes: a canary's weights and header rules hold over HTTPS too.
+         */
+        public Builder router(java.net.InetSocketAddress address) {
+            this.router = address;
+            return this;
+        }
+
         public Builder crashMessage(String message) {
             this.crashMessage = message;
             return this;
@@ -192,7 +202,7 @@ public final class RolloutSimulator implements AutoCloseable {
 
         public RolloutSimulator build() {
             return new RolloutSimulator(new SimulatorSettings(client, namespace, behaviourOfImage, progressDeadline, workloads,
-                    ingressAddress, crashMessage, ca, probePeriod, slowReadyFailures));
+                    ingressAddress, crashMessage, ca, probePeriod, slowReadyFailures, router));
         }
     }
 }

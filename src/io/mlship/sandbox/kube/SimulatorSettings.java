@@ -17,8 +17,10 @@ import java.util.function.Function;
  * @param ca               the CA certificates are issued from, or null for Ready conditions without Secrets
  * @param probePeriod      how long one readiness probe period of a scripted pod lasts (scaled down, like the deadline)
  * @param slowReadyFailures how many probes a {@link Behaviour#SLOW_READY} pod fails before it is ready
+ * @param router           where the hosts are routed over HTTP (the sandbox's router), behind each host's TLS; null:
+ *                         TLS goes straight to the Ingress's backend Service
  */
 record SimulatorSettings(KubernetesClient client, String namespace, Function<String, Behaviour> behaviourOfImage,
                          Duration progressDeadline, WorkloadRuntime workloads, String ingressAddress, String crashMessage,
-                         SandboxCa ca, Duration probePeriod, int slowReadyFailures) {
+                         SandboxCa ca, Duration probePeriod, int slowReadyFailures, java.net.InetSocketAddress router) {
 }

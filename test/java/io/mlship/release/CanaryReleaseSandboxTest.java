@@ -70,11 +70,18 @@ class CanaryReleaseSandboxTest {
         }
     }
 
+    /** A release that trusts the sandbox's CA, as a team gives its internal CA to the gate. */
     CliRun release(String name, int build) {
+        return releaseTrusting(name, build, "--ca-file", sandbox.info().caFile());
+    }
+
+    CliRun releaseTrusting(String name, int build, String... tls) {
         Path out = repo.resolve(".mlship/" + name);
-        return CliRun.of(out, "release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
-                "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
-                "--build-url", ReleaseSandboxTest.buildUrl(build), "--approved-by", "alice", "--skip-model");
+        List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env",
+                "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--build-url", ReleaseSandboxTest.buildUrl(build), "--approved-by", "alice", "--skip-model"));
+        args.addAll(List.of(tls));
+        return CliRun.of(out, args.toArray(String[]::new));
     }
 
     Deployment stable() {
@@ -216,5 +223,23 @@ class CanaryReleaseSandboxTest {
         assertThat(deploy.exitCode()).as(deploy.err()).isZero();
         assertThat(deploy.err()).contains("deploy.canary's steps run in mlship release (mlRelease)")
                 .contains("mlship deploy rolls the Deployment out in place");
+    }
+
+    @Test
+    @Order(5)
+    void withoutTheInternalCaTheCandidatesGateCannotRunItIsRemovedAndTheReleaseSaysWhy() throws Exception {
+        Deployment before = stable();
+        editServer("q.category)]  # v3", "q.category)]  # v4");
+
+        CliRun run = releaseTrusting("untrusted", 4);
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+        JsonNode result = run.result("release");
+        assertThat(result.path("reason").asText())
+                .contains("the certificate of reco.staging.internal.example.com is signed by an unknown CA");
+        assertThat(result.path("errorDetails").path("hint").asText()).contains("--ca-file");
+        assertThat(stages(result)).contains("canary-10:passed", "gate-service-10:failed", "remove-candidate:passed");
+        assertThat(stable().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+        assertThat(candidateObjects()).isEmpty();
     }
 }

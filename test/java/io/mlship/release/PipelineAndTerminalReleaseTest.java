@@ -96,7 +96,7 @@ class PipelineAndTerminalReleaseTest {
     CompletableFuture<CliRun> release(Path repo, String run, Map<String, String> env, ConsoleWatch console, List<String> extra) {
         Path out = repo.resolve(".mlship/" + run);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
-                "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--skip-model",
+                "--env", "staging", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out.toString(), "--skip-model",
                 "--git-sha", "0123456789abcdef"));
         args.addAll(extra);
         return CompletableFuture.supplyAsync(() -> CliRun.of(out, env, console, args.toArray(String[]::new)));

@@ -52,14 +52,16 @@ class ReleaseConcurrencyTest {
         SpecFixtures.copyTree(Path.of("examples/reco-service"), repo);
         ReleaseSandboxTest.deleteTree(repo.resolve(".mlship"));
         Path spec = repo.resolve("mlship.yaml");
-        Files.writeString(spec, Files.readString(spec).replace("  name: reco-service\n", "  name: " + service + "\n"));
+        // Each service its own host, as in a real cluster (two Ingresses claiming one host would split it between them).
+        Files.writeString(spec, Files.readString(spec).replace("  name: reco-service\n", "  name: " + service + "\n")
+                .replace("host: reco.staging.", "host: " + name + ".staging."));
         return repo;
     }
 
     CompletableFuture<CliRun> release(Path repo, String build, String... extra) {
         Path out = repo.resolve(".mlship/" + build);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
-                "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--skip-model",
+                "--env", "staging", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out.toString(), "--skip-model",
                 "--git-sha", "0123456789abcdef", "--build-url", "https://ci.example.com/job/" + build + "/"));
         args.addAll(List.of(extra));
         return CompletableFuture.supplyAsync(() -> CliRun.of(out, args.toArray(String[]::new)));

@@ -84,7 +84,7 @@ class ReleaseInterruptTest {
 
     List<String> args(String name, String version) {
         return new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
-                "--sandbox", state.toString(), "--result-dir", out(name).toString(), "--git-sha", "0123456789abcdef",
+                "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out(name).toString(), "--git-sha", "0123456789abcdef",
                 "--model-version", version, "--lock-timeout", "20s"));
     }
 

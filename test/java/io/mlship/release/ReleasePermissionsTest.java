@@ -111,7 +111,7 @@ class ReleasePermissionsTest {
                 "https://ci.example.com/job/other/", Duration.ofSeconds(60), Progress.silent(), Clock.systemUTC())
                 .acquire(Duration.ofSeconds(10))) {
             release = CompletableFuture.supplyAsync(() -> CliRun.of(repo.resolve(".mlship/release"), System.getenv(), console,
-                    "release", "--spec", spec, "--env", "staging", "--sandbox", state.toString(), "--model-version", "v1",
+                    "release", "--spec", spec, "--env", "staging", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--model-version", "v1",
                     "--git-sha", "0123456789abcdef", "--build-url", "https://ci.example.com/job/reco/1/",
                     "--result-dir", repo.resolve(".mlship/release").toString()));
             console.await("waiting for the release lock", Duration.ofSeconds(60));

@@ -39,7 +39,7 @@ class ReleasePodmanTest {
             Path out = tmp.resolve("out");
 
             CliRun run = CliRun.of(out, "release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
-                    "--sandbox", state.toString(), "--skip-model", "--base-image", base.toString(),
+                    "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--skip-model", "--base-image", base.toString(),
                     "--git-sha", "0123456789abcdef", "--result-dir", out.toString());
 
             assertThat(run.exitCode()).as(run.err()).isZero();

@@ -110,7 +110,7 @@ class ReleaseSandboxTest {
     CliRun release(String name, int build, String... extra) {
         Path out = repo.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(),
-                "--env", "staging", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--env", "staging", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out.toString(), "--git-sha", SHA,
                 "--build-url", buildUrl(build)));
         if (!List.of(extra).contains("--approved-by")) {
             args.addAll(List.of("--approved-by", "alice"));
@@ -311,7 +311,7 @@ class ReleaseSandboxTest {
     CliRun releaseProd(Path clone, String name, String... extra) {
         Path out = clone.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", clone.resolve("mlship.yaml").toString(),
-                "--env", "prod", "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--env", "prod", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out.toString(), "--git-sha", SHA,
                 "--build-url", buildUrl(20), "--approved-by", "carol"));
         args.addAll(List.of(extra));
         return CliRun.of(out, args.toArray(String[]::new));
@@ -445,7 +445,7 @@ class ReleaseSandboxTest {
     CliRun releaseModel(Path clone, String env, String name, String... extra) {
         Path out = clone.resolve(".mlship/" + name);
         List<String> args = new ArrayList<>(List.of("release", "--spec", clone.resolve("mlship.yaml").toString(),
-                "--env", env, "--sandbox", state.toString(), "--result-dir", out.toString(), "--git-sha", SHA,
+                "--env", env, "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir", out.toString(), "--git-sha", SHA,
                 "--build-url", buildUrl(30), "--approved-by", "dana"));
         args.addAll(List.of(extra));
         return CliRun.of(out, args.toArray(String[]::new));

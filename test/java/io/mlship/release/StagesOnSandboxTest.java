@@ -137,7 +137,8 @@ class StagesOnSandboxTest {
 
         assertThat(deployed.succeeded()).as(console.toString(StandardCharsets.UTF_8)).isTrue();
         assertThat(deployed.changes()).isPositive();
-        assertThat(deployed.serviceUrl()).startsWith("http://127.0.0.1:");
+        // As on GKE: the environment's host, over HTTPS with the certificate the sandbox's cert-manager issued.
+        assertThat(deployed.serviceUrl()).startsWith("https://reco.staging.internal.example.com:");
         Deployment d = sandbox.cluster().client().apps().deployments().inNamespace(staging.namespace())
                 .withName(staging.service()).get();
         assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(deployed.image())
@@ -154,7 +155,9 @@ class StagesOnSandboxTest {
     void theServiceGatePassesAgainstTheAddressTheDeployGave() throws Exception {
         Path dir = tmp.resolve("gate-service");
         GateInput in = new GateInput(staging, false, URI.create(deployed.serviceUrl()), repo.resolve("smoke/cases.yaml"),
-                null, null, 1, dir.resolve("junit.xml"), dir.resolve("report.html"), dir.resolve("smoke.json"));
+                null, null, 1, dir.resolve("junit.xml"), dir.resolve("report.html"), dir.resolve("smoke.json"),
+                new GateInput.Connection(io.mlship.smoke.tls.GateTls.of(null, repo, Path.of(sandbox.info().caFile())), false,
+                        java.net.InetAddress.getByName(sandbox.info().ingressAddress())));
 
         GateOutcome gate = new GateStage(this::noVertex, JSON, progress("smoke")).run(in);
 
