@@ -20,10 +20,10 @@ final class CandidateGate {
     /**
      * The candidate's own address, and the canary header with {@code always} so a host route sends every request
      * to it. With golden answers on and no baseline given, stable is the baseline ({@code never}: every request to
-     * stable), so the candidate is compared with what serves now. Its files go to {@code gate-service-<percent>}
+     * stable), so the candidate is compared with what serves now. Its files go to {@code name} (the stage's)
      * beside the release's other stage files. Answers that name an image must name {@code digest}: the candidate's.
      */
-    static GateInput of(GateInput serviceGate, DeployInput deploy, CanaryStep step, ImageDigest digest) {
+    static GateInput of(GateInput serviceGate, DeployInput deploy, CanaryStep step, ImageDigest digest, String name) {
         GateInput gate = serviceGate;
         String header = deploy.environment().spec().deploy().canary().header();
         Map<String, String> baselineHeaders = Map.of();
@@ -36,6 +36,6 @@ final class CandidateGate {
         gate = gate.withServiceUrl(url).withImageDigest(digest == null ? null : digest.value())
                 .withConnection(gate.connection().withRouteHeaders(Map.of(header, ALWAYS), baselineHeaders));
         Path files = gate.resultFile() == null ? null : gate.resultFile().getParent();
-        return files == null ? gate : gate.withFilesIn(files.resolveSibling("gate-service-" + step.percent()));
+        return files == null ? gate : gate.withFilesIn(files.resolveSibling(name));
     }
 }

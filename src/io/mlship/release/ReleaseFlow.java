@@ -14,6 +14,7 @@ import io.mlship.result.MlshipException;
 import io.mlship.smoke.GateInput;
 import io.mlship.smoke.GateOutcome;
 import io.mlship.smoke.GateResult;
+import io.mlship.spec.Durations;
 import io.mlship.spec.ImageDigest;
 import java.net.URI;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class ReleaseFlow {
     private final Clock clock;
     private final ReleaseRecorder recorder;
     private final ReleaseLedger ledger;
+    private final Pause pause;
     private StageLog log;
 
     // What the release has done so far, and so what a rollback must undo.
@@ -57,6 +59,13 @@ public final class ReleaseFlow {
     /** {@code ledger} keeps the finished release's gate verdict and journal line. */
     public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock,
                        ReleaseLedger ledger) {
+        this(in, stages, files, progress, clock, ledger, d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** {@code pause} is how the release waits between a canary step's gate runs. */
+    public ReleaseFlow(ReleaseInputs in, ReleaseStages stages, StageFiles files, Progress progress, Clock clock,
+                       ReleaseLedger ledger, Pause pause) {
+        this.pause = pause;
         this.ledger = ledger;
         this.in = in;
         this.run = stages;
@@ -206,14 +215,24 @@ public final class ReleaseFlow {
             if (in.serviceGate() == null) {
                 continue;
             }
-            GateInput gate = CandidateGate.of(in.serviceGate(), in.deploy(), step.outcome(), digest);
-            StageRun<GateOutcome> g = log.run("gate-service-" + percent, "smoke", "smoke checks against the candidate at "
-                    + gate.serviceUrl() + (gate.baseline() == null ? "" : ", answers compared with stable's"), () -> run.gate(gate));
-            recorder.gate("service-canary-" + percent, g);
-            if (!g.succeeded()) {
-                return rollBack(g, "the candidate's gate at " + percent + "% failed: " + g.errorMessage(), g.errorHint());
+            int runs = in.canaryAnalysis().iterations();
+            for (int i = 1; i <= runs; i++) {
+                String gateName = "gate-service-" + percent + (runs == 1 ? "" : "-" + i);
+                GateInput gate = CandidateGate.of(in.serviceGate(), in.deploy(), step.outcome(), digest, gateName);
+                Duration wait = i == 1 ? Duration.ZERO : in.canaryAnalysis().interval();
+                StageRun<GateOutcome> g = log.run(gateName, "smoke", (wait.isZero() ? "" : "after " + Durations.format(wait)
+                        + " more at " + percent + "% (run " + i + " of " + runs + "), ") + "smoke checks against the candidate at "
+                        + gate.serviceUrl() + (gate.baseline() == null ? "" : ", answers compared with stable's"), () -> {
+                            pause.pause(wait); // the candidate serves its share under watch meanwhile
+                            return run.gate(gate);
+                        });
+                recorder.gate("service-canary-" + percent + (runs == 1 ? "" : "-" + i), g);
+                if (!g.succeeded()) {
+                    return rollBack(g, "the candidate's gate at " + percent + "% failed" + (runs == 1 ? "" : " (run " + i
+                            + " of " + runs + ")") + ": " + g.errorMessage(), g.errorHint());
+                }
+                log.done(gateName, gateLine(g.outcome()));
             }
-            log.done("gate-service-" + percent, gateLine(g.outcome()));
         }
         return null;
     }
@@ -344,5 +363,11 @@ public final class ReleaseFlow {
         GateResult r = g.result();
         return (r.cases().size() - r.failedCases() - r.casesNotSent()) + "/" + r.cases().size() + " cases, p99 "
                 + (r.latency() == null ? "?" : r.latency().p99Ms()) + " ms";
+    }
+
+    /** Waits, as the release does between a canary step's gate runs; tests pass one that only counts. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration d) throws InterruptedException;
     }
 }

@@ -8,6 +8,8 @@ import io.mlship.spec.CommitSha;
 import io.mlship.spec.ImageDigest;
 import io.mlship.state.StateStore;
 import io.mlship.spec.DeploySpec;
+import io.mlship.spec.Durations;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,18 +37,32 @@ public record ReleaseInputs(String service, String env, String approvedBy, Commi
 
     /** The service canary's steps (percent of the host's traffic, each gated), or none: the service rolls out in place. */
     public List<Integer> canarySteps() {
-        DeploySpec.Canary canary = deploy == null || deploy.environment().spec().deploy() == null ? null
-                : deploy.environment().spec().deploy().canary();
+        DeploySpec.Canary canary = canary();
         return canary == null ? List.of() : canary.steps();
+    }
+
+    /** How each canary step is judged: its gate runs {@code iterations} times, {@code interval} apart. */
+    public record Analysis(int iterations, Duration interval) {
+    }
+
+    public Analysis canaryAnalysis() {
+        DeploySpec.Canary canary = canary();
+        return canary == null || canary.analysis() == null ? new Analysis(1, Duration.ZERO)
+                : new Analysis(canary.iterations(), Durations.parse(canary.analysis().interval()));
+    }
+
+    private DeploySpec.Canary canary() {
+        return deploy == null || deploy.environment().spec().deploy() == null ? null
+                : deploy.environment().spec().deploy().canary();
     }
 
     /**
      * How many stages run when all goes well: the promotion counts twice (canary, then the shift); a service canary
-     * runs each step and its gate, then moves stable and removes the candidate.
+     * runs each step and its gate runs, then moves stable and removes the candidate.
      */
     int plannedStages() {
         int gateService = serviceGate != null ? 1 : 0;
-        int service = deploy == null ? 0 : canarySteps().isEmpty() ? 1 + gateService : canarySteps().size() * (1 + gateService) + 2;
+        int service = deploy == null ? 0 : canarySteps().isEmpty() ? 1 + gateService : canarySteps().size() * (1 + gateService * canaryAnalysis().iterations()) + 2;
         return (build != null ? 1 : 0) + service + (promote != null ? 2 : 0) + (vertexGate != null ? 1 : 0);
     }
 

@@ -44,10 +44,19 @@ public record DeploySpec(
      * A service canary: the candidate gets {@code steps}' shares of the host's traffic, one gated step after the
      * other; requests with {@code header: always} reach it whatever the weights (the gate's do).
      */
-    public record Canary(List<Integer> steps, String header, int replicas) {
+    public record Canary(List<Integer> steps, String header, int replicas, Analysis analysis) {
         public Canary {
             steps = Lists.copy(steps);
         }
+
+        /** How many gate runs each step has, {@code interval} apart: one when the spec says nothing. */
+        public int iterations() {
+            return analysis == null ? 1 : analysis.iterations();
+        }
+    }
+
+    /** Each step's gate runs {@code iterations} times, {@code interval} apart (a duration such as 1m). */
+    public record Analysis(int iterations, String interval) {
     }
 
     /** One key of an existing Secret in the namespace: only its name and key are known to mlship, never its value. */

@@ -39,6 +39,11 @@ final class RoutingRule implements SpecRule {
                 return;
             }
         }
+        SmokeSpec smoke = ctx.spec().smoke();
+        if (canary.iterations() > 1 && (smoke == null || !smoke.targets().contains("service"))) {
+            ctx.warning("/deploy/canary/analysis", "runs the service gate " + canary.iterations() + " times at each step, "
+                    + "but smoke.targets does not gate the service, so the steps are not judged", "add service to smoke.targets");
+        }
         boolean ingress = deploy.ingress() != null && deploy.ingress().enabled();
         if (!deploy.routesThroughGateway() && !ingress) {
             ctx.error("/deploy/canary", "an nginx canary needs the service's Ingress, and deploy.ingress.enabled is false",

@@ -188,7 +188,8 @@ class ReleaseFlowTest {
                 deployIn, promoteIn, service, vertex, true, null);
         StageFiles files = new StageFiles(new ResultFile(JSON), "test", work.resolve("release"));
         return new ReleaseFlow(in, new Scripted(), files,
-                ConsoleProgress.forStage(new PrintStream(console, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC()).run();
+                ConsoleProgress.forStage(new PrintStream(console, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC(),
+                ReleaseLedger.NONE, paused::add).run();
     }
 
     private GateInput gate(boolean vertex) {
@@ -352,9 +353,16 @@ class ReleaseFlowTest {
     }
 
     /** The example with deploy.canary steps 10 and 50, golden answers on or off. */
+    /** The waits between a canary step's gate runs, as the flow asked for them (none is slept). */
+    private final List<java.time.Duration> paused = new ArrayList<>();
+
     private EnvironmentView canary(boolean golden) throws java.io.IOException {
+        return canary(golden, "");
+    }
+
+    private EnvironmentView canary(boolean golden, String analysis) throws java.io.IOException {
         String text = Files.readString(Path.of("examples/reco-service/mlship.yaml"))
-                .replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n");
+                .replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n" + analysis);
         if (golden) {
             text = text.replace("    enabled: false\n    maxDiffRatio", "    enabled: true\n    maxDiffRatio");
         }
@@ -473,6 +481,34 @@ class ReleaseFlowTest {
                 .containsExactly(StageStatus.ROLLED_BACK);
         assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-service")).extracting(StageResult::message)
                 .containsExactly("the deploy restored the previous objects itself");
+    }
+
+    @Test
+    void withAnAnalysisEachStepsGateRunsItsIterationsAnIntervalApart() throws Exception {
+        view = canary(false, "    analysis: {iterations: 3, interval: 2m}\n");
+
+        ReleaseRecord r = release(true, true, false, true, false);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10-1", "gate-service-10-2", "gate-service-10-3",
+                "canary-50", "gate-service-50-1", "gate-service-50-2", "gate-service-50-3", "deploy", "remove-candidate");
+        assertThat(r.status()).isEqualTo("released");
+        assertThat(paused).as("the first run of a step starts at once").containsExactly(java.time.Duration.ZERO,
+                java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(2), java.time.Duration.ZERO,
+                java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(2));
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ gate-service-10-2 (4/11")
+                .contains("after 2m more at 10% (run 2 of 3)");
+    }
+
+    @Test
+    void aLaterRunOfAStepsAnalysisFailingRemovesTheCandidate() throws Exception {
+        view = canary(false, "    analysis: {iterations: 3, interval: 30s}\n");
+        fail("gate-service-10-2", ErrorCategory.GATE_FAILED, "the gate failed");
+
+        ReleaseRecord r = release(true, true, false, true, false);
+
+        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10-1", "gate-service-10-2", "remove-candidate");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.reason()).contains("the candidate's gate at 10% failed (run 2 of 3): smoke gate failed");
     }
 
     /** The parts of a stage's result file these tests read. */

@@ -93,6 +93,22 @@ class SpecLoaderTest {
     }
 
     @Test
+    void aCanaryAnalysisGetsItsDefaultsAndIsPointlessWithoutAServiceGate() {
+        String canary = SpecFixtures.validSpec().replaceFirst("(?m)^deploy:\n",
+                "deploy:\n  canary:\n    steps: [10, 50]\n    analysis: {iterations: 3}\n");
+        LoadedSpec gated = load(canary);
+        assertThat(gated.isValid()).as(String.valueOf(gated.errors())).isTrue();
+        DeploySpec.Canary c = gated.forEnvironment("staging").deploy().canary();
+        assertThat(c.iterations()).isEqualTo(3);
+        assertThat(c.analysis().interval()).as("the schema's default").isEqualTo("1m");
+        assertThat(gated.warnings()).extracting(Problem::path).doesNotContain("deploy.canary.analysis");
+
+        LoadedSpec ungated = load(canary.replaceFirst("targets: \\[[^\\]]*\\]", "targets: [vertex]"));
+        assertThat(ungated.warnings()).filteredOn(w -> w.path().equals("deploy.canary.analysis")).singleElement()
+                .satisfies(w -> assertThat(w.hint()).isEqualTo("add service to smoke.targets"));
+    }
+
+    @Test
     void unknownEnvironmentIsABadInputWithSuggestion() {
         LoadedSpec loaded = load(SpecFixtures.validSpec());
         assertThatThrownBy(() -> loaded.forEnvironment("stagin"))
