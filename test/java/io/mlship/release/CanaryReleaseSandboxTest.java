@@ -13,7 +13,11 @@ import io.mlship.kube.manifest.ReleaseLabels;
 import io.mlship.sandbox.Sandbox;
 import io.mlship.sandbox.SandboxStateDir;
 import io.mlship.sandbox.kube.RolloutSimulator;
+import io.mlship.smoke.cases.SmokeRequest;
+import io.mlship.smoke.targets.HttpTarget;
+import io.mlship.smoke.tls.GateTls;
 import io.mlship.spec.SpecFixtures;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,6 +121,19 @@ class CanaryReleaseSandboxTest {
         return new ObjectMapper().readTree(r.body()).path("items").size();
     }
 
+    /** Which images answered {@code n} requests to the host, over HTTPS through the sandbox's ingress and router. */
+    Map<String, Long> hostAnsweredBy(int n) throws Exception {
+        String https = admin.network().v1().ingresses().inNamespace(NS).withName("reco-service").get()
+                .getMetadata().getAnnotations().get(RolloutSimulator.HTTPS_URL_ANNOTATION);
+        try (HttpTarget host = new HttpTarget(URI.create(https), null, Duration.ofSeconds(10), new ObjectMapper(),
+                GateTls.of(null, repo, Path.of(sandbox.info().caFile())), InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < n; i++) {
+                assertThat(host.send(new SmokeRequest.HttpCall("GET", "/healthz", Map.of(), null)).status()).isEqualTo(200);
+            }
+            return host.imageDigests();
+        }
+    }
+
     /** Which images answered a gate, as its result file counts them. */
     String answeredBy(String resultFile) throws Exception {
         JsonNode smoke = new ObjectMapper().readTree(repo.resolve(resultFile).toFile());
@@ -195,6 +212,7 @@ class CanaryReleaseSandboxTest {
         assertThat(ReleaseSandboxTest.image(stable())).endsWith("@" + digest);
         assertThat(candidateObjects()).isEmpty();
         assertThat(admin.network().v1().ingresses().inNamespace(NS).withName("reco-service-canary").get()).isNull();
+        assertThat(hostAnsweredBy(100)).as("all of the host to stable, now on the new image").isEqualTo(Map.of(digest, 100L));
         // Golden answers on and no --baseline: stable answered the same requests, and they matched.
         JsonNode golden = new ObjectMapper().readTree(repo.resolve(".mlship/good/release/gate-service-10/smoke.json")
                 .toFile()).findValue("golden");
@@ -241,5 +259,27 @@ class CanaryReleaseSandboxTest {
         assertThat(stages(result)).contains("canary-10:passed", "gate-service-10:failed", "remove-candidate:passed");
         assertThat(stable().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
         assertThat(candidateObjects()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void aReleaseStoppedWhileTheCandidateHoldsItsShareConvergesWhenRunAgain() throws Exception {
+        editServer("q.category)]  # v4", "q.category)]  # v5");
+        List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env",
+                "staging", "--sandbox", state.toString(), "--ca-file", sandbox.info().caFile(), "--result-dir",
+                repo.resolve(".mlship/stopped").toString(), "--git-sha", SHA, "--skip-model", "--lock-timeout", "20s"));
+        Process p = ReleaseInterruptTest.startCli(args);
+        String seen = ReleaseInterruptTest.awaitLine(p, "▶ gate-service-50", Duration.ofSeconds(120));
+        p.destroy(); // SIGTERM, as Jenkins stops a build: the candidate has 50% of the host
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(seen).isTrue();
+
+        CliRun again = CliRun.of(repo.resolve(".mlship/stopped"), args.toArray(String[]::new));
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        String digest = again.result("release").path("imageDigest").asText();
+        assertThat(ReleaseSandboxTest.image(stable())).endsWith("@" + digest);
+        assertThat(candidateObjects()).isEmpty();
+        assertThat(hostAnsweredBy(50)).isEqualTo(Map.of(digest, 50L));
+        assertThat(admin.leases().inNamespace(NS).list().getItems()).as("the stopped build gave the lock back").isEmpty();
     }
 }

@@ -119,7 +119,7 @@ class ReleaseInterruptTest {
         assertThat(sandbox.cluster().client().leases().inNamespace("reco").list().getItems()).isEmpty();
     }
 
-    Process startCli(List<String> cliArgs) throws IOException {
+    static Process startCli(List<String> cliArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), "io.mlship.cli.Main"));
         cmd.addAll(cliArgs);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Explore further with {@code mvn test -Dtest=SpecLoaderFuzzTest -DargLine="-Dmlship.fuzz.seed=S -Dmlship.fuzz.iterations=N"}.
  */
 class SpecLoaderFuzzTest {
-    private static final int ITERATIONS = Integer.getInteger("mlship.fuzz.iterations", 100_000);
+    private static final int ITERATIONS = Integer.getInteger("mlship.fuzz.iterations", 40_000);
     private static final long SEED = Long.getLong("mlship.fuzz.seed", 20261122L);
 
     private static final String[] VALUES = {
