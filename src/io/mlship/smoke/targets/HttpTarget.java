@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
+import io.mlship.result.MlshipException;
 import io.mlship.smoke.tls.GateTls;
 import io.mlship.smoke.tls.TlsContexts;
 import io.mlship.smoke.tls.TlsFailures;
@@ -250,7 +251,13 @@ public final class HttpTarget implements Target {
                     answer.imageDigest());
         } catch (IOException | RuntimeException e) {
             long nanos = System.nanoTime() - start;
-            TlsFailures.check(e, http.getAuthority() == null ? base.getHost() : http.getAuthority().getHostName());
+            String host = http.getAuthority() == null ? base.getHost() : http.getAuthority().getHostName();
+            TlsFailures.check(e, host);
+            if (e instanceof java.net.UnknownHostException) {
+                // Like an untrusted certificate, the agent's setup: no case can pass, and no answer says anything.
+                throw MlshipException.infrastructure("the gate cannot resolve " + host + " (" + e.getMessage() + ")",
+                        "check the environment's host in mlship.yaml, and that the agent's DNS resolves internal names", e);
+            }
             if (flight.cancelled && !flight.expired) {
                 return Response.failed("cancelled: the gate's verdict was already certain", nanos);
             }

@@ -1,6 +1,7 @@
 package io.mlship.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.smoke.cases.SmokeRequest;
@@ -108,6 +109,18 @@ class HttpTargetTest {
             assertThat(server.bodies.get(2)).isEqualTo("{\"instances\":[{\"q\":\"lipstick\"}]}");
             // Requests one after the other reuse the connection: the gate measures the service, not TCP set-up.
             assertThat(server.ports).hasSize(1);
+        }
+    }
+
+    @Test
+    void aHostNoDnsKnowsIsTheAgentsSetupNotAFailedCase() {
+        try (HttpTarget target = new HttpTarget(URI.create("https://reco.staging.invalid"), null, Duration.ofSeconds(5), json)) {
+            assertThatThrownBy(() -> target.send(new SmokeRequest.HttpCall("GET", "/healthz", Map.of(), null)))
+                    .isInstanceOfSatisfying(io.mlship.result.MlshipException.class, e -> {
+                        assertThat(e.category()).isEqualTo(io.mlship.result.ErrorCategory.INFRASTRUCTURE);
+                        assertThat(e.getMessage()).startsWith("the gate cannot resolve reco.staging.invalid");
+                        assertThat(e.hint()).contains("the environment's host");
+                    });
         }
     }
 
