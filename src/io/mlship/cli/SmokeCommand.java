@@ -9,6 +9,7 @@ import io.mlship.smoke.GateStage;
 import io.mlship.sandbox.RunningSandbox;
 import io.mlship.smoke.tls.GateTls;
 import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
 import io.mlship.spec.HttpUrl;
 import io.mlship.spec.SmokeSpec;
 import java.io.IOException;
@@ -56,6 +57,11 @@ final class SmokeCommand extends SpecCommand {
                     + "when mlship promote succeeded there for the same environment.")
     String modelVersionId;
 
+    @Option(names = "--image-digest", paramLabel = "sha256:…",
+            description = "The service's image under test (what mlship deploy rolled out): the gate waits until the host "
+                    + "answers from it, and an answer naming another image in X-Mlship-Image-Digest fails its case.")
+    String imageDigest;
+
     @Option(names = "--canary", arity = "0..1", fallbackValue = "true",
             description = "With --target vertex and a version under test: the endpoint splits traffic between it and the "
                     + "versions before (a canary), so each case is sent again until the version under test answers it "
@@ -100,6 +106,11 @@ final class SmokeCommand extends SpecCommand {
             throw MlshipException.badInput("--canary needs --target vertex and a version under test (--model-version-id)",
                     "pass both, or leave --canary out");
         }
+        ImageDigest digest = ImageDigest.parse(imageDigest, "--image-digest");
+        if (digest != null && vertex) {
+            throw MlshipException.badInput("--image-digest is the service's image, and this gate runs against the Vertex AI "
+                    + "endpoint", "give --model-version-id for the endpoint, or --target with the service's URL");
+        }
         if (triesPerCase < 1 || triesPerCase > 10_000) {
             throw MlshipException.badInput("--tries-per-case " + triesPerCase + " is out of range", "give 1-10000");
         }
@@ -113,7 +124,8 @@ final class SmokeCommand extends SpecCommand {
             hostsAt = InetAddress.getByName(new RunningSandbox(sandbox).info().ingressAddress());
             progress().step("every host resolves to the sandbox's ingress, " + hostsAt.getHostAddress());
         }
-        input = input.withConnection(new GateInput.Connection(tls, loadAfterFailedCases, hostsAt));
+        input = input.withConnection(new GateInput.Connection(tls, loadAfterFailedCases, hostsAt))
+                .withImageDigest(digest == null ? null : digest.value());
         GateOutcome outcome = new GateStage(predictors(), context().json(), progress()).run(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

@@ -79,7 +79,7 @@ class MlSmokeTestTest extends PipelineTest {
 
         assertTrue(message.startsWith("[mlSmokeTest] unknown parameter 'junitt' — did you mean 'junit'?\n"), message)
         assertTrue(message.contains("missing required parameter 'env'"), message)
-        assertTrue(message.endsWith('allowed parameters: baseline, caFile, canary, cases, cli, env, junit, loadAfterFailedCases, modelVersionId, repoRoot, report, sandbox, spec, stepsDir, target'), message)
+        assertTrue(message.endsWith('allowed parameters: baseline, caFile, canary, cases, cli, env, imageDigest, junit, loadAfterFailedCases, modelVersionId, repoRoot, report, sandbox, spec, stepsDir, target'), message)
         assertTrue(agent.shCalls.isEmpty())
     }
 }

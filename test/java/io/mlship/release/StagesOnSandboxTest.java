@@ -189,9 +189,12 @@ class StagesOnSandboxTest {
         Path out = tmp.resolve("smoke-https");
         CliRun trusted = CliRun.of(out, "smoke", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
                 "--target", https, "--sandbox", tmp.resolve("sandbox").toString(), "--ca-file", sandbox.info().caFile(),
-                "--result-dir", out.toString());
+                "--image-digest", builds.get(0).digest().value(), "--result-dir", out.toString());
         assertThat(trusted.exitCode()).as(trusted.err()).isZero();
         assertThat(trusted.result("smoke").path("verdict").asText()).isEqualTo("passed");
+        assertThat(trusted.result("smoke").path("thresholds")).filteredOn(t -> t.path("name").asText().equals("imageDigest"))
+                .singleElement().satisfies(t -> assertThat(t.path("actual").asText())
+                        .as("the deployed pods name their image").startsWith(builds.get(0).digest().value() + ": "));
 
         Path out2 = tmp.resolve("smoke-https-untrusted");
         CliRun untrusted = CliRun.of(out2, "smoke", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",

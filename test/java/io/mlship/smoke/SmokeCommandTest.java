@@ -164,6 +164,21 @@ class SmokeCommandTest {
     }
 
     @Test
+    void anImageDigestIsTheServicesSoItIsBadInputForTheEndpointOrWhenMalformed() throws Exception {
+        try (FakeService service = FakeService.right()) {
+            Path spec = spec(SMOKE, SmokeGateTest.CASES);
+            CliRun endpoint = smoke(spec, "--target", "vertex", "--image-digest", "sha256:" + "a".repeat(64));
+            assertThat(endpoint.exitCode()).isEqualTo(2);
+            assertThat(endpoint.err()).contains("--image-digest is the service's image").contains("--model-version-id");
+
+            CliRun malformed = smoke(spec, "--target", service.uri().toString(), "--image-digest", "latest");
+            assertThat(malformed.exitCode()).isEqualTo(2);
+            assertThat(malformed.err()).contains("--image-digest");
+            assertThat(service.requests()).isZero();
+        }
+    }
+
+    @Test
     void impossibleThresholdsAreBadInputBeforeAnyRequest() throws Exception {
         try (FakeService service = FakeService.right()) {
             String target = service.uri().toString();
