@@ -158,16 +158,22 @@ public final class SmokeGate {
         return !r.answered() && r.latencyNanos() >= plan.requestTimeout().toNanos() - Duration.ofMillis(50).toNanos();
     }
 
+    /** "version 1: 3 of 4, version 2: 1 of 4": how many answers each came from, for a check's actual value. */
+    private static String counts(Map<String, Long> served, String prefix) {
+        long total = served.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder seen = new StringBuilder();
+        served.forEach((who, count) -> seen.append(seen.length() == 0 ? "" : ", ")
+                .append(prefix).append(who).append(": ").append(count).append(" of ").append(total));
+        return seen.toString();
+    }
+
     /** Whether every answer, cases and load run, came from the version under test; null when nothing to check. */
     static ThresholdCheck modelVersions(String expected, Map<String, Long> served) {
         if (expected == null || served.isEmpty()) {
             return null;
         }
-        long total = served.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder seen = new StringBuilder();
-        served.forEach((version, count) -> seen.append(seen.length() == 0 ? "" : ", ")
-                .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
-        return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen.toString(),
+        String seen = counts(served, "version ");
+        return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen,
                 served.keySet().equals(java.util.Set.of(expected)));
     }
 
@@ -176,11 +182,8 @@ public final class SmokeGate {
         if (expected == null || served.isEmpty()) {
             return null;
         }
-        long total = served.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder seen = new StringBuilder();
-        served.forEach((digest, count) -> seen.append(seen.length() == 0 ? "" : ", ")
-                .append(digest).append(": ").append(count).append(" of ").append(total));
-        return new ThresholdCheck("imageDigest", "all answers from " + expected, seen.toString(),
+        String seen = counts(served, "");
+        return new ThresholdCheck("imageDigest", "all answers from " + expected, seen,
                 served.keySet().equals(java.util.Set.of(expected)));
     }
 
@@ -189,12 +192,9 @@ public final class SmokeGate {
         if (expected == null || served.isEmpty()) {
             return null;
         }
-        long total = served.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder seen = new StringBuilder();
-        served.forEach((version, count) -> seen.append(seen.length() == 0 ? "" : ", ")
-                .append("version ").append(version).append(": ").append(count).append(" of ").append(total));
+        String seen = counts(served, "version ");
         return new ThresholdCheck("modelVersionId", "version " + expected + " among the answers (canary split)",
-                seen.toString(), served.getOrDefault(expected, 0L) > 0);
+                seen, served.getOrDefault(expected, 0L) > 0);
     }
 
     static List<Mismatch> check(SmokeCase c, Response r, String expectedModelVersion) {
