@@ -62,7 +62,7 @@ public final class SmokeGate {
         progress.step(plan.cases().size() + " cases against " + target.describe());
         Map<String, Long> beforeCases = Map.of();
         if (plan.expectedImageDigest() != null && !plan.cases().isEmpty()) {
-            settle.await(target, plan.cases().get(0).request(), plan.expectedImageDigest());
+            settle.await(target, plan.cases().get(0).request(), plan.expectedImageDigest(), plan.requestTimeout());
             beforeCases = target.imageDigests(); // what answered while the route settled is not judged
         }
         long highest = Math.max(2_000, plan.requestTimeout().toNanos() / 1000 * 2);

@@ -25,6 +25,8 @@ class ImageDigestCheckTest {
     static final String CANDIDATE = "sha256:" + "c".repeat(64);
     static final String STABLE = "sha256:" + "5".repeat(64);
     static final String ROUTER_NOT_READY = "503";
+    static final String HANGS = "hangs";
+    static final String CANDIDATE_ERROR = "503 from the candidate";
 
     @TempDir
     Path tmp;
@@ -43,6 +45,12 @@ class ImageDigestCheckTest {
         @Override
         public synchronized Response send(SmokeRequest request) {
             String digest = digests.apply(sent.getAndIncrement());
+            if (CANDIDATE_ERROR.equals(digest)) {
+                return new Response(503, "{}", null, 1_000_000, null, null, CANDIDATE);
+            }
+            if (HANGS.equals(digest)) {
+                return Response.failed("no answer within 5000 ms", Duration.ofSeconds(5).toNanos());
+            }
             if (ROUTER_NOT_READY.equals(digest)) {
                 return new Response(503, "no ready pods", null, 1_000_000, null, null, null);
             }
@@ -105,6 +113,29 @@ class ImageDigestCheckTest {
 
         assertThat(g.passed()).isFalse();
         assertThat(g.cases()).allSatisfy(c -> assertThat(c.mismatches()).contains(new Mismatch("imageDigest", CANDIDATE, STABLE)));
+    }
+
+    @Test
+    void aHangingHostIsNotWaitedForAsARouteCatchingUp() throws Exception {
+        Echoing target = new Echoing(n -> HANGS);
+        long start = System.nanoTime();
+
+        GateResult g = run(target, CANDIDATE, Duration.ofSeconds(30));
+
+        assertThat(g.passed()).isFalse();
+        assertThat(target.sent().get()).as("one probe, then the first case: the rest are not sent").isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anErrorTheCandidateItselfGivesEndsTheWait() throws Exception {
+        // 503 from the candidate (it names its image): the route delivers; the cases judge the answer.
+        Echoing target = new Echoing(n -> CANDIDATE_ERROR);
+
+        GateResult g = run(target, CANDIDATE, Duration.ofSeconds(30));
+
+        assertThat(g.passed()).isFalse();
+        assertThat(target.sent().get()).isEqualTo(3);
     }
 
     @Test
