@@ -27,8 +27,7 @@ final class CandidateGate {
         GateInput gate = serviceGate;
         String header = deploy.environment().spec().deploy().canary().header();
         Map<String, String> baselineHeaders = Map.of();
-        SmokeSpec smoke = gate.environment().spec().smoke();
-        if (gate.baseline() == null && smoke != null && smoke.golden() != null && smoke.golden().enabled()) {
+        if (gate.baseline() == null && goldenOn(gate)) {
             gate = gate.withBaseline(step.stableUrl() != null ? URI.create(step.stableUrl()) : gate.serviceUrl());
             baselineHeaders = Map.of(header, NEVER);
         }
@@ -37,5 +36,11 @@ final class CandidateGate {
                 .withConnection(gate.connection().withRouteHeaders(Map.of(header, ALWAYS), baselineHeaders));
         Path files = gate.resultFile() == null ? null : gate.resultFile().getParent();
         return files == null ? gate : gate.withFilesIn(files.resolveSibling(name));
+    }
+
+    /** Whether the spec turns the golden comparison on for this gate's environment. */
+    static boolean goldenOn(GateInput gate) {
+        SmokeSpec smoke = gate.environment().spec().smoke();
+        return smoke != null && smoke.golden() != null && smoke.golden().enabled();
     }
 }

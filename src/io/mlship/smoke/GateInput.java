@@ -12,11 +12,12 @@ import java.util.Objects;
  * One gate run. The target is the service at {@code serviceUrl} (null: unknown yet), or the environment's Vertex AI endpoint when
  * {@code vertex}; with a {@code modelVersion} under test every answer must come from it, and {@code triesPerCase}
  * above 1 re-sends a case until that version answers it (a canary split). With an {@code imageDigest} under test,
- * a service's answer that names another image fails its case. The reports go to the files named.
+ * a service's answer that names another image fails its case. With {@code goldenSkipped} (why), the golden
+ * comparison the spec turns on does not run: there is nothing to compare with yet. The reports go to the files named.
  */
 public record GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
                         String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile,
-                        Connection connection, String imageDigest) {
+                        Connection connection, String imageDigest, String goldenSkipped) {
 
     /**
      * How the gate reaches an HTTP(S) service beyond its URL: the TLS files it trusts and shows, whether the load runs
@@ -56,7 +57,7 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
                      String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile,
                      Connection connection) {
         this(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile, reportFile,
-                resultFile, connection, null);
+                resultFile, connection, null, null);
     }
 
     public GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
@@ -68,19 +69,19 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
     /** The same gate, connecting as {@code c} says. */
     public GateInput withConnection(Connection c) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
-                reportFile, resultFile, c, imageDigest);
+                reportFile, resultFile, c, imageDigest, goldenSkipped);
     }
 
     /** The same gate against the service at {@code url} (where the deploy says it answers). */
     public GateInput withServiceUrl(URI url) {
         return new GateInput(environment, false, url, casesFile, baseline, modelVersion, triesPerCase, junitFile,
-                reportFile, resultFile, connection, imageDigest);
+                reportFile, resultFile, connection, imageDigest, goldenSkipped);
     }
 
     /** The same gate writing its JUnit XML, report and result file, under the same names, into {@code dir}. */
     public GateInput withFilesIn(Path dir) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase,
-                moved(junitFile, dir), moved(reportFile, dir), moved(resultFile, dir), connection, imageDigest);
+                moved(junitFile, dir), moved(reportFile, dir), moved(resultFile, dir), connection, imageDigest, goldenSkipped);
     }
 
     private static Path moved(Path file, Path dir) {
@@ -90,18 +91,24 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
     /** The same gate comparing its answers with those of {@code url} (null: no comparison). */
     public GateInput withBaseline(URI url) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, url, modelVersion, triesPerCase, junitFile,
-                reportFile, resultFile, connection, imageDigest);
+                reportFile, resultFile, connection, imageDigest, goldenSkipped);
     }
 
     /** The same gate with {@code version} under test (the one just promoted). */
     public GateInput withModelVersion(String version) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, version, triesPerCase, junitFile,
-                reportFile, resultFile, connection, imageDigest);
+                reportFile, resultFile, connection, imageDigest, goldenSkipped);
     }
 
     /** The same gate with the image {@code digest} under test (the one the deploy rolled out). */
     public GateInput withImageDigest(String digest) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
-                reportFile, resultFile, connection, digest);
+                reportFile, resultFile, connection, digest, goldenSkipped);
+    }
+
+    /** The same gate without the golden comparison, for the reason given (said on the console and in the result). */
+    public GateInput withoutGolden(String why) {
+        return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
+                reportFile, resultFile, connection, imageDigest, why);
     }
 }

@@ -27,6 +27,12 @@ public final class GatePlanner {
     /** {@code triesPerCase} > 1: a canary split, where each case is re-sent until the version under test answers. */
     public GatePlan plan(SmokeSpec smoke, List<SmokeCase> cases, boolean vertexTarget, boolean baselineGiven,
                          String expectedModelVersion, int triesPerCase) {
+        return plan(smoke, cases, vertexTarget, baselineGiven, expectedModelVersion, triesPerCase, false);
+    }
+
+    /** {@code goldenSkipped}: the spec's golden comparison does not run, with or without a baseline. */
+    public GatePlan plan(SmokeSpec smoke, List<SmokeCase> cases, boolean vertexTarget, boolean baselineGiven,
+                         String expectedModelVersion, int triesPerCase, boolean goldenSkipped) {
         Duration timeout = Durations.parse(smoke.requestTimeout());
         LoadPlan load = load(smoke.load());
         Thresholds thresholds = thresholds(smoke.thresholds(), load);
@@ -40,7 +46,9 @@ public final class GatePlanner {
         }
         GoldenPlan golden = null;
         SmokeSpec.Golden g = smoke.golden();
-        if (baselineGiven) {
+        if (goldenSkipped) {
+            golden = null;
+        } else if (baselineGiven) {
             List<JsonPath> ignore = new ArrayList<>();
             List<String> ignoreText = g == null ? List.of() : g.ignore();
             for (String p : ignoreText) {

@@ -36,8 +36,11 @@ public final class GateStage {
         ReleaseSpec release = environment.spec();
         SmokeSpec smoke = requireSmoke(environment);
         List<SmokeCase> cases = new CasesLoader().load(in.casesFile());
+        if (in.goldenSkipped() != null) {
+            progress.step("golden: not compared: " + in.goldenSkipped());
+        }
         GatePlan plan = new GatePlanner().plan(smoke, cases, in.vertex(), in.baseline() != null, in.modelVersion(),
-                in.triesPerCase());
+                in.triesPerCase(), in.goldenSkipped() != null);
         if (in.connection().loadAfterFailedCases() && plan.load() != null) {
             plan = plan.withLoad(plan.load().runningAfterFailedCases());
         }

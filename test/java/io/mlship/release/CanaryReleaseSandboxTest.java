@@ -60,7 +60,9 @@ class CanaryReleaseSandboxTest {
         SpecFixtures.copyTree(ReleaseSandboxTest.EXAMPLE, repo);
         ReleaseSandboxTest.deleteTree(repo.resolve(".mlship"));
         Path spec = repo.resolve("mlship.yaml");
-        Files.writeString(spec, Files.readString(spec).replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n"));
+        // Golden answers on, with no --baseline anywhere: each candidate is compared with stable.
+        Files.writeString(spec, Files.readString(spec).replaceFirst("(?m)^deploy:\n", "deploy:\n  canary:\n    steps: [10, 50]\n")
+                .replace("    enabled: false\n", "    enabled: true\n"));
         state = tmp.resolve("sandbox");
         sandbox = Sandbox.start(new SandboxStateDir(state));
         sandbox.publish();
@@ -167,6 +169,7 @@ class CanaryReleaseSandboxTest {
         assertThat(candidateObjects()).isEmpty();
         assertThat(stableItems()).isEqualTo(5);
         assertThat(answeredBy(".mlship/first/release/gate-service/smoke.json")).matches(stableDigest + ": (\\d+) of \\1");
+        assertThat(run.err()).contains("golden: not compared: no stable version ran before this first release of the canary");
     }
 
     @Test
@@ -198,8 +201,6 @@ class CanaryReleaseSandboxTest {
     @Order(3)
     void aGoodCandidatePassesEveryStepComparedWithStableThenStableMovesToItAndTheCandidateGoes() throws Exception {
         editServer("model.recommend(q.text, q.k, q.category)][:1]", "model.recommend(q.text, q.k, q.category)]  # v3");
-        Path spec = repo.resolve("mlship.yaml");
-        Files.writeString(spec, Files.readString(spec).replace("    enabled: false\n", "    enabled: true\n"));
 
         CliRun run = release("good", 3);
 

@@ -414,6 +414,19 @@ class ReleaseFlowTest {
     }
 
     @Test
+    void aFirstCanaryReleaseWithGoldenAnswersOnHasNoStableToCompareWithSoItsGateSkipsTheComparison() throws Exception {
+        view = canary(true);
+        stableRuns = false;
+
+        ReleaseRecord r = release(true, true, false, true, false);
+
+        assertThat(r.status()).isEqualTo("released");
+        GateInput gate = (GateInput) inputOf.get("gate-service");
+        assertThat(gate.baseline()).isNull();
+        assertThat(gate.goldenSkipped()).isEqualTo("no stable version ran before this first release of the canary");
+    }
+
+    @Test
     void withGoldenAnswersOnAndNoBaselineGivenTheCandidateIsComparedWithStable() throws Exception {
         view = canary(true);
 
