@@ -151,7 +151,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertFalse(input.onNode as boolean, 'nobody holds an executor while waiting for approval')
         assertEquals([time: 24, unit: 'HOURS'], jenkins.eventsOf('timeout')[0].args)
         assertEquals([spec    : 'mlship.yaml', env: 'prod', imageDigest: DIGEST, skipBuild: true, modelVersion: 'v3', canary: 10,
-                      baseline: 'https://reco.internal.example.com', approvedBy: 'alice', lock: 'lease', timeout: '45m',
+                      approvedBy: 'alice', lock: 'lease', timeout: '45m',
                       gitSha  : '0123abcd0123abcd0123abcd0123abcd0123abcd',
                       buildUrl: 'https://jenkins.example.com/job/reco-service/job/main/42/', resultDir: '.mlship/steps/mlRelease-3'],
                 agent.runs[2].params)
