@@ -125,7 +125,7 @@ final class SmokeCommand extends SpecCommand {
             progress().step("every host resolves to the sandbox's ingress, " + hostsAt.getHostAddress());
         }
         input = input.withConnection(new GateInput.Connection(tls, loadAfterFailedCases, hostsAt))
-                .withImageDigest(digest == null ? null : digest.value());
+                .withImageDigest(digest);
         GateOutcome outcome = new GateStage(predictors(), context().json(), progress()).run(input);
         result.putAll(outcome.resultFields());
         if (!outcome.succeeded()) {

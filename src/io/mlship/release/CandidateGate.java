@@ -32,7 +32,7 @@ final class CandidateGate {
             baselineHeaders = Map.of(header, NEVER);
         }
         URI url = step.candidateUrl() != null ? URI.create(step.candidateUrl()) : gate.serviceUrl();
-        gate = gate.withServiceUrl(url).withImageDigest(digest == null ? null : digest.value())
+        gate = gate.withServiceUrl(url).withImageDigest(digest)
                 .withConnection(gate.connection().withRouteHeaders(Map.of(header, ALWAYS), baselineHeaders));
         Path files = gate.resultFile() == null ? null : gate.resultFile().getParent();
         return files == null ? gate : gate.withFilesIn(files.resolveSibling(name));

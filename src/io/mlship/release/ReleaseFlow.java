@@ -135,7 +135,7 @@ public final class ReleaseFlow {
         } else if (in.serviceGate() != null) {
             URI url = deployed.outcome().serviceUrl() != null ? URI.create(deployed.outcome().serviceUrl())
                     : in.serviceGate().serviceUrl();
-            GateInput aimed = in.serviceGate().withServiceUrl(url).withImageDigest(digest == null ? null : digest.value());
+            GateInput aimed = in.serviceGate().withServiceUrl(url).withImageDigest(digest);
             // A canary's baseline is stable, and its first release had none: nothing to compare with yet.
             GateInput gate = !in.canarySteps().isEmpty() && aimed.baseline() == null && CandidateGate.goldenOn(aimed)
                     ? aimed.withoutGolden("no stable version ran before this first release of the canary") : aimed;

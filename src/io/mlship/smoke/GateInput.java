@@ -2,6 +2,7 @@ package io.mlship.smoke;
 
 import io.mlship.smoke.tls.GateTls;
 import io.mlship.spec.EnvironmentView;
+import io.mlship.spec.ImageDigest;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record GateInput(EnvironmentView environment, boolean vertex, URI serviceUrl, Path casesFile, URI baseline,
                         String modelVersion, int triesPerCase, Path junitFile, Path reportFile, Path resultFile,
-                        Connection connection, String imageDigest, String goldenSkipped) {
+                        Connection connection, ImageDigest imageDigest, String goldenSkipped) {
 
     /**
      * How the gate reaches an HTTP(S) service beyond its URL: the TLS files it trusts and shows, whether the load runs
@@ -101,12 +102,12 @@ public record GateInput(EnvironmentView environment, boolean vertex, URI service
     }
 
     /** The same gate with the image {@code digest} under test (the one the deploy rolled out). */
-    public GateInput withImageDigest(String digest) {
+    public GateInput withImageDigest(ImageDigest digest) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
                 reportFile, resultFile, connection, digest, goldenSkipped);
     }
 
-    /** The same gate without the golden comparison, for the reason given (said on the console and in the result). */
+    /** The same gate without the golden comparison, for the reason given (said on the console). */
     public GateInput withoutGolden(String why) {
         return new GateInput(environment, vertex, serviceUrl, casesFile, baseline, modelVersion, triesPerCase, junitFile,
                 reportFile, resultFile, connection, imageDigest, why);

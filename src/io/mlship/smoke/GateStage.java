@@ -45,7 +45,7 @@ public final class GateStage {
             plan = plan.withLoad(plan.load().runningAfterFailedCases());
         }
         if (!in.vertex() && in.imageDigest() != null) {
-            plan = plan.withImageDigest(in.imageDigest());
+            plan = plan.withImageDigest(in.imageDigest().value());
         }
         if (!in.vertex() && in.serviceUrl() == null) {
             throw MlshipException.badInput("environment '" + environment.name() + "' has no host, so the service URL is unknown",

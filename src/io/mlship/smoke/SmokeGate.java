@@ -104,13 +104,13 @@ public final class SmokeGate {
         LatencySummary latency = LatencySummary.of(load != null ? load.histogram() : caseLatency);
         List<ThresholdCheck> checks = thresholds(plan.thresholds(), latency, load, results, loadSkipped != null);
         ThresholdCheck versions = plan.canary() ? canaryVersions(plan.expectedModelVersion(), target.modelVersions())
-                : modelVersions(plan.expectedModelVersion(), target.modelVersions());
+                : allFrom("modelVersionId", "version ", plan.expectedModelVersion(), target.modelVersions());
         if (versions != null) {
             checks.add(versions);
             progress.step("answers by model version: " + versions.actual()
                     + (versions.passed() ? "" : " — expected " + versions.limit()));
         }
-        ThresholdCheck images = imageDigests(plan.expectedImageDigest(), since(beforeCases, target.imageDigests()));
+        ThresholdCheck images = allFrom("imageDigest", "", plan.expectedImageDigest(), since(beforeCases, target.imageDigests()));
         if (images != null) {
             checks.add(images);
             progress.step("answers by image: " + images.actual() + (images.passed() ? "" : " — expected " + images.limit()));
@@ -167,23 +167,15 @@ public final class SmokeGate {
         return seen.toString();
     }
 
-    /** Whether every answer, cases and load run, came from the version under test; null when nothing to check. */
-    static ThresholdCheck modelVersions(String expected, Map<String, Long> served) {
+    /**
+     * Whether every answer, cases and load run, that said where it came from (a Vertex AI model version, or the image
+     * a service echoes) came from the one under test; null when nothing is under test or no answer said.
+     */
+    static ThresholdCheck allFrom(String name, String prefix, String expected, Map<String, Long> served) {
         if (expected == null || served.isEmpty()) {
             return null;
         }
-        String seen = counts(served, "version ");
-        return new ThresholdCheck("modelVersionId", "all answers from version " + expected, seen,
-                served.keySet().equals(java.util.Set.of(expected)));
-    }
-
-    /** Whether every answer that named an image, cases and load run, named the one under test; null: none named one. */
-    static ThresholdCheck imageDigests(String expected, Map<String, Long> served) {
-        if (expected == null || served.isEmpty()) {
-            return null;
-        }
-        String seen = counts(served, "");
-        return new ThresholdCheck("imageDigest", "all answers from " + expected, seen,
+        return new ThresholdCheck(name, "all answers from " + prefix + expected, counts(served, prefix),
                 served.keySet().equals(java.util.Set.of(expected)));
     }
 
