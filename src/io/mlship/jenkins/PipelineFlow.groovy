@@ -26,8 +26,9 @@ class PipelineFlow implements Serializable {
     static final String WORK_DIR = '.mlship/pipeline'
     /** Where a lone pipeline's release JUnit files are when its result is not there to say (the release failed). */
     static final String RELEASE_JUNIT = '.mlship/steps/mlRelease-*/**/*.xml'
-    static final String REPORTS = '.mlship/steps/**/*.json, .mlship/steps/**/*.html, .mlship/steps/**/*.yaml, ' +
-            WORK_DIR + '/*.yaml'
+    /** The HTML reports link their stylesheet (mlship-report.css) beside them: Jenkins' CSP allows no inline styles. */
+    static final String REPORTS = '.mlship/steps/**/*.json, .mlship/steps/**/*.html, .mlship/steps/**/*.css, ' +
+            '.mlship/steps/**/*.yaml, ' + WORK_DIR + '/*.yaml'
 
     private final script
     private final Map given

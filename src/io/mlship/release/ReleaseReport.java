@@ -1,6 +1,7 @@
 package io.mlship.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlship.report.ReportStylesheet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,17 +12,20 @@ import java.util.Map;
 
 /**
  * The release as one HTML page: verdict, stages with their timings, what was released (digest, model version),
- * aliases and traffic before and after, and each gate's cases, thresholds and latency histogram. Self-contained
- * (no scripts, fonts or images from elsewhere) so it opens as a Jenkins build artifact.
+ * aliases and traffic before and after, and each gate's cases, thresholds and latency histogram. No scripts, no
+ * inline styles, charts as inline SVG, styles in {@link ReportStylesheet}'s file beside it: it renders under the
+ * Content-Security-Policy Jenkins serves build artifacts with.
  */
 public final class ReleaseReport {
     private static final int CHART_W = 560;
     private static final int CHART_H = 140;
+    private static final int TIMING_W = 200;
 
     public void write(ReleaseRecord r, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Files.writeString(file, html(r, parent), StandardCharsets.UTF_8);
+        ReportStylesheet.writeBeside(file);
     }
 
     String html(ReleaseRecord r, Path dir) {
@@ -33,11 +37,7 @@ public final class ReleaseReport {
         };
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(esc("mlship release · " + r.service() + " · " + r.environment() + " · " + verdict)).append("</title>\n")
-                .append("<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:70em;color:#222}")
-                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}")
-                .append("th{background:#f3f3f3}.passed,.released{color:#176b2c}.failed,.rolledBack{color:#a31515}.skipped{color:#777}")
-                .append("#verdict{font-size:1.4em;font-weight:600}code{background:#f4f4f4;padding:0 3px}.bar{fill:#4a78c2}")
-                .append(".timing{display:inline-block;height:10px;background:#9bb7e0}svg text{font:11px sans-serif}</style>\n</head><body>\n");
+                .append(ReportStylesheet.link()).append("\n</head><body>\n");
         h.append("<h1>").append(esc(r.service())).append(" → ").append(esc(r.environment())).append("</h1>\n");
         h.append("<p id=\"verdict\" class=\"").append(esc(r.status())).append("\">").append(verdict).append(" in ")
                 .append(StageLog.fmt(r.seconds())).append(" s</p>\n");
@@ -64,10 +64,10 @@ public final class ReleaseReport {
         h.append("<h2>Stages</h2>\n<table id=\"stages\"><tr><th>Stage</th><th>Status</th><th>Time</th><th></th><th>Outcome</th></tr>\n");
         double longest = r.stages().stream().mapToDouble(StageResult::seconds).max().orElse(1);
         for (StageResult s : r.stages()) {
-            int width = longest <= 0 ? 0 : (int) Math.round(200 * s.seconds() / longest);
+            int width = longest <= 0 ? 0 : (int) Math.round(TIMING_W * s.seconds() / longest);
             h.append("<tr class=\"stage\"><td>").append(esc(s.name())).append("</td><td class=\"").append(s.status().id()).append("\">")
-                    .append(s.status().id()).append("</td><td>").append(s.status() == StageStatus.SKIPPED ? "" : StageLog.fmt(s.seconds()) + " s")
-                    .append("</td><td><span class=\"timing\" style=\"width:").append(width).append("px\"></span></td><td>")
+                    .append(s.status().id()).append("</td><td class=\"num\">").append(s.status() == StageStatus.SKIPPED ? "" : StageLog.fmt(s.seconds()) + " s")
+                    .append("</td><td>").append(timing(width)).append("</td><td>")
                     .append(esc(s.message())).append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -147,14 +147,14 @@ public final class ReleaseReport {
                 .append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(CHART_W).append("\" height=\"").append(CHART_H + 40)
                 .append("\" role=\"img\" aria-label=\"latency histogram\">\n<title>Latency histogram of the ").append(esc(gate))
                 .append(" gate</title>\n<line x1=\"30\" y1=\"").append(CHART_H).append("\" x2=\"").append(CHART_W).append("\" y2=\"")
-                .append(CHART_H).append("\" stroke=\"#888\"/>\n");
+                .append(CHART_H).append("\" class=\"axis\" stroke=\"#888\"/>\n");
         Iterator<JsonNode> it = buckets.elements();
         for (int i = 0; it.hasNext(); i++) {
             JsonNode b = it.next();
             double height = (CHART_H - 20) * (double) b.path("count").asLong() / max;
             double x = 32 + i * barW;
             h.append(String.format(Locale.ROOT,
-                    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>&lt;= %s ms: %d</title></rect>%n",
+                    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a78c2\"><title>&lt;= %s ms: %d</title></rect>%n",
                     x, CHART_H - height, Math.max(1, barW - 2), height, b.path("upToMs").asText(), b.path("count").asLong()));
             if (n <= 16 || i % 2 == 0) {
                 h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
@@ -163,6 +163,12 @@ public final class ReleaseReport {
         }
         h.append("<text x=\"").append(CHART_W / 2).append("\" y=\"").append(CHART_H + 34)
                 .append("\" text-anchor=\"middle\">latency up to (ms)</text>\n</svg>\n");
+    }
+
+    /** The stage's share of the longest stage, as a bar drawn with SVG attributes (a style attribute is blocked by CSP). */
+    private static String timing(int width) {
+        return "<svg class=\"timing\" width=\"" + TIMING_W + "\" height=\"10\" aria-hidden=\"true\"><rect width=\"" + width
+                + "\" height=\"10\" fill=\"#9bb7e0\"/></svg>";
     }
 
     private static void row(StringBuilder h, String label, String value) {

@@ -1,5 +1,6 @@
 package io.mlship.smoke.report;
 
+import io.mlship.report.ReportStylesheet;
 import io.mlship.smoke.CaseResult;
 import io.mlship.smoke.GateResult;
 import io.mlship.smoke.ThresholdCheck;
@@ -13,9 +14,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * A one-file HTML report of a gate run — verdict, cases, failed expectations, thresholds, golden differences and
- * the latency histogram as inline SVG. No scripts, fonts or images from elsewhere: it opens as a Jenkins
- * artifact and in a mail.
+ * The HTML report of a gate run — verdict, cases, failed expectations, thresholds, golden differences and the
+ * latency histogram as inline SVG. No scripts and no inline styles; its styles are {@link ReportStylesheet}'s file
+ * written beside it, so it renders under the Content-Security-Policy Jenkins serves build artifacts with.
  */
 public final class HtmlReport {
     private static final int CHART_W = 640;
@@ -24,12 +25,7 @@ public final class HtmlReport {
     public void write(GateResult g, String title, Path file) throws IOException {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
-                .append(esc(title)).append("</title>\n<style>")
-                .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}")
-                .append(".passed{color:#176f2c;font-weight:bold}.failed{color:#b3261e;font-weight:bold}.skipped{color:#6b6b6b}")
-                .append("code{background:#f4f4f4;padding:0 3px}svg text{font:11px sans-serif}")
-                .append("</style></head><body>\n");
+                .append(esc(title)).append("</title>\n").append(ReportStylesheet.link()).append("\n</head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<p>Target <code>").append(esc(g.target())).append("</code> — verdict <span class=\"")
                 .append(g.verdict()).append("\" id=\"verdict\">").append(g.verdict()).append("</span></p>\n");
@@ -38,8 +34,8 @@ public final class HtmlReport {
         for (CaseResult c : g.cases()) {
             h.append("<tr><td>").append(esc(c.smokeCase().name())).append("</td><td class=\"")
                     .append(c.passed() ? "passed\">passed" : c.notSent() != null ? "skipped\">not sent" : "failed\">failed")
-                    .append("</td><td>")
-                    .append(c.response().answered() ? String.valueOf(c.response().status()) : "—").append("</td><td>")
+                    .append("</td><td class=\"num\">")
+                    .append(c.response().answered() ? String.valueOf(c.response().status()) : "—").append("</td><td class=\"num\">")
                     .append(num(c.response().latencyNanos() / 1e6)).append(" ms</td><td>");
             if (c.notSent() != null) {
                 h.append(esc(c.notSent()));
@@ -67,7 +63,7 @@ public final class HtmlReport {
         }
         h.append("<table><tr><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr><tr>");
         for (double v : new double[] {l.p50Ms(), l.p95Ms(), l.p99Ms(), l.maxMs(), l.meanMs()}) {
-            h.append("<td>").append(num(v)).append(" ms</td>");
+            h.append("<td class=\"num\">").append(num(v)).append(" ms</td>");
         }
         h.append("</tr></table>\n");
         histogram(h, l);
@@ -103,6 +99,7 @@ public final class HtmlReport {
             Files.createDirectories(parent);
         }
         Files.writeString(file, h, StandardCharsets.UTF_8);
+        ReportStylesheet.writeBeside(file);
     }
 
     /** Bars per latency bucket (doubling bounds), labelled with the bucket's upper bound. */
@@ -117,7 +114,7 @@ public final class HtmlReport {
                 .append("\" height=\"").append(CHART_H + 40).append("\" role=\"img\" aria-label=\"latency histogram\">\n");
         h.append("<title>Latency histogram: requests per latency bucket</title>\n");
         h.append("<line x1=\"30\" y1=\"").append(CHART_H).append("\" x2=\"").append(CHART_W).append("\" y2=\"")
-                .append(CHART_H).append("\" stroke=\"#888\"/>\n");
+                .append(CHART_H).append("\" class=\"axis\" stroke=\"#888\"/>\n");
         for (int i = 0; i < n; i++) {
             LatencySummary.Bucket b = l.buckets().get(i);
             double height = max == 0 ? 0 : (CHART_H - 20) * (double) b.count() / max;

@@ -129,6 +129,9 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals("[mlRelease] gate failed (rolled back): ${GATE_FAILED}\nHint: see the release report".toString(), message)
         assertEquals('.mlship/steps/mlRelease-*/**/*.xml', jenkins.eventsOf('junit')[0].args.testResults, 'the gate results are published')
         assertEquals(1, jenkins.eventsOf('archive').size(), 'the release report is archived')
+        List<String> archived = (jenkins.eventsOf('archive')[0].args.artifacts as String).split(/,\s*/) as List
+        assertTrue(archived.containsAll(['.mlship/steps/**/*.html', '.mlship/steps/**/*.css']),
+                "the reports and the stylesheet they link (Jenkins' CSP blocks inline styles): ${archived}")
         assertNull(jenkins.currentBuild.description, 'nothing was released')
     }
 

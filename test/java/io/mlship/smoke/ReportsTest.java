@@ -108,8 +108,12 @@ class ReportsTest {
             bars += Long.parseLong(m.group(1));
         }
         assertThat(bars).isEqualTo(50);
-        // Nothing is fetched from elsewhere when the report opens.
-        assertThat(text).doesNotContain("<script").doesNotContain("src=").doesNotContain("<link").doesNotContain("@import");
+        // Nothing is fetched from elsewhere when the report opens; its only link is the stylesheet written beside it.
+        assertThat(text).doesNotContain("<script").doesNotContain("src=").doesNotContain("@import")
+                .doesNotContain("<style").doesNotContain("style=");
+        assertThat(text.split("<link", -1)).hasSize(2);
+        assertThat(text).contains("<link rel=\"stylesheet\" href=\"mlship-report.css\">");
+        assertThat(Files.readString(tmp.resolve("mlship-report.css"))).contains("border-collapse: collapse");
     }
 
     @Test
