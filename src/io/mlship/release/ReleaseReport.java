@@ -2,6 +2,7 @@ package io.mlship.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlship.report.ReportStylesheet;
+import io.mlship.report.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,10 @@ public final class ReleaseReport {
         h.append("<table id=\"release\">\n");
         row(h, "Started", r.startedAt());
         row(h, "Finished", r.finishedAt());
-        row(h, "Image", r.image() != null ? r.image() : r.imageDigest());
+        String image = r.image() != null ? r.image() : r.imageDigest();
+        if (image != null && !image.isEmpty()) {
+            h.append("<tr><th>Image</th><td>").append(ReportText.imageReference(esc(image))).append("</td></tr>\n");
+        }
         row(h, "Commit", r.gitSha());
         row(h, "Build", r.buildUrl());
         row(h, "Approved by", r.approvedBy());
@@ -65,10 +69,10 @@ public final class ReleaseReport {
         double longest = r.stages().stream().mapToDouble(StageResult::seconds).max().orElse(1);
         for (StageResult s : r.stages()) {
             int width = longest <= 0 ? 0 : (int) Math.round(TIMING_W * s.seconds() / longest);
-            h.append("<tr class=\"stage\"><td>").append(esc(s.name())).append("</td><td class=\"").append(s.status().id()).append("\">")
+            h.append("<tr class=\"stage\"><td class=\"name\">").append(esc(s.name())).append("</td><td class=\"").append(s.status().id()).append("\">")
                     .append(s.status().id()).append("</td><td class=\"num\">").append(s.status() == StageStatus.SKIPPED ? "" : StageLog.fmt(s.seconds()) + " s")
                     .append("</td><td>").append(timing(width)).append("</td><td>")
-                    .append(esc(s.message())).append("</td></tr>\n");
+                    .append(cell(s.message())).append("</td></tr>\n");
         }
         h.append("</table>\n");
 
@@ -103,8 +107,8 @@ public final class ReleaseReport {
             h.append("<table class=\"failures\"><tr><th>Case</th><th>Path</th><th>Expected</th><th>Actual</th></tr>\n");
             for (JsonNode f : g.failures()) {
                 h.append("<tr><td>").append(esc(f.path("case").asText())).append("</td><td><code>").append(esc(f.path("path").asText()))
-                        .append("</code></td><td>").append(esc(f.path("expected").asText())).append("</td><td>")
-                        .append(esc(f.path("actual").asText())).append("</td></tr>\n");
+                        .append("</code></td><td>").append(cell(f.path("expected").asText())).append("</td><td>")
+                        .append(cell(f.path("actual").asText())).append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -112,8 +116,8 @@ public final class ReleaseReport {
             h.append("<table class=\"thresholds\"><tr><th>Threshold</th><th>Limit</th><th>Actual</th><th></th></tr>\n");
             for (JsonNode t : g.thresholds()) {
                 boolean ok = t.path("passed").asBoolean();
-                h.append("<tr><td>").append(esc(t.path("name").asText())).append("</td><td>").append(esc(t.path("limit").asText()))
-                        .append("</td><td>").append(esc(t.path("actual").asText())).append("</td><td class=\"")
+                h.append("<tr><td>").append(esc(t.path("name").asText())).append("</td><td>").append(cell(t.path("limit").asText()))
+                        .append("</td><td>").append(cell(t.path("actual").asText())).append("</td><td class=\"")
                         .append(ok ? "passed\">passed" : "failed\">failed").append("</td></tr>\n");
             }
             h.append("</table>\n");
@@ -175,6 +179,11 @@ public final class ReleaseReport {
         if (value != null && !value.isEmpty()) {
             h.append("<tr><th>").append(esc(label)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
         }
+    }
+
+    /** A table cell's text: escaped, digests shortened so the row fits the page. */
+    private static String cell(String s) {
+        return ReportText.shortDigests(esc(s));
     }
 
     private static final Map<Character, String> ENTITIES = Map.of('<', "&lt;", '>', "&gt;", '&', "&amp;", '"', "&quot;", '\'', "&#39;");

@@ -1,6 +1,7 @@
 package io.mlship.smoke.report;
 
 import io.mlship.report.ReportStylesheet;
+import io.mlship.report.ReportText;
 import io.mlship.smoke.CaseResult;
 import io.mlship.smoke.GateResult;
 import io.mlship.smoke.ThresholdCheck;
@@ -38,11 +39,11 @@ public final class HtmlReport {
                     .append(c.response().answered() ? String.valueOf(c.response().status()) : "—").append("</td><td class=\"num\">")
                     .append(num(c.response().latencyNanos() / 1e6)).append(" ms</td><td>");
             if (c.notSent() != null) {
-                h.append(esc(c.notSent()));
+                h.append(cell(c.notSent()));
             }
             for (Mismatch m : c.mismatches()) {
-                h.append("<code>").append(esc(m.path())).append("</code>: expected ").append(esc(m.expected()))
-                        .append(", got ").append(esc(m.actual())).append("<br>");
+                h.append("<code>").append(esc(m.path())).append("</code>: expected ").append(cell(m.expected()))
+                        .append(", got ").append(cell(m.actual())).append("<br>");
             }
             h.append("</td></tr>\n");
         }
@@ -71,8 +72,8 @@ public final class HtmlReport {
         if (!g.thresholds().isEmpty()) {
             h.append("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>limit</th><th>measured</th><th>result</th></tr>\n");
             for (ThresholdCheck t : g.thresholds()) {
-                h.append("<tr><td>").append(esc(t.name())).append("</td><td>").append(esc(t.limit())).append("</td><td>")
-                        .append(esc(t.actual())).append("</td><td class=\"").append(t.passed() ? "passed\">passed" : "failed\">failed")
+                h.append("<tr><td>").append(esc(t.name())).append("</td><td>").append(cell(t.limit())).append("</td><td>")
+                        .append(cell(t.actual())).append("</td><td class=\"").append(t.passed() ? "passed\">passed" : "failed\">failed")
                         .append("</td></tr>\n");
             }
             h.append("</table>\n");
@@ -87,8 +88,8 @@ public final class HtmlReport {
                 h.append("<table><tr><th>case</th><th>path</th><th>production</th><th>candidate</th></tr>\n");
                 for (GoldenDiff d : g.golden().differences()) {
                     h.append("<tr><td>").append(esc(d.caseName())).append("</td><td><code>").append(esc(d.path()))
-                            .append("</code></td><td>").append(esc(d.baseline())).append("</td><td>")
-                            .append(esc(d.candidate())).append("</td></tr>\n");
+                            .append("</code></td><td>").append(cell(d.baseline())).append("</td><td>")
+                            .append(cell(d.candidate())).append("</td></tr>\n");
                 }
                 h.append("</table>\n");
             }
@@ -129,6 +130,11 @@ public final class HtmlReport {
         }
         h.append("<text x=\"").append(CHART_W / 2).append("\" y=\"").append(CHART_H + 34)
                 .append("\" text-anchor=\"middle\">latency up to (ms)</text>\n</svg>\n");
+    }
+
+    /** A table cell's text: escaped, digests shortened so the row fits the page. */
+    private static String cell(String s) {
+        return ReportText.shortDigests(esc(s));
     }
 
     /** Only what HTML needs escaped; other characters stay readable in the source (UTF-8). */

@@ -201,6 +201,11 @@ class ReleaseSandboxTest {
         String dom = HeadlessChromium.dumpDom(report, Files.createDirectories(repo.resolve(".mlship/chromium")));
         assertThat(dom).contains("<p id=\"verdict\" class=\"released\">Released").contains("id=\"latency-vertex\"")
                 .contains("<td class=\"passed\">passed</td>");
+        // The release report and both gates' reports, as Jenkins would serve the archived folder (its default CSP).
+        JenkinsCspCheck.Outcome csp = JenkinsCspCheck.run(report.getParent(), ReportsUnderJenkinsCspTest.SCREENSHOTS.resolve("sandbox-release"));
+        assertThat(csp.exitCode()).as(csp.output()).isZero();
+        assertThat(csp.output()).contains("ok    release-report.html", "gate-service/smoke-report.html", "gate-vertex/smoke-report.html",
+                "3 passed, 0 failed");
         assertThat(run.err()).contains("mlship release · reco-service → staging · RELEASED");
         remember("v1");
     }
