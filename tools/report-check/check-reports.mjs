@@ -1,6 +1,7 @@
 // Serves a folder of mlship HTML reports with Jenkins' default Content-Security-Policy, renders each in the
 // machine's headless Chromium (puppeteer-core) at 1280 px and fails on any CSP violation, on tables the
-// stylesheet did not style, and on a table cell that breaks a word. Writes a full-page PNG of each report.
+// stylesheet did not style, and on a table cell that breaks a word between two letters or digits.
+// Writes a full-page PNG of each report.
 //
 //   node check-reports.mjs DIR [--screenshots OUT_DIR]
 //
@@ -108,7 +109,27 @@ function inspectPage() {
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
           const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-          if (lines.size > 1) problems.push(`${name}: the word "${m[0].slice(0, 60)}" is broken over ${lines.size} lines`);
+          if (lines.size < 2) continue;
+          // A long path may wrap after "/" or "-" as text does; a break between two letters or digits ("pa / ss / ed")
+          // is the column squeezing the word.
+          const top = (i) => {
+            const c = document.createRange();
+            c.setStart(node, m.index + i);
+            c.setEnd(node, m.index + i + 1);
+            const r = [...c.getClientRects()].find((x) => x.width > 0);
+            return r ? Math.round(r.top) : null;
+          };
+          const breaks = [];
+          for (let i = 1, prev = top(0); i < m[0].length; i++) {
+            const t = top(i);
+            if (t !== null && prev !== null && t !== prev && /[\p{L}\p{N}]/u.test(m[0][i - 1]) && /[\p{L}\p{N}]/u.test(m[0][i])) {
+              breaks.push(`${m[0][i - 1]}|${m[0][i]}`);
+            }
+            if (t !== null) prev = t;
+          }
+          if (breaks.length > 0) {
+            problems.push(`${name}: the word "${m[0].slice(0, 60)}" is broken over ${lines.size} lines, mid-word at ${breaks.join(', ')}`);
+          }
         }
       }
     }
