@@ -69,6 +69,10 @@ class OptionMentionsTest {
                 walk.filter(p -> p.toString().matches(".*\\.(java|groovy|txt|md)")).sorted().forEach(all::add);
             }
         }
+        try (Stream<Path> walk = Files.walk(Path.of("examples"))) {
+            walk.filter(p -> p.getFileName().toString().matches("Jenkinsfile.*|.*\\.md")).sorted().forEach(all::add);
+        }
+        all.add(Path.of("bin/example-release")); // the script the README's walk-through runs
         all.add(Path.of("README.md"));
         return all;
     }

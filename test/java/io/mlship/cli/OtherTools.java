@@ -18,7 +18,7 @@ final class OtherTools {
             // Cloud Function (docs/training-trigger.md)
             "gcloud", Set.of("--location", "--project", "--member", "--role", "--file", "--gen2", "--runtime",
                     "--region", "--source", "--entry-point", "--trigger-event-filters", "--trigger-bucket",
-                    "--set-env-vars", "--set-secrets", "--vpc-connector", "--retry"),
+                    "--set-env-vars", "--set-secrets", "--vpc-connector", "--retry", "--quiet"),
             // git: the commit range (GitLog), the build's provenance (GitInfo), fetching a PR's target branch
             "git", Set.of("--no-merges", "--reverse", "--format", "--no-tags", "--abbrev-ref", "--get"),
             // pip: installing image.python.requirements for the image's Python and platform (PipInstall, PythonTarget)
@@ -30,8 +30,10 @@ final class OtherTools {
                     "--version", "--env"),
             // dpkg: the agent's Debian architecture (HostPackages)
             "dpkg", Set.of("--print-architecture"),
-            // curl: the Jenkins library fetching the CLI jar (CliScripts)
-            "curl", Set.of("--max-time", "--retry"),
+            // curl: the Jenkins library fetching the CLI jar (CliScripts), the example uploading training output
+            "curl", Set.of("--max-time", "--retry", "--data-binary"),
+            // the example's training script (examples/reco-service/training/train.py, its argparse options)
+            "training/train.py", Set.of("--data", "--out", "--version", "--eval", "--limit", "--created-at", "--broken"),
             // this repository's benchmark harness (README)
             "bench/run", Set.of("--quick"));
 
@@ -39,16 +41,18 @@ final class OtherTools {
      * Sources and docs about a tool even where a text does not name it, by path suffix: code that runs it with its
      * name in a variable (a configured executable), docs whose tables and notes discuss its options.
      */
-    static final Map<String, String> FILES_ABOUT = Map.of(
-            "io/mlship/sandbox/container/Podman.java", "podman",
-            "io/mlship/sandbox/container/Container.java", "podman",
-            "docs/SANDBOX-CONTAINERS.md", "podman",
-            "docs/SANDBOX-KUBECTL.md", "kubectl",
-            "io/mlship/image/PipInstall.java", "pip",
-            "io/mlship/image/PythonTarget.java", "pip",
-            "io/mlship/commits/GitLog.java", "git",
-            "io/mlship/image/GitInfo.java", "git",
-            "docs/training-trigger.md", "gcloud");
+    static final Map<String, String> FILES_ABOUT = Map.ofEntries(
+            Map.entry("io/mlship/sandbox/container/Podman.java", "podman"),
+            Map.entry("io/mlship/sandbox/container/Container.java", "podman"),
+            Map.entry("docs/SANDBOX-CONTAINERS.md", "podman"),
+            Map.entry("docs/SANDBOX-KUBECTL.md", "kubectl"),
+            Map.entry("io/mlship/image/PipInstall.java", "pip"),
+            Map.entry("io/mlship/image/PythonTarget.java", "pip"),
+            Map.entry("io/mlship/commits/GitLog.java", "git"),
+            Map.entry("io/mlship/image/GitInfo.java", "git"),
+            Map.entry("docs/training-trigger.md", "gcloud"),
+            Map.entry("bin/example-release", "gcloud"), // through sandbox_gcloud, gcloud pointed at the sandbox
+            Map.entry("examples/reco-service/README.md", "training/train.py"));
 
     private OtherTools() {
     }

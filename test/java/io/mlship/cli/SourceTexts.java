@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The texts a person may read in a source file, each with the words around it that say what it talks about: in
- * Java and Groovy the string literals of one statement, joined (comments and code left out); in docs and step
- * help (markdown, text) each line, with shell lines continued by a backslash joined.
+ * Java and Groovy (Jenkinsfiles too) the string literals of one statement, joined (comments and code left out);
+ * in docs, step help and scripts each line, with lines continued by a backslash joined.
  */
 final class SourceTexts {
     /** One text: where it starts and what it says. */
@@ -35,8 +35,8 @@ final class SourceTexts {
             throw new UncheckedIOException(e);
         }
         String name = file.getFileName().toString();
-        return name.endsWith(".java") || name.endsWith(".groovy")
-                ? statements(file, source, name.endsWith(".groovy")) : lines(file, source);
+        boolean groovy = name.endsWith(".groovy") || name.startsWith("Jenkinsfile");
+        return groovy || name.endsWith(".java") ? statements(file, source, groovy) : lines(file, source);
     }
 
     private static List<Text> lines(Path file, String source) {
