@@ -12,9 +12,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Build the service's container image with Jib (no Docker daemon): base, Python dependencies,",
-                "model and app code as separate layers, reproducible, pushed to the registry (only layers it lacks)",
-                "or written to a tar with --tar. The result gives the digest that deploys use."})
+        header = "Build the service's image with Jib and push it or write a tar.",
+        description = "Builds without a Docker daemon: the base, the Python dependencies, the model and the app code "
+                + "are separate layers, and the same commit always gives the same image. The image is pushed to the "
+                + "registry (only the layers it lacks) or written to a tar with --tar. The result gives the digest "
+                + "that deploys use.")
 final class BuildCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV",

@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "commits", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Check that the subject of every commit in FROM..TO follows Conventional Commits",
-                "(type(scope)!: description); merge commits are left out.",
-                "Exit 0 when all conform, 2 listing every subject that does not."})
+        header = "Check that commit subjects follow Conventional Commits.",
+        description = "Checks the subject of every commit in FROM..TO (--from, --to) against "
+                + "'type(scope)!: description'; merge commits are left out. Exit 0 when all conform, 2 listing every "
+                + "subject that does not.")
 final class CommitsCommand extends StepCommand {
 
     @Option(names = "--from", paramLabel = "REF", required = true,

@@ -24,12 +24,14 @@ import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Apply the service's Kubernetes objects to one environment's GKE cluster and watch the rollout.",
-                "Prints what changes against what runs now, then applies by image digest.",
-                "A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullBackOff, failing readiness",
-                "or the deadline) is rolled back to the exact previous objects: exit 1; exit 4 if that restore fails.",
-                "--dry-run changes nothing. What a deploy replaced is kept in a record, so --rollback can put it back",
-                "later (the release flow does this when the gate fails)."})
+        header = "Deploy the service to one environment and watch its rollout.",
+        description = {"Applies the service's Kubernetes objects to the environment's GKE cluster by image digest, "
+                + "after printing what changes against what runs now; --dry-run changes nothing.",
+                "",
+                "A failed rollout (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullBackOff, failing readiness or "
+                        + "the deadline) is rolled back to the exact previous objects: exit 1; exit 4 if that restore "
+                        + "fails. What a deploy replaced is kept in a record, so --rollback can put it back later (the "
+                        + "release flow does this when the gate fails)."})
 final class DeployCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to deploy to.")
     String env;

@@ -14,8 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
-        description = {"Show the releases, rollbacks and other changes of what serves in one environment, oldest first,",
-                "from its release journal; with --at, what served at that instant. Reads only. Exit 0 also when nothing is recorded."})
+        header = "Show what served in one environment and how it changed.",
+        description = "Lists the releases, rollbacks and other changes of what serves, oldest first, from the "
+                + "environment's release journal; with --at, what served at that instant. Reads only. Exit 0 also "
+                + "when nothing is recorded.")
 final class HistoryCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment whose history to show.")
     String env;

@@ -13,9 +13,11 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = MlshipCommand.Version.class,
         description = {"ML CI/CD on Google Cloud: build, deploy, promote and gate DS services and models.",
                 "",
-                "Exit codes: 0 done, 1 gate or rollout failed (rolled back), 2 bad input,",
-                "3 infrastructure error, 4 rollback failed (a person must look).",
-                "Every command writes <result-dir>/<command>.json (default: .mlship/out next to the spec)."})
+                "Exit codes: 0 done, 1 gate or rollout failed (rolled back), 2 bad input, 3 infrastructure error, "
+                        + "4 rollback failed (a person must look).",
+                "",
+                "Every command writes <result-dir>/<command>.json (default: .mlship/out next to the spec). "
+                        + "mlship COMMAND --help describes a command and its options."})
 public final class MlshipCommand implements Runnable {
     /** Every command by name, in the order usage help lists them. */
     static final List<Map.Entry<String, Class<?>>> SUBCOMMANDS = List.of(
@@ -53,7 +55,7 @@ public final class MlshipCommand implements Runnable {
     public static CommandLine commandLine(CliContext context) {
         CommandLine cli = new CommandLine(new MlshipCommand(context));
         SUBCOMMANDS.forEach(c -> cli.addSubcommand(c.getKey(), c.getValue()));
-        return cli;
+        return HelpLayout.apply(cli, context.env());
     }
 
     /**
@@ -84,7 +86,7 @@ public final class MlshipCommand implements Runnable {
         }
         CommandLine cli = new CommandLine(new MlshipCommand(context));
         cli.addSubcommand(chosen.getKey(), chosen.getValue());
-        return cli;
+        return HelpLayout.apply(cli, context.env());
     }
 
     @Override

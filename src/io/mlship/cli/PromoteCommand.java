@@ -28,11 +28,14 @@ import picocli.CommandLine.Option;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Promote a trained model from Cloud Storage into the Vertex AI Model Registry (a new version of the",
-                "model, alias 'candidate'; the same artifacts again reuse their version) and deploy it to the",
-                "environment's endpoint with the canary share of traffic. Then --shift moves all traffic and the 'prod'",
-                "alias to it and undeploys the versions left without traffic, or --rollback restores the split and",
-                "aliases recorded before. An interrupted run resumes waiting for its operation when run again."})
+        header = "Promote a trained model into Vertex AI and move traffic to it.",
+        description = {"Uploads the model from Cloud Storage into the Vertex AI Model Registry as a new version "
+                + "with the alias 'candidate' (the same artifacts again reuse their version) and deploys it to the "
+                + "environment's endpoint with the canary share of traffic.",
+                "",
+                "Then --shift moves all traffic and the 'prod' alias to it and undeploys the versions left without "
+                        + "traffic, or --rollback restores the split and aliases recorded before. An interrupted run "
+                        + "resumes waiting for its operation when run again."})
 final class PromoteCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")

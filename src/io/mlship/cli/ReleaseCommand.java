@@ -43,12 +43,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "release", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Release a service and its model to one environment, safely:",
-                "build → deploy → promote the model with its canary share → gate the service and the endpoint →",
-                "shift all traffic and the prod alias to the new version and undeploy the old ones.",
-                "A failed rollout or gate puts back both the service and the model as they ran before (exit 1).",
-                "One release per service and environment at a time: a Kubernetes Lease that pipelines and terminals alike take.",
-                "Writes a release record (JSON), an HTML report and a summary; each stage's own result is kept too."})
+        header = "Build, deploy, promote and gate a release to one environment.",
+        description = {"Releases a service and its model in order: build → deploy → promote the model with its canary "
+                + "share → gate the service and the endpoint → shift all traffic and the prod alias to the new "
+                + "version and undeploy the old ones. A failed rollout or gate puts back both the service and the "
+                + "model as they ran before (exit 1).",
+                "",
+                "One release per service and environment runs at a time: it holds a Kubernetes Lease that pipelines "
+                        + "and terminals alike take. Writes a release record (JSON), an HTML report and a summary; "
+                        + "each stage's own result is kept too."})
 final class ReleaseCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to release to.")
     String env;

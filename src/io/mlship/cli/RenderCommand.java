@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Print the Kubernetes objects a deploy would apply to one environment, as multi-document YAML",
-                "(readable, and accepted by kubectl apply -f -). Nothing remote is contacted."})
+        header = "Print the Kubernetes objects a deploy would apply, as YAML.",
+        description = "Prints the objects for one environment as multi-document YAML, readable and accepted by "
+                + "kubectl apply -f -. Nothing remote is contacted.")
 final class RenderCommand extends SpecCommand {
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to render.")
     String env;

@@ -16,20 +16,26 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = MlshipCommand.Version.class,
-        description = {"The embedded sandbox: Cloud Storage (its JSON API over a local folder), a Vertex AI emulator (gRPC and REST), a",
-                "Kubernetes API whose simulated cluster really runs the images built into its images folder, all on",
-                "loopback, so releases run without a cloud account."},
+        header = "Run local stand-ins for Cloud Storage, Vertex AI and Kubernetes.",
+        description = "The embedded sandbox: Cloud Storage (its JSON API over a local folder), a Vertex AI emulator "
+                + "(gRPC and REST) and a Kubernetes API whose simulated cluster really runs the images built into its "
+                + "images folder, all on loopback, so releases run without a cloud account.",
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
 final class SandboxCommand implements Runnable {
     @ParentCommand
     MlshipCommand parent;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(parent.context().err());
+        spec.commandLine().usage(parent.context().err()); // laid out as the rest of the help (HelpLayout)
     }
 
     abstract static class Sub implements Callable<Integer> {
@@ -46,16 +52,17 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = {"Start the sandbox in the background and print how to reach it as one JSON object:",
-                    "{\"vertexGrpc\", \"vertexRest\", \"storageRoot\", \"storageRest\", \"storageHost\", \"kubeconfig\",",
-                    "\"kubeContext\", \"imagesDir\", \"runtime\", \"pid\"}; a readable summary goes to stderr. Already running:",
-                    "prints the same. storageRest is what gcloud's api_endpoint_overrides/storage takes; storageHost what",
-                    "Google's client libraries take (STORAGE_EMULATOR_HOST)."})
+            header = "Start the sandbox in the background and print how to reach it.",
+            description = "Prints one JSON object {\"vertexGrpc\", \"vertexRest\", \"storageRoot\", "
+                    + "\"storageRest\", \"storageHost\", \"kubeconfig\", \"kubeContext\", \"imagesDir\", \"runtime\", "
+                    + "\"pid\"}; a readable summary goes to stderr. Already running: prints the same. storageRest is "
+                    + "what gcloud's api_endpoint_overrides/storage takes; storageHost what Google's client libraries "
+                    + "take (STORAGE_EMULATOR_HOST).")
     static final class Up extends Sub {
         @Option(names = "--runtime", paramLabel = "process|podman",
-                description = {"How services run the built images: 'process' unpacks the image and runs its command with",
-                        "this machine's programs (python3); 'podman' runs the image itself (Debian packages podman, runc).",
-                        "Default: $" + RuntimeKind.ENV + ", else process."})
+                description = "How services run the built images: 'process' unpacks the image and runs its command "
+                        + "with this machine's programs (python3); 'podman' runs the image itself (Debian packages "
+                        + "podman, runc). Default: $" + RuntimeKind.ENV + ", else process.")
         String runtime;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
@@ -102,7 +109,7 @@ final class SandboxCommand implements Runnable {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the sandbox started with the same --state.")
+    @Command(name = "down", mixinStandardHelpOptions = true, header = "Stop the sandbox started with the same --state.")
     static final class Down extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -115,10 +122,11 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Print the running sandbox's JSON object; exit 3 when it is not running.")
+            header = "Print the running sandbox's JSON object.",
+            description = "Prints what mlship sandbox up printed when it started; exit 3 when it is not running.")
     static final class Status extends Sub {
-        @Option(names = "--project", paramLabel = "ID", description = {"Also print the number the Vertex AI emulator",
-                "names this project by in resource names (projects/NUMBER/…), as Vertex AI does. Repeatable."})
+        @Option(names = "--project", paramLabel = "ID", description = "Also print the number the Vertex AI emulator "
+                + "names this project by in resource names (projects/NUMBER/…), as Vertex AI does. Repeatable.")
         List<String> projects;
 
         @Override

@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "smoke", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Gate a release: send the smoke cases to the service or the Vertex AI endpoint,",
-                "check every answer, run the load part and the golden comparison, and decide.",
-                "Exit 0 when the gate passed, 1 when it failed (the release flow rolls back),",
-                "2 for bad input (nothing was sent), 3 when the service cannot be reached or its",
-                "certificate cannot be trusted."})
+        header = "Gate a release by sending smoke cases to the service or endpoint.",
+        description = {"Sends the smoke cases to the service or the Vertex AI endpoint, checks every answer, runs "
+                + "the load part and the golden comparison, and decides.",
+                "",
+                "Exit 0 when the gate passed, 1 when it failed (the release flow rolls back), 2 for bad input "
+                        + "(nothing was sent), 3 when the service cannot be reached or its certificate cannot be "
+                        + "trusted."})
 final class SmokeCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment under test.")

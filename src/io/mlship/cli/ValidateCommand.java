@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Check a release spec and report every problem at once, with its path, line and a hint.",
-                "Nothing remote is contacted. Exit 0 when valid (warnings allowed), 2 when not."})
+        header = "Check a release spec and report every problem in it.",
+        description = "Reports every problem at once, each with its path in the spec, its line and a hint. "
+                + "Nothing remote is contacted. Exit 0 when the spec is valid (warnings allowed), 2 when it is not.")
 final class ValidateCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV",

@@ -134,7 +134,7 @@ public final class PromotionPlanner {
             try {
                 text = Placeholders.fill(model.artifacts(), values, "model.artifacts");
             } catch (IllegalArgumentException e) {
-                problems.add(problem("model.artifacts", e.getMessage().replaceFirst("^model\\.artifacts: ", ""), "pass --version (or --artifacts gs://bucket/folder/)"));
+                problems.add(problem("model.artifacts", e.getMessage().replaceFirst("^model\\.artifacts: ", ""), "pass --model-version (or --artifacts gs://bucket/folder/)"));
                 return null;
             }
         }

@@ -87,6 +87,25 @@ class LauncherIT {
         assertThat(files(".jsa")).isEmpty();
     }
 
+    @Test
+    void helpWithoutATerminalListsEveryCommandWithItsWholeSummaryOnOneLine() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--help")
+                .redirectOutput(dir.resolve("help.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("MLSHIP_JAR", jar.toString());
+        pb.environment().remove("COLUMNS"); // as in a Jenkins build: no terminal, no width given
+        Process p = pb.start();
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("bin/mlship --help finished").isTrue();
+        List<String> lines = Files.readAllLines(dir.resolve("help.txt"));
+
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        assertThat(lines).allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(HelpLayout.FALLBACK_WIDTH));
+        for (Map.Entry<String, Class<?>> command : MlshipCommand.SUBCOMMANDS) {
+            assertThat(lines).as("%s listed with a one-sentence summary", command.getKey())
+                    .anyMatch(l -> l.matches("  " + command.getKey() + " +\\p{Lu}[^.]*\\."));
+        }
+    }
+
     private Run launch(Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "validate", "--spec", SPEC,
                 "--result-dir", dir.resolve("out").toString())

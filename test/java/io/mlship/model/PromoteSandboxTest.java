@@ -245,7 +245,7 @@ class PromoteSandboxTest {
         CliRun unversioned = CliRun.of(out, "promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(), "--env",
                 "staging", "--sandbox", tmp.resolve("no-sandbox").toString(), "--result-dir", out.toString());
         assertThat(unversioned.exitCode()).isEqualTo(2);
-        assertThat(unversioned.err()).contains("model.artifacts: no value for {version}");
+        assertThat(unversioned.err()).contains("model.artifacts: no value for {version}").contains("pass --model-version");
 
         CliRun missing = promote(out, "staging", "--artifacts", "gs://ds-training-output/reco-ranker/v9/");
         assertThat(missing.exitCode()).isEqualTo(2);
