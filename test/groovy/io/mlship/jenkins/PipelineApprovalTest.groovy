@@ -37,7 +37,7 @@ class PipelineApprovalTest extends PipelineTest {
         Map out = jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION) as Map
 
         Map input = jenkins.eventsOf('input')[0].args
-        assertEquals("Release image ${A.take(19)} and model v3 (the spec's canary share) to prod?".toString(), input.message)
+        assertEquals("Release image ${A.take(19)} and model v3 (the spec's canary share), which passed staging's gate, to prod?".toString(), input.message)
         assertEquals(['REASON'], input.parameters*.string*.name, 'the approver must say why')
         Map release = agent.runs.find { it.command == 'release' }.params
         assertEquals([approvedBy: 'alice', approvalReason: 'checked the canary plan', approvedImageDigest: A, approvedModelVersion: 'v3'],

@@ -162,7 +162,7 @@ class PromotionParametersTest extends PipelineTest {
                 'the CLI resolves what last passed staging\'s gate, and refuses it unless it is what was approved')
         assertEquals(['prod', 'alice', DocumentedResults.DIGEST, 'v3'],
                 [release.env, release.approvedBy, release.approvedImageDigest, release.approvedModelVersion])
-        assertEquals("Release image ${DocumentedResults.DIGEST.take(19)} and model v3 (the spec's canary share) to prod?".toString(),
+        assertEquals("Release image ${DocumentedResults.DIGEST.take(19)} and model v3 (the spec's canary share), which passed staging's gate, to prod?".toString(),
                 jenkins.eventsOf('input')[0].args.message, 'the approver sees what passed staging\'s gate, by name')
         assertTrue(agent.echoes.contains("[mlPipeline] prod promotes from staging: no image is built; the release takes the image " +
                 "and the model version that last passed staging's gate"), agent.echoes.toString())
