@@ -31,6 +31,7 @@ public final class MlshipCommand implements Runnable {
             Map.entry("history", HistoryCommand.class),
             Map.entry("sandbox", SandboxCommand.class),
             Map.entry("commits", CommitsCommand.class),
+            Map.entry("pr-check", PrCheckCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
     /**

@@ -8,6 +8,7 @@ import io.mlship.kube.deploy.DeployStage;
 import io.mlship.kube.lock.LockChoice;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionStage;
+import io.mlship.release.Approval;
 import io.mlship.release.CapabilityStages;
 import io.mlship.release.PromoteFrom;
 import io.mlship.state.StateStores;
@@ -105,6 +106,22 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--approved-by", paramLabel = "WHO", description = "Who approved the release (recorded).")
     String approvedBy;
 
+    @Option(names = "--approved-image-digest", paramLabel = "sha256:…", description = "The image the approver saw: "
+            + "the release refuses (exit 2, nothing changed) to deploy any other (needs --approved-by).")
+    String approvedImageDigest;
+
+    @Option(names = "--approved-model-version", paramLabel = "VERSION", description = "The model version (or artifacts "
+            + "folder) the approver saw: the release refuses (exit 2, nothing changed) to promote any other (needs --approved-by).")
+    String approvedModelVersion;
+
+    @Option(names = "--approval-reason", paramLabel = "TEXT", description = "Why the approver allowed the release (recorded).")
+    String approvalReason;
+
+    @Option(names = "--resolve-only", arity = "0..1", description = "Change nothing: work out the image digest and model "
+            + "version this release would take (with promoteFrom, what passed that environment's gate), write them to "
+            + "the result as 'resolved' and stop. A pipeline shows them to the approver.")
+    boolean resolveOnly;
+
     @Option(names = "--force-ungated", arity = "0..1", description = "Release an image or model version that has not passed the promoteFrom environment's gate (needs --reason; the record and history keep it).")
     boolean forceUngated;
 
@@ -169,6 +186,8 @@ final class ReleaseCommand extends SpecCommand {
         LoadedSpec loaded = specOptions.load(context().specLoader()); // the one load of this release
         EnvironmentView environment = EnvironmentView.of(loaded, env);
         result.put("service", environment.service());
+        Approval approval = Approval.of(approvedBy, approvalReason,
+                ImageDigest.parse(approvedImageDigest, "--approved-image-digest"), approvedModelVersion);
         if (forceUngated && (reason == null || reason.isBlank())) {
             throw MlshipException.badInput("--force-ungated needs --reason", "say why, e.g. --reason \"hotfix for INC-123\": the release record and history keep it");
         }
@@ -182,12 +201,22 @@ final class ReleaseCommand extends SpecCommand {
         given = chosen != null && chosen.imageDigest() != null ? chosen.imageDigest() : given;
         modelVersion = chosen != null && chosen.modelVersion() != null ? chosen.modelVersion() : modelVersion;
         ReleaseParts parts = ReleaseParts.decide(environment.spec(), skipBuild || chosen != null, skipService, skipModel, given);
+        // What goes out, as an approver names it: the image (deployed, or serving the model) and the model version.
+        ImageDigest image = ReleaseParts.needsImage(environment.spec(), skipService, skipModel) ? given : null;
+        String model = !parts.promote() ? null : modelVersion != null ? modelVersion : artifacts;
+        if (resolveOnly) {
+            result.put("resolved", resolved(parts, image, model, chosen));
+            return;
+        }
+        if (approval != null) {
+            approval.requireSame(image, model, parts.build());
+        }
         if (environment.spec().smoke() == null) {
             progress().warn("the spec has no smoke section, so nothing gates this release");
         }
         Path work = resultDirectory().resolve("release");
         ReleaseInputs inputs = inputs(loaded, environment, parts, adapters, given, share, sha, url, operationWait, work, chosen == null
-                ? null : new ReleaseRecord.Gated(environment.promoteFrom(), chosen.passedIn(), chosen.forcedReason()));
+                ? null : new ReleaseRecord.Gated(environment.promoteFrom(), chosen.passedIn(), chosen.forcedReason()), approval);
         Path recordFile = record != null ? record : resultDirectory().resolve("release-record.json");
         Path reportFile = report != null ? report : resultDirectory().resolve("release-report.html");
         if (adapters.description() != null) {
@@ -217,7 +246,7 @@ final class ReleaseCommand extends SpecCommand {
     /** Each part's stage input, as the command line and the spec decide it; null for a part that does not run. */
     private ReleaseInputs inputs(LoadedSpec loaded, EnvironmentView environment, ReleaseParts parts, Adapters adapters,
                                  ImageDigest given, TrafficShare share, CommitSha sha, String url, Duration operationWait,
-                                 Path work, ReleaseRecord.Gated gated) {
+                                 Path work, ReleaseRecord.Gated gated, Approval approval) {
         Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
         BuildInput build = !parts.build() ? null : adapters.images().apply(
                 BuildInput.of(environment, loaded.document().repoRoot().toAbsolutePath().normalize(), stateDir.resolve("cache"))
@@ -236,7 +265,17 @@ final class ReleaseCommand extends SpecCommand {
         GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"), adapters);
         GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"), adapters);
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,
-                serviceGate, vertexGate, environment.servesModelFromServiceImage(), gated);
+                serviceGate, vertexGate, environment.servesModelFromServiceImage(), gated, approval);
+    }
+
+    /** What a release would take, for --resolve-only: null where the part is built or not released. */
+    private static Map<String, Object> resolved(ReleaseParts parts, ImageDigest image, String model, PromoteFrom.Choice chosen) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("imageDigest", image == null ? null : image.value());
+        out.put("buildsImage", parts.build());
+        out.put("modelVersion", model);
+        out.put("passedIn", chosen == null ? null : chosen.passedIn());
+        return out;
     }
 
     /**

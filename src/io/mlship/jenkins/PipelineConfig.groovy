@@ -59,6 +59,9 @@ class PipelineConfig implements Serializable {
 
     void approvalTimeoutHours(int hours) { options.approvalTimeoutHours = hours }
 
+    /** True lets the commit's author or the build's starter approve its release: for teams too small for a second person. */
+    void allowSelfApproval(boolean value) { options.allowSelfApproval = value }
+
     void kubeconfigCredentials(String credentialsId) { options.kubeconfigCredentials = credentialsId }
 
     void commitTypes(String... types) { options.commitTypes = toList(types) }

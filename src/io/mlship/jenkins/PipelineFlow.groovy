@@ -28,7 +28,7 @@ class PipelineFlow implements Serializable {
     static final String RELEASE_JUNIT = '.mlship/steps/mlRelease-*/**/*.xml'
     /** The HTML reports link their stylesheet (mlship-report.css) beside them: Jenkins' CSP allows no inline styles. */
     static final String REPORTS = '.mlship/steps/**/*.json, .mlship/steps/**/*.html, .mlship/steps/**/*.css, ' +
-            '.mlship/steps/**/*.yaml, ' + WORK_DIR + '/*.yaml'
+            '.mlship/steps/**/*.yaml, ' + WORK_DIR + '/*.yaml, ' + WORK_DIR + '/check/*.md'
 
     private final script
     private final Map given
@@ -47,7 +47,7 @@ class PipelineFlow implements Serializable {
             script.error('[mlPipeline] a pull-request build does not promote: start the promotion on a main branch ' +
                     '(' + ((List) o.mainBranches).join(', ') + ') with Build with Parameters')
         }
-        promotionParameters.declare((List) o.promotionEnvironments)
+        promotionParameters.declare((List) o.promotionEnvironments, kind == 'pullRequest')
         if (kind == 'promotion') {
             if (promotionParameters.firstBuild()) {
                 say(o, 'the job\'s promotion parameters are declared now: start the promotion with Build with Parameters ' +
@@ -80,44 +80,61 @@ class PipelineFlow implements Serializable {
 
     private Map verify(Map o, String kind) {
         Map out = [kind: kind]
-        boolean diff = !skips(o, 'service') && !skips(o, 'diff')
         String envName = (String) o.mainEnvironment
         script.node((String) o.agent) {
-            checkout(o)
-            out.validated = validate(o, null)
-            Map credentials = diff && kubeconfigFor(o, envName) ? [(kubeconfigFor(o, envName)): 'kubeconfig for the dry run against ' + envName] : [:]
-            new Preflight(script).check(credentials ? [withCredentials: 'binds the kubeconfig credentials'] : [:], credentials)
-            if (kind == 'pullRequest' && !skips(o, 'commits')) {
-                checkCommits(o, out)
-            }
-            if (!skips(o, 'service')) {
-                stage(o, 'Build image (tar, no push)') {
-                    out.build = script.mlBuildImage(stepArgs(o, [env: envName, push: false, tar: workDir(o) + '/image.tar',
-                                                                 gitSha: gitSha()]))
+            try {
+                verifyOnNode(o, kind, envName, out)
+            } catch (InterruptedException e) { // aborted (a newer build of the pull request): it answers instead
+                throw e
+            } catch (Exception e) {
+                if (kind == 'pullRequest' && out.check == null) {
+                    new PullRequestCheck(script).failed(o, e.message ?: e.getClass().getSimpleName())
                 }
-                if (diff) {
-                    stage(o, 'Diff against ' + envName) {
-                        out.render = script.mlRender(stepArgs(o, [env: envName, imageDigest: out.build.digest,
-                                                                  output: workDir(o) + '/' + envName + '.yaml']))
-                        withKubeconfig(kubeconfigFor(o, envName)) {
-                            out.diff = script.mlDeploy(stepArgs(o, [env: envName, imageDigest: out.build.digest, dryRun: true]))
-                        }
+                throw e
+            }
+        }
+        return out
+    }
+
+    private void verifyOnNode(Map o, String kind, String envName, Map out) {
+        boolean diff = !skips(o, 'service') && !skips(o, 'diff')
+        checkout(o)
+        out.validated = validate(o, null)
+        Map credentials = diff && kubeconfigFor(o, envName) ? [(kubeconfigFor(o, envName)): 'kubeconfig for the dry run against ' + envName] : [:]
+        new Preflight(script).check(credentials ? [withCredentials: 'binds the kubeconfig credentials'] : [:], credentials)
+        if (kind == 'pullRequest' && !skips(o, 'commits')) {
+            checkCommits(o, out)
+        }
+        if (!skips(o, 'service')) {
+            stage(o, 'Build image (tar, no push)') {
+                out.build = script.mlBuildImage(stepArgs(o, [env: envName, push: false, tar: workDir(o) + '/image.tar',
+                                                             gitSha: gitSha()]))
+            }
+            if (diff) {
+                stage(o, 'Diff against ' + envName) {
+                    out.render = script.mlRender(stepArgs(o, [env: envName, imageDigest: out.build.digest,
+                                                              output: workDir(o) + '/' + envName + '.yaml']))
+                    withKubeconfig(kubeconfigFor(o, envName)) {
+                        out.diff = script.mlDeploy(stepArgs(o, [env: envName, imageDigest: out.build.digest, dryRun: true]))
                     }
                 }
             }
-            Map parts = out.validated instanceof Map ? (Map) ((Map) out.validated).parts : null
-            if (!skips(o, 'model') && parts != null && parts.model == true && o.modelVersion != null) {
-                stage(o, 'Check model artifacts') {
-                    out.artifacts = script.mlPromoteModel(stepArgs(o, [env: envName, modelVersion: o.modelVersion, checkOnly: true]))
-                }
-            }
-            stage(o, 'Publish reports') {
-                archive(o)
-            }
-            describe(o, out.build != null ?
-                    'checked: image ' + ReleaseText.shortDigest((String) out.build.digest) + ' (not pushed)' : 'checked')
         }
-        return out
+        Map parts = out.validated instanceof Map ? (Map) ((Map) out.validated).parts : null
+        if (!skips(o, 'model') && parts != null && parts.model == true && o.modelVersion != null) {
+            stage(o, 'Check model artifacts') {
+                out.artifacts = script.mlPromoteModel(stepArgs(o, [env: envName, modelVersion: o.modelVersion, checkOnly: true]))
+            }
+        }
+        stage(o, 'Publish reports') {
+            if (kind == 'pullRequest') {
+                out.check = new PullRequestCheck(script).publish(o, envName, [validate: out.validated, build: out.build,
+                        deploy: out.diff, promote: out.artifacts], stepArgs(o, [:]), workDir(o) + '/check')
+            }
+            archive(o)
+        }
+        describe(o, (out.build != null ? 'checked: image ' + ReleaseText.shortDigest((String) out.build.digest) + ' (not pushed)'
+                : 'checked') + (out.check != null ? ' · check ' + out.check.conclusion : ''))
     }
 
     /** The commit subjects are the repository's, not a spec's: a monorepo's pipelines check them once per build. */
@@ -161,19 +178,53 @@ class PipelineFlow implements Serializable {
                 release.imageDigest = out.build.digest
             }
             if (!PipelineOptions.needsApproval(o, envName, (Map) state.validated)) {
+                milestone(o, 'Release to ' + envName)
                 out.release = releaseStage(o, envName, (Map) state.validated, release, null)
                 state.released = true
+            } else {
+                // What the person approves is named, and known before they are asked: with promoteFrom, the CLI
+                // resolves it from the gate verdicts without changing anything.
+                state.what = resolve(o, envName, release)
+                state.excluded = new ReleaseApproval(script).excluded()
             }
         }
         if (!state.released) {
-            // Asked outside any node: nobody holds an executor while waiting for a person.
-            out.approvedBy = approve(o, envName, release, (String) state.promoteFrom)
+            // An older build waiting here is aborted once a newer one has passed; asked outside any node:
+            // nobody holds an executor while waiting for a person.
+            milestone(o, 'Approve release to ' + envName)
+            Map approved = null
+            stage(o, 'Approve release to ' + envName) {
+                approved = new ReleaseApproval(script).ask(o, envName, release, (String) state.promoteFrom, (Map) state.what,
+                        (List) state.excluded)
+            }
+            say(o, "release to ${envName} approved by ${approved.by}: ${approved.reason}")
+            out.approvedBy = approved.by
+            Map approval = [approvedBy: approved.by, approvalReason: approved.reason,
+                            approvedImageDigest: ((Map) state.what).imageDigest, approvedModelVersion: ((Map) state.what).modelVersion]
+            milestone(o, 'Release to ' + envName)
             script.node((String) o.agent) {
                 checkout(o)
-                out.release = releaseStage(o, envName, (Map) state.validated, release, (String) out.approvedBy)
+                out.release = releaseStage(o, envName, (Map) state.validated, release, approval)
             }
         }
         return out
+    }
+
+    /** [imageDigest, modelVersion] the release would take, from `mlship release --resolve-only` (nothing changes). */
+    private Map resolve(Map o, String envName, Map release) {
+        Map args = releaseArgs(o, envName, release)
+        args.resolveOnly = true
+        Map result = null
+        withKubeconfig(kubeconfigFor(o, envName)) {
+            result = script.mlRelease(args)
+        }
+        Map resolved = result.resolved instanceof Map ? (Map) result.resolved : [:]
+        return [imageDigest: resolved.imageDigest, modelVersion: resolved.modelVersion]
+    }
+
+    /** Aborts this build when a newer one has passed the same milestone: an older build never releases after a newer one. */
+    private void milestone(Map o, String what) {
+        script.milestone(label: o.name ? o.name + ': ' + what : what)
     }
 
     /** The steps a release will call beyond the library's own, each with why. */
@@ -182,6 +233,7 @@ class PipelineFlow implements Serializable {
         if (o.lock == 'jenkins') {
             steps.lock = "lock 'jenkins' holds a Jenkins lock around each release (lock 'auto' uses the CLI's Kubernetes Lease without it)"
         }
+        steps.milestone = 'an older build never releases after a newer one'
         if (PipelineOptions.needsApproval(o, envName, validated)) {
             steps.input = 'a person approves the release to ' + envName
             steps.timeout = 'the approval waits at most approvalTimeoutHours'
@@ -197,27 +249,8 @@ class PipelineFlow implements Serializable {
         return id ? [(id): 'kubeconfig for ' + envName] : [:]
     }
 
-    private String approve(Map o, String envName, Map release, String promoteFrom) {
-        Map answer = [:]
-        stage(o, 'Approve release to ' + envName) {
-            Map args = [message: ReleaseText.approvalQuestion(o, envName, release, promoteFrom), ok: 'Release',
-                        submitterParameter: 'approver']
-            if (o.approvers != null) {
-                args.submitter = o.approvers
-            }
-            script.timeout(time: o.approvalTimeoutHours, unit: 'HOURS') {
-                Object answered = script.input(args)
-                answer.approver = answered instanceof Map ? ((Map) answered).approver : answered
-            }
-        }
-        if (!filled(answer.approver)) {
-            script.error("[mlPipeline] the approval of the release to ${envName} did not say who approved")
-        }
-        say(o, "release to ${envName} approved by ${answer.approver}")
-        return answer.approver.toString()
-    }
-
-    private Map releaseStage(Map o, String envName, Map validated, Map release, String approvedBy) {
+    /** mlRelease's arguments for the environment's settings and what the build or its parameters name. */
+    private Map releaseArgs(Map o, String envName, Map release) {
         Map settings = PipelineOptions.environmentSettings(o, envName)
         Map args = stepArgs(o, [env: envName, gitSha: gitSha(), buildUrl: script.env.BUILD_URL])
         List keys = ['canary', 'baseline', 'cases', 'timeout', 'lockTimeout']
@@ -241,8 +274,17 @@ class PipelineFlow implements Serializable {
         if (args.imageDigest != null) {
             args.skipBuild = true
         }
-        if (approvedBy != null) {
-            args.approvedBy = approvedBy
+        return args
+    }
+
+    /** @param approval approvedBy, approvalReason, approvedImageDigest, approvedModelVersion; null without an approval */
+    private Map releaseStage(Map o, String envName, Map validated, Map release, Map approval) {
+        Map args = releaseArgs(o, envName, release)
+        List approvalKeys = approval == null ? [] : new ArrayList(approval.keySet())
+        for (int i = 0; i < approvalKeys.size(); i++) {
+            if (approval[approvalKeys[i]] != null) {
+                args[approvalKeys[i]] = approval[approvalKeys[i]]
+            }
         }
         Map state = [:]
         stage(o, 'Release to ' + envName) {

@@ -19,8 +19,12 @@ class PromotionParameters implements Serializable {
         this.script = script
     }
 
-    void declare(List environments) {
-        script.properties([script.parameters([
+    /**
+     * Declares the parameters; with {@code abortPrevious} (pull-request builds) also that a new build aborts the one
+     * still running for a superseded commit. One properties call: each call replaces the job's properties.
+     */
+    void declare(List environments, boolean abortPrevious) {
+        List properties = [script.parameters([
                 script.string(name: 'MODEL_VERSION', defaultValue: '',
                         description: 'Promotion: fills {version} in model.artifacts, e.g. the training run folder (v3). ' +
                                 'Empty: no promotion, or, where the environment has promoteFrom, the model version that last passed its gate.'),
@@ -35,7 +39,11 @@ class PromotionParameters implements Serializable {
                 script.string(name: 'FORCE_UNGATED_REASON', defaultValue: '',
                         description: 'Promotion: why the image or model may go out without having passed the gate of the ' +
                                 'environment\'s promoteFrom (passed to mlship release as --reason). Empty: only what passed is released.'),
-        ])])
+        ])]
+        if (abortPrevious) {
+            properties.add(script.disableConcurrentBuilds(abortPrevious: true))
+        }
+        script.properties(properties)
     }
 
     /** The first build of a job: Jenkins did not know its parameters yet, so nobody could fill them. */

@@ -35,7 +35,10 @@ class ReleaseText implements Serializable {
         }
         String forced = release.forceUngated == true ? ', even if ' + (what.size() > 1 ? 'they did' : 'it did') + ' not pass ' +
                 (promoteFrom != null ? promoteFrom + '\'s gate' : 'the gate') + ' (reason: ' + release.reason + ')' : ''
-        return 'Release ' + what.join(' and ') + ' to ' + envName + forced + '?'
+        // Named parts of a promoteFrom release were checked against its gate verdicts (mlRelease resolveOnly) already.
+        String passed = promoteFrom != null && gated.isEmpty() && release.forceUngated != true ?
+                ', which passed ' + promoteFrom + '\'s gate,' : ''
+        return 'Release ' + what.join(' and ') + passed + ' to ' + envName + forced + '?'
     }
 
     /** What a promotion from promoteFrom releases, for the log: the parts not overridden by parameters. */

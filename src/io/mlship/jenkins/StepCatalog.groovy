@@ -19,6 +19,7 @@ class StepCatalog implements Serializable {
             withCredentials: 'Credentials Binding',
             junit          : 'JUnit',
             publishChecks  : 'Checks API',
+            milestone      : 'Pipeline: Milestone Step',
     ]
 
     /** The names in {@code steps} this Jenkins does not provide. */

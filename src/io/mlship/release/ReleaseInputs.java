@@ -21,11 +21,12 @@ import java.util.Objects;
  * @param imageDigest        the image to release when none is built
  * @param servingImageIsService Vertex AI serves the model from the service's image, so promotion needs its digest
  * @param gated              where the image and model passed a gate before (promoteFrom), or null
+ * @param approval           who approved what and why, or null without an approval
  */
 public record ReleaseInputs(String service, String env, String approvedBy, CommitSha gitSha, String buildUrl,
                             ImageDigest imageDigest, BuildInput build, DeployInput deploy, PromotionInput promote,
                             GateInput serviceGate, GateInput vertexGate, boolean servingImageIsService,
-                            ReleaseRecord.Gated gated) {
+                            ReleaseRecord.Gated gated, Approval approval) {
 
     public ReleaseInputs {
         Objects.requireNonNull(service, "service");
@@ -70,6 +71,6 @@ public record ReleaseInputs(String service, String env, String approvedBy, Commi
     public ReleaseInputs withState(StateStore state) {
         return new ReleaseInputs(service, env, approvedBy, gitSha, buildUrl, imageDigest, build,
                 deploy == null ? null : deploy.withState(state), promote == null ? null : promote.withState(state),
-                serviceGate, vertexGate, servingImageIsService, gated);
+                serviceGate, vertexGate, servingImageIsService, gated, approval);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The release record: what ran, on which image and model version, what the aliases and traffic were before and
  * after, what the gates saw, how long each stage took and who approved, and (with {@code promoteFrom}) which
- * gate it passed before. Written as JSON beside the result and
+ * gate it passed before, and what the approver saw and why they approved. Written as JSON beside the result and
  * archived by the pipeline; the HTML report and the console summary are drawn from it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +32,8 @@ public record ReleaseRecord(
         List<StageResult> stages,
         RolledBack rolledBack,
         String releaseId,
-        Gated gated) {
+        Gated gated,
+        Approval approval) {
 
     /** The service as the release left it (or as it was rolled back to). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -68,7 +68,8 @@ final class ReleaseRecorder {
         return new ReleaseRecord(in.service(), in.env(), status, exit, reason, hint, started.toString(), end.toString(),
                 seconds, in.approvedBy(), in.gitSha() == null ? null : in.gitSha().value(), in.buildUrl(), imageRef,
                 digest == null ? null : digest.value(), service, model, List.copyOf(gates), stages,
-                new ReleaseRecord.RolledBack(serviceRolledBack, modelRolledBack), releaseId(deployed, promoted), in.gated());
+                new ReleaseRecord.RolledBack(serviceRolledBack, modelRolledBack), releaseId(deployed, promoted), in.gated(),
+                in.approval());
     }
 
     /**

@@ -54,7 +54,7 @@ public final class ReleaseReport {
         }
         row(h, "Commit", r.gitSha());
         row(h, "Build", r.buildUrl());
-        row(h, "Approved by", r.approvedBy());
+        row(h, "Approved by", r.approval() != null ? r.approval().describe() : r.approvedBy());
         if (r.deployed() != null) {
             row(h, "Service", ReleaseSummary.serviceLine(r));
         }

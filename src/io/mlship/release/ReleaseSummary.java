@@ -45,7 +45,7 @@ public final class ReleaseSummary {
                     + " ms, p99 " + g.latency().path("p99Ms").asText() + " ms"));
         }
         if (r.approvedBy() != null) {
-            line(s, "approved by", r.approvedBy());
+            line(s, "approved by", r.approval() != null ? r.approval().describe() : r.approvedBy());
         }
         if (r.reason() != null) {
             line(s, "why", oneLine(r.reason()));

@@ -43,7 +43,9 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
         Map out = jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION) as Map
 
         assertEquals(['Validate spec', 'Build and push image', 'Approve release to prod', 'Release to prod'], jenkins.stages)
-        assertEquals('alice', agent.runs[2].params.approvedBy)
+        Map release = agent.runs.find { it.command == 'release' }.params
+        assertEquals(['alice', 'checked the canary plan', RecoServiceJenkinsfileTest.DIGEST],
+                [release.approvedBy, release.approvalReason, release.approvedImageDigest])
         assertEquals(out, helper.roundtripSerialization(out))
     }
 
@@ -55,7 +57,7 @@ class ExampleJenkinsfilesCpsTest extends CpsPipelineTest {
         Map out = jenkins.runFile(RecoServiceJenkinsfileTest.PROMOTION) as Map
 
         assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
-        Map release = agent.runs[1].params
+        Map release = agent.runs.find { it.command == 'release' }.params
         assertEquals([true, 'hotfix for INC-4711', null, null], [release.forceUngated, release.reason, release.imageDigest, release.modelVersion])
         assertEquals(out, helper.roundtripSerialization(out))
     }

@@ -35,7 +35,10 @@ class FakeAgent {
     final List<String> errors = []
     /** libraryResource answers that replace the library's own files. */
     final Map<String, String> resources = [:]
-    /** How the CLI answers its next run, per command: exitCode, errorDetails, fields, writeResult, rawResult. */
+    /**
+     * How the CLI answers its next run, per command: exitCode, errorDetails, fields, writeResult, rawResult.
+     * 'release --resolve-only' answers mlship release --resolve-only (default: what its parameters name).
+     */
     final Map<String, Map> answers = [:]
     /** Result fields of every successful run of a command that has no answer set, per command. */
     final Map<String, Map> usualFields = [:]
@@ -142,14 +145,47 @@ class FakeAgent {
         assert paramsText != null: "no params file at ${env.MLSHIP_PARAMS}"
         Map params = new JsonSlurperClassic().parseText(paramsText) as Map
         String command = env.MLSHIP_COMMAND
-        runs << [command: command, params: params, paramsText: paramsText, env: new LinkedHashMap(env)]
-        Map answer = answers.remove(command) ?: [exitCode: 0, fields: usualFields[command]]
+        // A resolve-only release changes nothing: listed apart, so a test's release is the one that releases.
+        runs << [command: params.resolveOnly == true ? command + ' --resolve-only' : command, params: params,
+                 paramsText: paramsText, env: new LinkedHashMap(env)]
+        Map answer = params.resolveOnly == true ? resolveOnly(params) : answers.remove(command) ?: [exitCode: 0, fields: usualFields[command]]
+        if (command == 'pr-check' && exitCode(answer) == 0) {
+            answer = [exitCode: 0, fields: prCheck(params, (Map) answer.fields)]
+        }
         int exitCode = answer.exitCode as int
         if (answer.writeResult != false) {
             String text = answer.rawResult ?: JsonOutput.toJson(result(command, params, exitCode, answer))
             files[path("${params.resultDir}/${command}.json")] = text
         }
         return exitCode
+    }
+
+    private static int exitCode(Map answer) {
+        return answer.exitCode as int
+    }
+
+    /**
+     * mlship pr-check as the pipeline sees it: the markdown quotes each result file it was given, as the real one
+     * draws on them (its own composition is tested in Java), so a test sees which results reached the check.
+     */
+    private Map prCheck(Map params, Map given) {
+        String title = 'mlship: reco-service against ' + params.env
+        StringBuilder md = new StringBuilder('## ' + title + '\n')
+        ['validate', 'build', 'deploy', 'promote'].each { String step ->
+            String file = params[step + 'Result']
+            md.append('\n### ' + step + '\n').append(file == null ? 'did not run' : read(file)).append('\n')
+        }
+        Map fields = [environment: params.env, title: title, summary: '| Spec | valid |', conclusion: 'success',
+                      markdownFile: params.output ?: "${params.resultDir}/pr-check.md".toString()] + (given ?: [:])
+        files[path(fields.markdownFile as String)] = md.toString()
+        return fields
+    }
+
+    /** release --resolve-only changes nothing: it says what the release would take, and leaves release's answer alone. */
+    private Map resolveOnly(Map params) {
+        return answers.remove('release --resolve-only') ?: [exitCode: 0, fields: [resolved: [
+                imageDigest: params.skipService ? null : params.imageDigest, buildsImage: false,
+                modelVersion: params.skipModel ? null : (params.modelVersion ?: params.artifacts), passedIn: null]]]
     }
 
     private static Map result(String command, Map params, int exitCode, Map answer) {

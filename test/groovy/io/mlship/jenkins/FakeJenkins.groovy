@@ -21,6 +21,12 @@ class FakeJenkins {
     final Map params = [:]
     /** Who approves the next input; null refuses (aborts). */
     String approver = 'alice'
+    /** The reason the approver types into the input's REASON parameter. */
+    String approvalReason = 'checked the canary plan'
+    /** A milestone a newer build has passed already: reaching it aborts this build, as Jenkins does. */
+    String supersededAt
+    /** Checks published with publishChecks (only registered by {@link #withChecksPlugin}). */
+    final List<Map> checks = []
     /** False: the Lockable Resources plugin is not installed, so there is no lock step. */
     boolean lockPlugin = true
     final List<String> nodesHeld = []
@@ -43,6 +49,15 @@ class FakeJenkins {
                 .retriever({ String repo, String version, String target -> [FakeAgent.ROOT.toURI().toURL()] } as SourceRetriever)
                 .targetPath(FakeAgent.ROOT.path).defaultVersion('main').allowOverride(true).implicit(false).build())
         test.binding.setVariable('params', params)
+        // Only serializable values in currentBuild: CPS tests save the program with it. The closure is dehydrated
+        // (no owner) and sees the causes list, which startedBy fills.
+        List causes = []
+        currentBuild.userCauses = causes
+        currentBuild.getBuildCauses = { String type ->
+            assert type == 'hudson.model.Cause$UserIdCause'
+            return causes
+        }.dehydrate()
+        currentBuild.changeSets = [[items: []]]
         test.binding.setVariable('currentBuild', currentBuild)
         test.binding.setVariable('scm', [type: 'GitSCM'])
         helper.registerAllowedMethod('stage', [String, Closure], { String name, Closure body ->
@@ -69,8 +84,16 @@ class FakeJenkins {
             if (approver == null) {
                 throw new PipelineFailure('Rejected by bob')
             }
-            return approver
+            // Jenkins returns a map of the submitter and every parameter when there are several values, else the one.
+            return args.parameters ? [approver: approver, REASON: approvalReason] : approver
         })
+        helper.registerAllowedMethod('milestone', [Map], { Map args ->
+            events << [type: 'milestone', label: args.label]
+            if (args.label == supersededAt) {
+                throw new PipelineFailure("Superseded by build #8 at milestone '${args.label}'")
+            }
+        })
+        helper.registerAllowedMethod('disableConcurrentBuilds', [Map], { Map args -> [disableConcurrentBuilds: args] })
         helper.registerAllowedMethod('junit', [Map], { Map args -> events << [type: 'junit', args: args] })
         helper.registerAllowedMethod('archiveArtifacts', [Map], { Map args -> events << [type: 'archive', args: args] })
         helper.registerAllowedMethod('properties', [List], { List props -> events << [type: 'properties', properties: props] })
@@ -106,6 +129,24 @@ class FakeJenkins {
                 }
             })
         }
+    }
+
+    /** The build was started by this Jenkins user (hudson.model.Cause$UserIdCause). */
+    void startedBy(String userId) {
+        ((List) currentBuild.userCauses) << [userId: userId, _class: 'hudson.model.Cause$UserIdCause']
+    }
+
+    /** The build's change log names this Jenkins user as the author of a commit. */
+    void changedBy(String userId) {
+        ((List) currentBuild.changeSets[0].items) << [author: [id: userId]]
+    }
+
+    /** Gives this Jenkins the Checks API plugin's publishChecks step. */
+    void withChecksPlugin() {
+        helper.registerAllowedMethod('publishChecks', [Map], { Map args ->
+            events << [type: 'publishChecks', name: args.name]
+            checks << args
+        })
     }
 
     /** Takes the lock step away, as on a Jenkins without the Lockable Resources plugin. */

@@ -32,8 +32,8 @@ class ModelOnlyJenkinsfileTest extends PipelineTest {
         jenkins.runFile(JENKINSFILE)
 
         assertEquals(['Validate spec', 'Check commit messages', 'Publish reports'], jenkins.stages)
-        assertEquals(['validate', 'commits'], jenkins.commands())
-        assertEquals('checked', jenkins.currentBuild.description)
+        assertEquals(['validate', 'commits', 'pr-check'], jenkins.commands())
+        assertEquals('checked · check success', jenkins.currentBuild.description)
     }
 
     @Test
@@ -63,10 +63,13 @@ class ModelOnlyJenkinsfileTest extends PipelineTest {
 
         assertEquals('promotion', out.kind)
         assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
-        Map release = agent.runs[1].params
+        Map release = agent.runs[2].params
         assertEquals('gs://ds-training-output/reco-ranker/run-2026-11-22T21-40/', release.artifacts)
         assertFalse(release.containsKey('modelVersion'))
         assertEquals('carol', release.approvedBy)
+        assertEquals('gs://ds-training-output/reco-ranker/run-2026-11-22T21-40/', release.approvedModelVersion,
+                'a folder is what the approver saw when no version names the model')
+        assertFalse(release.containsKey('approvedImageDigest'), 'a model-only release approves no image')
         assertEquals(true, release.skipService)
         assertTrue((jenkins.eventsOf('input')[0].args.message as String).contains('model gs://ds-training-output/reco-ranker/run-2026-11-22T21-40/'))
     }

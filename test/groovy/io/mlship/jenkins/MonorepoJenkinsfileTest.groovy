@@ -46,8 +46,11 @@ class MonorepoJenkinsfileTest extends PipelineTest {
         assertEquals(['.mlship/pipeline/services/reco/**', '.mlship/pipeline/services/search/**'],
                 jenkins.eventsOf('archive')*.args*.artifacts)
         String image = DocumentedResults.DIGEST.take(19)
-        assertEquals("services/reco — checked: image ${image} (not pushed)\nservices/search — checked: image ${image} (not pushed)".toString(),
-                jenkins.currentBuild.description)
+        assertEquals("services/reco — checked: image ${image} (not pushed) · check success\n".toString() +
+                "services/search — checked: image ${image} (not pushed) · check success", jenkins.currentBuild.description)
+        assertEquals(['.mlship/pipeline/services/reco/check/pr-check.md', '.mlship/pipeline/services/search/check/pr-check.md'],
+                agent.runs.findAll { it.command == 'pr-check' }*.params*.output, 'each pipeline composes its own check')
+        assertTrue(agent.echoes.any { it.contains("the check 'mlship services/search' (SUCCESS)") }, agent.echoes.toString())
     }
 
     @Test

@@ -149,18 +149,21 @@ class PromotionParametersTest extends PipelineTest {
         agent.answers.validate = [exitCode: 0, fields: GATED]
         jenkins.params.putAll(EMPTY)
         binding.setVariable('stepArgs', [promotion: true])
+        agent.answers['release --resolve-only'] = [exitCode: 0, fields: [resolved: [imageDigest: DocumentedResults.DIGEST,
+                buildsImage: false, modelVersion: 'v3', passedIn: 'r-0123456789ab']]]
 
         Map out = agent.run('mlPipeline_args') as Map
 
         assertEquals('promotion', out.kind)
         assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
-        assertEquals(['validate', 'release'], jenkins.commands())
+        assertEquals(['validate', 'release --resolve-only', 'release'], jenkins.commands())
         Map release = agent.runs.find { it.command == 'release' }.params
-        assertEquals([], release.keySet().intersect(['imageDigest', 'skipBuild', 'modelVersion', 'artifacts', 'forceUngated', 'reason']),
-                'the CLI resolves what last passed staging\'s gate')
-        assertEquals(['prod', 'alice'], [release.env, release.approvedBy])
-        assertEquals("Release the image and the model version that last passed staging's gate (the spec's canary share) to prod?",
-                jenkins.eventsOf('input')[0].args.message)
+        assertEquals([], (release.keySet().intersect(['imageDigest', 'skipBuild', 'modelVersion', 'artifacts', 'forceUngated', 'reason']) as List),
+                'the CLI resolves what last passed staging\'s gate, and refuses it unless it is what was approved')
+        assertEquals(['prod', 'alice', DocumentedResults.DIGEST, 'v3'],
+                [release.env, release.approvedBy, release.approvedImageDigest, release.approvedModelVersion])
+        assertEquals("Release image ${DocumentedResults.DIGEST.take(19)} and model v3 (the spec's canary share), which passed staging's gate, to prod?".toString(),
+                jenkins.eventsOf('input')[0].args.message, 'the approver sees what passed staging\'s gate, by name')
         assertTrue(agent.echoes.contains("[mlPipeline] prod promotes from staging: no image is built; the release takes the image " +
                 "and the model version that last passed staging's gate"), agent.echoes.toString())
         assertEquals('prod: sha256:4f5e6d7c8b9a · model version 3 · approved by alice', jenkins.currentBuild.description,

@@ -59,7 +59,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertEquals('pullRequest', out.kind)
         assertEquals(['Validate spec', 'Check commit messages', 'Build image (tar, no push)', 'Diff against staging',
                       'Check model artifacts', 'Publish reports'], jenkins.stages)
-        assertEquals(['validate', 'commits', 'build', 'render', 'deploy', 'promote'], jenkins.commands())
+        assertEquals(['validate', 'commits', 'build', 'render', 'deploy', 'promote', 'pr-check'], jenkins.commands())
         assertEquals(true, agent.runs[5].params.checkOnly)
         assertEquals('v2', agent.runs[5].params.modelVersion)
         assertEquals([from: 'origin/main', to: 'HEAD', repo: '.', resultDir: '.mlship/steps/mlCheckCommits-2'], agent.runs[1].params)
@@ -77,7 +77,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertTrue(jenkins.eventsOf('input').isEmpty() && jenkins.eventsOf('lock').isEmpty())
         assertFalse(jenkins.commands().contains('release'))
         assertTrue((jenkins.eventsOf('archive')[0].args.artifacts as String).contains('.mlship/steps/**/*.yaml'))
-        assertEquals('checked: image sha256:4f5e6d7c8b9a (not pushed)', jenkins.currentBuild.description)
+        assertEquals('checked: image sha256:4f5e6d7c8b9a (not pushed) · check success', jenkins.currentBuild.description)
     }
 
     @Test
@@ -154,10 +154,13 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         assertFalse(input.onNode as boolean, 'nobody holds an executor while waiting for approval')
         assertEquals([time: 24, unit: 'HOURS'], jenkins.eventsOf('timeout')[0].args)
         assertEquals([spec    : 'mlship.yaml', env: 'prod', imageDigest: DIGEST, skipBuild: true, modelVersion: 'v3', canary: 10,
-                      approvedBy: 'alice', lock: 'lease', timeout: '45m',
+                      approvedBy: 'alice', approvalReason: 'checked the canary plan', approvedImageDigest: DIGEST,
+                      approvedModelVersion: 'v3', lock: 'lease', timeout: '45m',
                       gitSha  : '0123abcd0123abcd0123abcd0123abcd0123abcd',
-                      buildUrl: 'https://jenkins.example.com/job/reco-service/job/main/42/', resultDir: '.mlship/steps/mlRelease-3'],
-                agent.runs[2].params)
+                      buildUrl: 'https://jenkins.example.com/job/reco-service/job/main/42/', resultDir: '.mlship/steps/mlRelease-4'],
+                agent.runs[3].params)
+        assertEquals(['validate', 'build', 'release --resolve-only', 'release'], jenkins.commands(),
+                'what the approver approves is resolved before they are asked, without changing anything')
         assertTrue(jenkins.events.findIndexOf { it.type == 'input' } < jenkins.events.findIndexOf { it.type == 'lock' })
         assertEquals('mlship-reco-service-prod', jenkins.eventsOf('lock')[0].resource)
         assertEquals('alice', out.approvedBy)
@@ -170,7 +173,7 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         jenkins.approver = null
 
         assertEquals('Rejected by bob', jenkins.failureOf(PROMOTION))
-        assertEquals(['validate', 'build'], jenkins.commands())
+        assertEquals(['validate', 'build', 'release --resolve-only'], jenkins.commands())
         assertTrue(jenkins.eventsOf('lock').isEmpty())
     }
 
@@ -183,8 +186,8 @@ class RecoServiceJenkinsfileTest extends PipelineTest {
         jenkins.runFile(PROMOTION)
 
         assertEquals(['Validate spec', 'Approve release to prod', 'Release to prod'], jenkins.stages)
-        assertEquals(['validate', 'release'], jenkins.commands())
-        assertFalse(agent.runs[1].params.containsKey('canary'), 'the spec\'s canaryPercent applies')
+        assertEquals(['validate', 'release --resolve-only', 'release'], jenkins.commands())
+        assertFalse(agent.runs[2].params.containsKey('canary'), 'the spec\'s canaryPercent applies')
     }
 
     @Test

@@ -75,4 +75,64 @@ class ReleaseCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.result("release").path("errorDetails").path("message").asText()).contains("nothing to release");
     }
+    static final String APPROVED = "sha256:abababababababababababababababababababababababababababababababab";
+    static final String OTHER = "sha256:cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
+
+    /** mlship release --env staging on a sandbox that is not there: whatever is refused is refused before any call. */
+    CliRun releaseStaging(String... extra) {
+        List<String> args = new ArrayList<>(List.of("release", "--spec", repo.resolve("mlship.yaml").toString(), "--env", "staging",
+                "--sandbox", tmp.resolve("no-sandbox-here").toString(), "--result-dir", tmp.resolve("out").toString()));
+        args.addAll(List.of(extra));
+        return CliRun.of(tmp.resolve("out"), args.toArray(String[]::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "another image | " + OTHER + " | v2 | image: approved " + APPROVED + ", releasing " + OTHER,
+        "another model version | " + APPROVED + " | v3 | model version: approved v2, releasing v3",
+    })
+    void aReleaseOfAnythingButWhatWasApprovedIsRefusedBeforeAnythingChanges(String what, String digest, String version,
+                                                                            String difference) {
+        CliRun run = releaseStaging("--image-digest", digest, "--model-version", version, "--approved-by", "bob",
+                "--approval-reason", "ranking fix", "--approved-image-digest", APPROVED, "--approved-model-version", "v2");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").path("message").asText())
+                .isEqualTo("refused: this release is not what bob approved (" + difference + "); nothing was changed");
+        assertThat(tmp.resolve("out/release")).as("no stage ran").doesNotExist();
+        assertThat(Files.exists(repo.resolve(".mlship/promote-staging.json"))).isFalse();
+    }
+
+    @Test
+    void anApprovalOfAnImageIsRefusedForAReleaseThatBuildsOne() {
+        CliRun run = releaseStaging("--model-version", "v2", "--approved-by", "bob", "--approved-image-digest", APPROVED,
+                "--approved-model-version", "v2");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").toString())
+                .contains("the approval names image " + APPROVED + ", but this release builds a new image")
+                .contains("--image-digest " + APPROVED);
+    }
+
+    @Test
+    void whatWasApprovedNeedsWhoApproved() {
+        CliRun run = releaseStaging("--image-digest", APPROVED, "--model-version", "v2", "--approved-image-digest", APPROVED);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result("release").path("errorDetails").toString()).contains("need --approved-by").contains("--approved-by alice");
+    }
+
+    @Test
+    void resolveOnlySaysWhatWouldBeReleasedAndChangesNothing() {
+        CliRun given = releaseStaging("--image-digest", APPROVED, "--model-version", "v2", "--resolve-only");
+
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        assertThat(given.result("release").path("resolved").toString())
+                .isEqualTo("{\"imageDigest\":\"" + APPROVED + "\",\"buildsImage\":false,\"modelVersion\":\"v2\",\"passedIn\":null}");
+        assertThat(tmp.resolve("out/release")).as("no stage ran").doesNotExist();
+
+        CliRun builds = releaseStaging("--skip-model", "--resolve-only");
+        assertThat(builds.result("release").path("resolved").path("buildsImage").asBoolean()).isTrue();
+        assertThat(builds.result("release").path("resolved").path("modelVersion").isNull()).isTrue();
+    }
 }

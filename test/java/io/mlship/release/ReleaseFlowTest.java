@@ -185,7 +185,7 @@ class ReleaseFlowTest {
         GateInput service = gateService ? gate(false) : null;
         GateInput vertex = gateVertex ? gate(true) : null;
         ReleaseInputs in = new ReleaseInputs("reco-service", "staging", "ana", null, null, build ? null : GIVEN, buildIn,
-                deployIn, promoteIn, service, vertex, true, null);
+                deployIn, promoteIn, service, vertex, true, null, null);
         StageFiles files = new StageFiles(new ResultFile(JSON), "test", work.resolve("release"));
         return new ReleaseFlow(in, new Scripted(), files,
                 ConsoleProgress.forStage(new PrintStream(console, true, StandardCharsets.UTF_8), "release"), Clock.systemUTC(),

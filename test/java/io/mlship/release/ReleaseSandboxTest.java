@@ -328,10 +328,18 @@ class ReleaseSandboxTest {
         JsonNode staging = new ObjectMapper().readTree(repo.resolve(".mlship/again/release.json").toFile());
         Path clone = freshClone("prod-clone-a");
 
-        CliRun run = releaseProd(clone, "prod");
+        String passed = staging.path("imageDigest").asText();
+        CliRun resolved = releaseProd(clone, "resolve", "--resolve-only");
+        CliRun run = releaseProd(clone, "prod", "--approved-image-digest", passed, "--approved-model-version", "v2",
+                "--approval-reason", "weekly ranking update");
 
+        assertThat(resolved.exitCode()).as(resolved.err()).isZero();
+        assertThat(resolved.result("release").path("resolved").path("imageDigest").asText()).isEqualTo(passed);
+        assertThat(resolved.result("release").path("resolved").path("modelVersion").asText()).isEqualTo("v2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode record = new ObjectMapper().readTree(Path.of(run.result("release").path("recordFile").asText()).toFile());
+        assertThat(record.path("approval").toString()).isEqualTo("{\"by\":\"carol\",\"reason\":\"weekly ranking update\","
+                + "\"imageDigest\":\"" + passed + "\",\"modelVersion\":\"v2\"}");
         assertThat(record.path("imageDigest").asText()).isEqualTo(staging.path("imageDigest").asText());
         assertThat(record.path("stages").get(0).path("status").asText()).isEqualTo("skipped");
         assertThat(record.path("gated").path("from").asText()).isEqualTo("staging");
