@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pr-check", mixinStandardHelpOptions = true,
         versionProvider = MlshipCommand.Version.class,
-        description = {"Compose a pull request's check (markdown) from the results of its validate, build, dry-run deploy and promote --check-only.",
-                "It names the spec's validity, the image digest, the manifest diff against the environment, the planned traffic",
-                "and the model's metrics against prod. Nothing remote is contacted."})
+        header = "Write a pull request's check as markdown from its step results.",
+        description = "Composes the check from the results of validate, build, the dry-run deploy and promote "
+                + "--check-only: the spec's validity, the image digest, the manifest diff against the environment, the "
+                + "planned traffic and the model's metrics against prod. Nothing remote is contacted.")
 final class PrCheckCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment the pull request was checked against.")
