@@ -36,9 +36,12 @@ public final class BlessingCheck {
     public Blessing judge(ModelSpec.Evaluation evaluation, GcsUri artifacts, String modelName, String prodAlias) {
         String file = artifacts + evaluation.metrics();
         byte[] bytes = store.read(artifacts, evaluation.metrics(), MAX_METRICS_BYTES).orElseThrow(() ->
-                MlshipException.badInput("no metrics file " + file + " (model.evaluation.metrics)",
-                        "training writes its evaluation metrics there; run it again, or set model.evaluation.metrics to "
-                                + "the file it writes"));
+                store.list(artifacts).isEmpty()
+                        ? MlshipException.badInput("no model files under " + artifacts,
+                                "check the artifact path and version parameter; training leaves the model folder there")
+                        : MlshipException.badInput("no metrics file " + file + " (model.evaluation.metrics)",
+                                "training writes its evaluation metrics there; run it again, or set model.evaluation.metrics "
+                                        + "to the file it writes"));
         Map<String, Double> candidate = MetricsFile.parse(bytes, file);
         List<MetricThreshold> rules = evaluation.rules();
         Model prod = prodVersion(modelName, prodAlias);
