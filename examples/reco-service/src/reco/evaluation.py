@@ -7,6 +7,7 @@ matter most, like a lipstick search returning face wash.
 """
 
 import json
+import math
 
 
 def load_queries(path):
@@ -34,3 +35,24 @@ def evaluate(model, queries, k=5):
         f"mrr_at_{k}": round(reciprocal_rank / n, 4),
         "queries": n,
     }
+
+
+def ranking_metrics(model, queries, k=10):
+    """NDCG@k and recall@k of the model over the queries, for blessing a release.
+
+    Relevance is binary (the product's category is expected). Recall counts the
+    relevant products the top k found out of those the catalogue has, capped at
+    k so a query with many relevant products can still reach 1.0; the ideal DCG
+    puts that many relevant products first.
+    """
+    ndcg = recall = 0.0
+    for q in queries:
+        expected = set(q["expected"])
+        relevant_total = sum(1 for p in model.products if p.category in expected)
+        found = [r.product.category in expected for r in model.recommend(q["query"], k=k)]
+        dcg = sum(1.0 / math.log2(i + 2) for i, ok in enumerate(found) if ok)
+        ideal = sum(1.0 / math.log2(i + 2) for i in range(min(relevant_total, k)))
+        ndcg += dcg / ideal if ideal else 0.0
+        recall += sum(found) / min(relevant_total, k) if relevant_total else 0.0
+    n = len(queries)
+    return {f"ndcg@{k}": round(ndcg / n, 4), f"recall@{k}": round(recall / n, 4)}

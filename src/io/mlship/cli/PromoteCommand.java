@@ -1,5 +1,6 @@
 package io.mlship.cli;
 
+import io.mlship.model.BlessingJunit;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
@@ -35,7 +36,10 @@ import picocli.CommandLine.Option;
                 "",
                 "Then --shift moves all traffic and the 'prod' alias to it and undeploys the versions left without "
                         + "traffic, or --rollback restores the split and aliases recorded before. An interrupted run "
-                        + "resumes waiting for its operation when run again."})
+                        + "resumes waiting for its operation when run again.",
+                "",
+                "With model.evaluation, a candidate whose metrics miss the thresholds is refused before anything "
+                        + "changes."})
 final class PromoteCommand extends SpecCommand {
 
     @Option(names = "--env", paramLabel = "ENV", required = true, description = "The environment to promote in.")
@@ -63,9 +67,17 @@ final class PromoteCommand extends SpecCommand {
     boolean rollback;
 
     @Option(names = "--check-only", arity = "0..1",
-            description = "Check the trained model's folder (files there, none empty, their content digest) and stop: "
-                    + "no Vertex AI call. For pull requests.")
+            description = "Check the trained model's folder (files there, none empty, their content digest) and, with "
+                    + "model.evaluation, its blessing against prod, then stop: nothing is changed. For pull requests.")
     boolean checkOnly;
+
+    @Option(names = "--override-blessing", arity = "0..1",
+            description = "Promote a candidate whose metrics miss model.evaluation.thresholds (needs --reason; the "
+                    + "records and history keep it).")
+    boolean overrideBlessing;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why --override-blessing is needed (recorded).")
+    String reason;
 
     @Option(names = "--sandbox", paramLabel = "DIR", description = "Use the sandbox started with mlship sandbox up --state DIR.")
     Path sandbox;
@@ -105,6 +117,14 @@ final class PromoteCommand extends SpecCommand {
             throw MlshipException.badInput("--check-only checks artifacts; it cannot be combined with --shift or --rollback",
                     "run the check on its own");
         }
+        if (overrideBlessing && (reason == null || reason.isBlank())) {
+            throw MlshipException.badInput("--override-blessing needs --reason",
+                    "say why, e.g. --reason \"metric definition changed, see DS-42\": the records and history keep it");
+        }
+        if (overrideBlessing && (shift || rollback)) {
+            throw MlshipException.badInput("--override-blessing applies to a promotion (or --check-only); shift and "
+                    + "rollback move a version already promoted", "leave it out with --shift and --rollback");
+        }
         Duration wait = durationOption("--timeout", timeout);
         TrafficShare share = TrafficShare.parse(canary, "--canary");
         ImageDigest digest = ImageDigest.parse(imageDigest, "--image-digest");
@@ -115,7 +135,8 @@ final class PromoteCommand extends SpecCommand {
                 .withModel(artifacts, modelVersion, share)
                 .withProvenance(digest, sha, buildUrl != null ? buildUrl : System.getenv("BUILD_URL"))
                 .withEarlierResult(resultDirectory().resolve("promote.json"))
-                .withOperationTimeout(wait);
+                .withOperationTimeout(wait)
+                .withBlessingOverride(overrideBlessing ? reason.strip() : null);
         Adapters adapters = Adapters.choose(sandbox, context().err());
         PromotionOutcome outcome;
         try (StateStore state = action == Action.CHECK ? null : new LazyStateStore(() -> adapters.states().open(environment,
@@ -126,6 +147,10 @@ final class PromoteCommand extends SpecCommand {
                     .promote(input.withState(state), rec -> checkpoint(result, rec, started));
         }
         result.putAll(outcome.resultFields());
+        if (outcome.blessing() != null) {
+            result.put("blessingJunitFile", BlessingJunit.write(outcome.blessing(),
+                    resultDirectory().resolve("blessing-junit.xml")).toString());
+        }
         if (!outcome.succeeded()) {
             throw outcome.failure();
         }

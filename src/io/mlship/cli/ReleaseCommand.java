@@ -125,7 +125,10 @@ final class ReleaseCommand extends SpecCommand {
     @Option(names = "--force-ungated", arity = "0..1", description = "Release an image or model version that has not passed the promoteFrom environment's gate (needs --reason; the record and history keep it).")
     boolean forceUngated;
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why --force-ungated is needed (recorded).")
+    @Option(names = "--override-blessing", arity = "0..1", description = "Release a model whose metrics miss model.evaluation.thresholds (needs --reason; the record and history keep it).")
+    boolean overrideBlessing;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why --force-ungated or --override-blessing is needed (recorded).")
     String reason;
 
     @Option(names = "--lock", paramLabel = "lease|none", defaultValue = "lease",
@@ -190,6 +193,9 @@ final class ReleaseCommand extends SpecCommand {
                 ImageDigest.parse(approvedImageDigest, "--approved-image-digest"), approvedModelVersion);
         if (forceUngated && (reason == null || reason.isBlank())) {
             throw MlshipException.badInput("--force-ungated needs --reason", "say why, e.g. --reason \"hotfix for INC-123\": the release record and history keep it");
+        }
+        if (overrideBlessing && (reason == null || reason.isBlank())) {
+            throw MlshipException.badInput("--override-blessing needs --reason", "say why, e.g. --reason \"metric definition changed, see DS-42\": the release record and history keep it");
         }
         Adapters adapters = Adapters.choose(sandbox, context().err());
         Path stateDir = specOptions.spec.toAbsolutePath().normalize().getParent().resolve(".mlship");
@@ -261,7 +267,8 @@ final class ReleaseCommand extends SpecCommand {
                 : PromotionInput.of(environment, PromotionInput.Action.PROMOTE, stateDir.resolve("promote-" + env + ".json"))
                         .withModel(artifacts, modelVersion, share).withProvenance(given, sha, url)
                         .withEarlierResult(work.resolve("promote").resolve("promote.json"))
-                        .withOperationTimeout(operationWait);
+                        .withOperationTimeout(operationWait)
+                        .withBlessingOverride(overrideBlessing ? reason.strip() : null);
         GateInput serviceGate = !parts.gateService() ? null : gate(environment, false, work.resolve("gate-service"), adapters);
         GateInput vertexGate = !parts.gateVertex() ? null : gate(environment, true, work.resolve("gate-vertex"), adapters);
         return new ReleaseInputs(environment.service(), env, approvedBy, sha, url, given, build, deploy, promote,

@@ -39,7 +39,8 @@ final class ReleaseResult {
     /** Why a release that did not release failed, in the category its exit code says. */
     static MlshipException failure(ReleaseRecord done, Path recordFile, Path reportFile) {
         ErrorCategory category = switch (done.exitCode()) {
-            case 1 -> done.gates().stream().anyMatch(g -> !"passed".equals(g.verdict())) ? ErrorCategory.GATE_FAILED
+            case 1 -> done.gates().stream().anyMatch(g -> !"passed".equals(g.verdict()))
+                    || done.blessing() != null && !done.blessing().allowsPromotion() ? ErrorCategory.GATE_FAILED
                     : ErrorCategory.ROLLOUT_FAILED;
             case 2 -> ErrorCategory.BAD_INPUT;
             case 4 -> ErrorCategory.ROLLBACK_FAILED;

@@ -5,9 +5,11 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.Storage;
+import io.mlship.result.MlshipException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** Cloud Storage through google-cloud-storage: metadata listing for checksums, rewrite calls for copies. */
 public final class GcsArtifactStore implements ArtifactStore {
@@ -30,6 +32,20 @@ public final class GcsArtifactStore implements ArtifactStore {
         }
         out.sort(Comparator.comparing(StoredObject::name));
         return out;
+    }
+
+    @Override
+    public Optional<byte[]> read(GcsUri folder, String name, int maxBytes) {
+        Blob blob = storage.get(BlobId.of(folder.bucket(), folder.prefix() + name),
+                Storage.BlobGetOption.fields(Storage.BlobField.NAME, Storage.BlobField.SIZE));
+        if (blob == null) {
+            return Optional.empty();
+        }
+        if (blob.getSize() != null && blob.getSize() > maxBytes) {
+            throw MlshipException.badInput(folder + name + " has " + blob.getSize() + " bytes, more than the "
+                    + maxBytes + " a metrics file may have", "keep only the metrics (name: number) in that file");
+        }
+        return Optional.of(storage.readAllBytes(BlobId.of(folder.bucket(), folder.prefix() + name)));
     }
 
     @Override

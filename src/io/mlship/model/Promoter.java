@@ -104,6 +104,7 @@ public final class Promoter {
                 merge(plan.modelName(), version.getVersionId(), List.of(plan.candidateAlias()));
                 changed = true;
             }
+            version = keepBlessing(plan, version);
         } else {
             // A filtered answer that is empty still means the model exists; only NOT_FOUND (null) means it does not.
             version = upload(plan, digest, listed == null || (!knownBefore && listed.isEmpty()), rec);
@@ -227,6 +228,23 @@ public final class Promoter {
         Endpoint after = vertex.endpoints().getEndpoint(endpoint.getName());
         return rec.done(after.getName(), prior.deployedModelId(), after.getTrafficSplitMap(), aliases(versions(modelName)),
                 undeployed);
+    }
+
+    /** A reused version gets the metrics and blessing labels this promotion judged it by, when it lacks them. */
+    private Model keepBlessing(PromotionPlan plan, Model version) {
+        Map<String, String> wanted = new TreeMap<>(version.getLabelsMap());
+        plan.labels().forEach((k, v) -> {
+            if (MetricLabels.isBlessingLabel(k)) {
+                wanted.put(k, v);
+            }
+        });
+        if (wanted.equals(new TreeMap<>(version.getLabelsMap()))) {
+            return version;
+        }
+        progress.step("keeping the metrics and blessing on version " + version.getVersionId() + " (labels)");
+        return vertex.models().updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                .setModel(Model.newBuilder().setName(plan.modelName() + "@" + version.getVersionId()).putAllLabels(wanted))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("labels")).build());
     }
 
     /** The version that had prod before, and when prod moved, kept on the version itself for audits. */

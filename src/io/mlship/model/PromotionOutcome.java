@@ -11,7 +11,14 @@ import java.util.Map;
  * knows what to roll back.
  */
 public record PromotionOutcome(String environment, PromotionInput.Action action, PromotionRecord record,
-                               ArtifactCheck.Report check, MlshipException failure) implements StageOutcome {
+                               ArtifactCheck.Report check, MlshipException failure, Blessing blessing)
+        implements StageOutcome {
+
+    /** The outcome of a model without {@code model.evaluation}. */
+    public PromotionOutcome(String environment, PromotionInput.Action action, PromotionRecord record,
+                            ArtifactCheck.Report check, MlshipException failure) {
+        this(environment, action, record, check, failure, null);
+    }
 
     /** Whether this step left the endpoint or the registry changed (a promotion began), so a rollback has work. */
     public boolean beganPromotion() {
@@ -22,6 +29,13 @@ public record PromotionOutcome(String environment, PromotionInput.Action action,
     public Map<String, Object> resultFields() {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("environment", environment);
+        if (blessing != null) {
+            r.put("blessing", blessing);
+        }
+        if (action == PromotionInput.Action.BLESS) {
+            r.put("action", "bless");
+            return r;
+        }
         if (check != null) {
             r.put("action", "check");
             r.put("artifacts", check.artifacts().toString());

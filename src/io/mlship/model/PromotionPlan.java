@@ -27,6 +27,13 @@ public record PromotionPlan(
         Map<String, String> labels,
         String buildUrl) {
 
+    /** The same plan with {@code all} as the labels a new version gets. */
+    public PromotionPlan withLabels(Map<String, String> all) {
+        return new PromotionPlan(project, region, modelId, displayName, description, artifacts, copyTo, container,
+                machineType, minReplicas, maxReplicas, endpointDisplayName, canary, candidateAlias, prodAlias, Map.copyOf(all),
+                buildUrl);
+    }
+
     public String location() {
         return "projects/" + project + "/locations/" + region;
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.progress.Progress;
+import io.mlship.result.ErrorCategory;
 import io.mlship.result.MlshipException;
+import io.mlship.spec.ModelSpec;
 import io.mlship.state.StateDocument;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,23 +36,47 @@ public final class PromotionStage {
         String env = in.environment().name();
         PromotionPlan plan = new PromotionPlanner(in.environment()).artifacts(in.artifacts()).version(in.modelVersion())
                 .canary(in.canary()).imageDigest(in.imageDigest())
-                .needsArtifacts(in.action() == Action.PROMOTE || in.action() == Action.CHECK)
+                .needsArtifacts(in.action() == Action.PROMOTE || in.action() == Action.CHECK || in.action() == Action.BLESS)
                 .needsImage(in.action() == Action.PROMOTE) // shift and rollback move what was uploaded before
                 .gitSha(in.gitSha()).buildUrl(in.buildUrl()).plan();
+        ModelSpec.Evaluation evaluation = in.environment().spec().model().evaluation();
         if (in.action() == Action.CHECK) {
             ArtifactCheck.Report report = new ArtifactCheck().check(access.artifacts(plan.project()), plan.artifacts());
             progress.step(report.files().size() + " files, " + report.bytes() + " bytes under "
                     + report.artifacts() + ", content " + report.digest() + " (checked only; nothing promoted)");
-            return new PromotionOutcome(env, in.action(), null, report, null);
+            if (evaluation == null) {
+                return new PromotionOutcome(env, in.action(), null, report, null);
+            }
+            Blessing b = judge(in, plan, evaluation);
+            return new PromotionOutcome(env, in.action(), null, report, refusal(b), b);
+        }
+        if (in.action() == Action.BLESS) {
+            if (evaluation == null) {
+                return new PromotionOutcome(env, in.action(), null, null, null);
+            }
+            Blessing b = judge(in, plan, evaluation);
+            return new PromotionOutcome(env, in.action(), null, null, refusal(b), b);
         }
         StateDocument<PromotionRecord> records = new StateDocument<>(in.state(), "promote", PromotionRecord.class,
                 in.recordFile(), json);
         PromotionRecord prior = readPrior(in, records);
+        Blessing blessing = null;
+        if (in.action() == Action.PROMOTE && evaluation != null) {
+            // Before anything is written: an unblessed candidate gets no version, no deployment, no traffic.
+            blessing = judge(in, plan, evaluation);
+            MlshipException refused = refusal(blessing);
+            if (refused != null) {
+                return new PromotionOutcome(env, in.action(), null, null, refused, blessing);
+            }
+            plan = plan.withLabels(MetricLabels.onVersion(plan.labels(), blessing));
+        }
+        Blessing judged = blessing;
         PromotionRecord[] last = {prior};
         Consumer<PromotionRecord> save = rec -> {
-            last[0] = rec;
-            records.save(rec);
-            checkpoint.accept(rec);
+            PromotionRecord kept = judged == null ? rec : rec.withBlessing(judged);
+            last[0] = kept;
+            records.save(kept);
+            checkpoint.accept(kept);
         };
         try (VertexClients vertex = new VertexClients(access.vertex(plan.region()), Duration.ofSeconds(60))) {
             OperationWaiter waiter = new OperationWaiter(vertex.operations(), in.operationTimeout(), access.pollInterval(),
@@ -65,7 +91,7 @@ public final class PromotionStage {
                     default -> promoter.promote(plan, prior);
                 };
             } catch (com.google.api.gax.rpc.ApiException e) {
-                return new PromotionOutcome(env, in.action(), last[0], null, VertexErrors.of(e));
+                return new PromotionOutcome(env, in.action(), last[0], null, VertexErrors.of(e), judged);
             } catch (com.google.cloud.BaseServiceException e) {
                 return new PromotionOutcome(env, in.action(), last[0], null, MlshipException.infrastructure(
                         "Cloud Storage: " + e.getMessage(),
@@ -73,13 +99,45 @@ public final class PromotionStage {
                                 + "the agent may read the artifacts (roles/storage.objectViewer) and write the copy "
                                 + "(roles/storage.objectCreator)", e));
             } catch (MlshipException e) {
-                return new PromotionOutcome(env, in.action(), last[0], null, e);
+                return new PromotionOutcome(env, in.action(), last[0], null, e, judged);
+            }
+            if (judged != null) {
+                done = done.withBlessing(judged);
             }
             records.save(done);
             progress.step(done.action() + " done: " + done.model() + "@" + done.modelVersionId()
                     + " on " + done.endpoint() + ", traffic " + done.trafficSplit());
-            return new PromotionOutcome(env, in.action(), done, null, null);
+            return new PromotionOutcome(env, in.action(), done, null, null, judged);
         }
+    }
+
+    /** The candidate judged against prod (reads only), with the override applied when one was given. */
+    private Blessing judge(PromotionInput in, PromotionPlan plan, ModelSpec.Evaluation evaluation) {
+        try (VertexClients vertex = new VertexClients(access.vertex(plan.region()), Duration.ofSeconds(60))) {
+            Blessing b = new BlessingCheck(access.artifacts(plan.project()), vertex, progress)
+                    .judge(evaluation, plan.artifacts(), plan.modelName(), plan.prodAlias());
+            if (!b.blessed() && in.blessingOverride() != null) {
+                progress.warn("promoting a candidate that is not blessed, as --override-blessing asks: "
+                        + in.blessingOverride());
+                return b.overriddenBecause(in.blessingOverride());
+            }
+            return b;
+        } catch (com.google.api.gax.rpc.ApiException e) {
+            throw VertexErrors.of(e);
+        } catch (com.google.cloud.BaseServiceException e) {
+            throw MlshipException.infrastructure("Cloud Storage: reading " + plan.artifacts() + evaluation.metrics()
+                    + ": " + e.getMessage(), "check that the agent may read the artifacts (roles/storage.objectViewer)", e);
+        }
+    }
+
+    /** Why the candidate may not go on (exit 1); null when it may. */
+    private static MlshipException refusal(Blessing b) {
+        if (b.allowsPromotion()) {
+            return null;
+        }
+        return new MlshipException(ErrorCategory.GATE_FAILED, "the candidate is not blessed: " + b.summary(),
+                "its metrics (" + b.metricsFile() + ") miss model.evaluation.thresholds; nothing was promoted. Retrain, or "
+                        + "promote it anyway with --override-blessing --reason \"…\" (recorded)");
     }
 
     /** The record of the last run: the store's (else the workspace file's), else the promotion in an earlier result file. */

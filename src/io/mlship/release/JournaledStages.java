@@ -91,7 +91,7 @@ public final class JournaledStages implements ReleaseStages {
             case PROMOTE -> "promote";
             case SHIFT -> "shift";
             case ROLLBACK -> "rollback-model";
-            case CHECK -> null;
+            case CHECK, BLESS -> null;
         };
         if (kind == null) {
             return outcome;
@@ -99,7 +99,11 @@ public final class JournaledStages implements ReleaseStages {
         String versionId = in.action() == PromotionInput.Action.ROLLBACK ? servingVersion(r) : r.modelVersionId();
         String label = in.action() == PromotionInput.Action.PROMOTE && in.modelVersion() != null ? in.modelVersion()
                 : labelOf(in.state(), versionId);
-        write(in.state(), kind, null, in.buildUrl(), false, before -> before.withModel(label, versionId, r.aliases(), r.trafficSplit()));
+        // A candidate promoted against its blessing says so in the history, with the reason given.
+        String why = outcome.blessing() != null && outcome.blessing().overridden()
+                ? "blessing overridden: " + outcome.blessing().reason() : null;
+        write(in.state(), kind, null, in.buildUrl(), false, why,
+                before -> before.withModel(label, versionId, r.aliases(), r.trafficSplit()));
         return outcome;
     }
 
@@ -115,13 +119,19 @@ public final class JournaledStages implements ReleaseStages {
      */
     private void write(StateStore store, String kind, String releaseId, String buildUrl, boolean always,
                        Function<Serving, Serving> change) {
+        write(store, kind, releaseId, buildUrl, always, null, change);
+    }
+
+    private void write(StateStore store, String kind, String releaseId, String buildUrl, boolean always, String reason,
+                       Function<Serving, Serving> change) {
         if (store == null) {
             return;
         }
         try {
             new Journal(store, json, clock).appendAfter(before -> {
                 Serving after = change.apply(before);
-                return !always && after.equals(before) ? null : JournalEntry.of(kind, after).by(releaseId, buildUrl, Who.of(buildUrl));
+                return !always && after.equals(before) ? null
+                        : JournalEntry.of(kind, after).by(releaseId, buildUrl, Who.of(buildUrl)).because(reason, null);
             });
         } catch (RuntimeException e) {
             // The change is made; failing the command now would only make a person run it again.

@@ -6,6 +6,7 @@ import io.mlship.kube.deploy.CanaryStep;
 import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.ServiceRollback;
+import io.mlship.model.BlessingJunit;
 import io.mlship.model.PromotionInput.Action;
 import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
@@ -17,6 +18,7 @@ import io.mlship.smoke.GateResult;
 import io.mlship.spec.Durations;
 import io.mlship.spec.ImageDigest;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +81,19 @@ public final class ReleaseFlow {
         log = new StageLog(files, progress, clock, in.env(), in.plannedStages());
         digest = in.imageDigest();
         progress.step(in.service() + " → " + in.env() + ": " + in.plannedStages() + " stages");
+
+        if (in.blesses()) {
+            // Decided before anything is built or moves traffic (a canary step included): nothing is half-released.
+            StageRun<PromotionOutcome> b = promotion("bless", "judging the candidate's metrics against prod's",
+                    in.promote().withAction(Action.BLESS));
+            recorder.blessing(b.outcome() == null ? null : b.outcome().blessing(), blessingJunit(b));
+            if (!b.succeeded()) {
+                return finish(b, "failed", b.errorMessage(), b.errorHint());
+            }
+            io.mlship.model.Blessing judged = b.outcome() == null ? null : b.outcome().blessing();
+            log.done("bless", judged == null ? "nothing to judge" : judged.overridden()
+                    ? "not blessed; overridden: " + judged.reason() : judged.summary());
+        }
 
         if (in.build() != null) {
             StageRun<BuildOutcome> b = log.run("build", "build", "building the image", () -> run.build(in.build()));
@@ -184,6 +199,20 @@ public final class ReleaseFlow {
             log.done("shift", "traffic " + s.outcome().record().trafficSplit());
         }
         return finish(null, "released", null, null);
+    }
+
+    /** The blessing's thresholds as JUnit, beside the bless stage's result; null when there is none to write. */
+    private String blessingJunit(StageRun<PromotionOutcome> b) {
+        if (b.outcome() == null || b.outcome().blessing() == null) {
+            return null;
+        }
+        Path file = files.dir("bless").resolve("blessing-junit.xml");
+        try {
+            return BlessingJunit.write(b.outcome().blessing(), file).toString();
+        } catch (java.io.IOException e) {
+            progress.warn("the blessing's JUnit file " + file + " could not be written: " + e.getMessage());
+            return null;
+        }
     }
 
     private void deployedLine() {

@@ -64,7 +64,14 @@ public record ReleaseInputs(String service, String env, String approvedBy, Commi
     int plannedStages() {
         int gateService = serviceGate != null ? 1 : 0;
         int service = deploy == null ? 0 : canarySteps().isEmpty() ? 1 + gateService : canarySteps().size() * (1 + gateService * canaryAnalysis().iterations()) + 2;
-        return (build != null ? 1 : 0) + service + (promote != null ? 2 : 0) + (vertexGate != null ? 1 : 0);
+        return (blesses() ? 1 : 0) + (build != null ? 1 : 0) + service + (promote != null ? 2 : 0)
+                + (vertexGate != null ? 1 : 0);
+    }
+
+    /** Whether the candidate model is judged against {@code model.evaluation} before any stage moves traffic. */
+    public boolean blesses() {
+        return promote != null && promote.environment().spec().model() != null
+                && promote.environment().spec().model().evaluation() != null;
     }
 
     /** The same release, keeping its deploy and promotion records in {@code state}. */

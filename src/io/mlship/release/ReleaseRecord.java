@@ -2,12 +2,14 @@ package io.mlship.release;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlship.model.Blessing;
 import java.util.List;
 
 /**
  * The release record: what ran, on which image and model version, what the aliases and traffic were before and
  * after, what the gates saw, how long each stage took and who approved, and (with {@code promoteFrom}) which
- * gate it passed before, and what the approver saw and why they approved. Written as JSON beside the result and
+ * gate it passed before, what the approver saw and why they approved, and the model's blessing (its metrics
+ * against prod's, overridden or not). Written as JSON beside the result and
  * archived by the pipeline; the HTML report and the console summary are drawn from it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +35,9 @@ public record ReleaseRecord(
         RolledBack rolledBack,
         String releaseId,
         Gated gated,
-        Approval approval) {
+        Approval approval,
+        Blessing blessing,
+        String blessingJunitFile) {
 
     /** The service as the release left it (or as it was rolled back to). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -68,7 +72,15 @@ public record ReleaseRecord(
         return "released".equals(status);
     }
 
+    /** The gates' JUnit files, and the blessing's first when the candidate was judged. */
     public List<String> junitFiles() {
-        return gates == null ? List.of() : gates.stream().map(Gate::junitFile).filter(f -> f != null).toList();
+        List<String> out = new java.util.ArrayList<>();
+        if (blessingJunitFile != null) {
+            out.add(blessingJunitFile);
+        }
+        if (gates != null) {
+            gates.stream().map(Gate::junitFile).filter(f -> f != null).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 }

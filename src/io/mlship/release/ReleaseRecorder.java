@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mlship.kube.deploy.DeployOutcome;
+import io.mlship.model.Blessing;
 import io.mlship.model.PromotionOutcome;
 import io.mlship.model.PromotionRecord;
 import io.mlship.smoke.GateOutcome;
@@ -22,6 +23,8 @@ final class ReleaseRecorder {
     private PromotionRecord modelAfter;
     private boolean serviceRolledBack;
     private boolean modelRolledBack;
+    private Blessing blessing;
+    private String blessingJunit;
 
     ReleaseRecorder(ReleaseInputs in) {
         this.in = in;
@@ -36,6 +39,12 @@ final class ReleaseRecorder {
         gates.add(new ReleaseRecord.Gate(name, r.path("verdict").asText("error"), text(r, "target"), text(r, "modelVersionId"),
                 node(r.get("cases")), node(r.get("failures")), node(r.get("latency")), node(r.get("thresholds")),
                 text(r, "junitFile"), text(r, "reportFile")));
+    }
+
+    /** The candidate's blessing, and the JUnit file listing its thresholds (beside the bless stage's result). */
+    void blessing(Blessing judged, String junitFile) {
+        blessing = judged;
+        blessingJunit = junitFile;
     }
 
     void serviceUrl(String url) {
@@ -69,7 +78,7 @@ final class ReleaseRecorder {
                 seconds, in.approvedBy(), in.gitSha() == null ? null : in.gitSha().value(), in.buildUrl(), imageRef,
                 digest == null ? null : digest.value(), service, model, List.copyOf(gates), stages,
                 new ReleaseRecord.RolledBack(serviceRolledBack, modelRolledBack), releaseId(deployed, promoted), in.gated(),
-                in.approval());
+                in.approval(), blessing, blessingJunit);
     }
 
     /**

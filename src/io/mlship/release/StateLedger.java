@@ -39,9 +39,20 @@ public record StateLedger(StateStore store, ObjectMapper json, Clock clock, Stri
         new Journal(store, json, clock).appendAfter(before -> JournalEntry.of(kind, serving(r, before))
                 .stamped(java.time.Instant.parse(r.finishedAt()))
                 .by(r.releaseId(), r.buildUrl(), r.approvedBy() != null ? r.approvedBy() : Who.of(r.buildUrl()))
-                .because(r.gated() == null ? null : r.gated().forcedReason(),
-                        r.gated() == null || r.gated().forcedReason() == null ? null : true)
+                .because(reason(r), r.gated() == null || r.gated().forcedReason() == null ? null : true)
                 .outcome(r.status(), r.reason()));
+    }
+
+    /** Why the release went where it would have been stopped: forced ungated, and/or its blessing overridden. */
+    private static String reason(ReleaseRecord r) {
+        List<String> why = new ArrayList<>();
+        if (r.gated() != null && r.gated().forcedReason() != null) {
+            why.add(r.gated().forcedReason());
+        }
+        if (r.blessing() != null && r.blessing().overridden()) {
+            why.add("blessing overridden: " + r.blessing().reason());
+        }
+        return why.isEmpty() ? null : String.join("; ", why);
     }
 
     /** What serves after release {@code r}, given what served before it: the parts it changed, and kept, replaced. */

@@ -15,10 +15,26 @@ public record ModelSpec(
         int maxReplicas,
         int canaryPercent,
         Aliases aliases,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Evaluation evaluation) {
 
     public ModelSpec {
         labels = Lists.copy(labels);
+    }
+
+    /**
+     * Blessing: {@code metrics} is a JSON file inside the artifacts folder (training writes it), {@code thresholds}
+     * the rules it must meet (see {@link MetricThreshold}) before any traffic moves to the version.
+     */
+    public record Evaluation(String metrics, List<String> thresholds) {
+        public Evaluation {
+            thresholds = Lists.copy(thresholds);
+        }
+
+        /** The rules, parsed; the spec's rule has already refused any that do not parse. */
+        public List<MetricThreshold> rules() {
+            return thresholds.stream().map(MetricThreshold::parse).toList();
+        }
     }
 
     /** The aliases mlship moves between versions. */

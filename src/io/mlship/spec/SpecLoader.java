@@ -41,7 +41,7 @@ public final class SpecLoader implements SpecReader {
                 .build()
                 .readerFor(ReleaseSpec.class);
         this.rules = List.of(new RepoPathRule(), new ConsistencyRule(), new PlacementRule(), new ImageReferenceRule(),
-                new PromotionChainRule(), new RoutingRule(), new SecretRefRule());
+                new PromotionChainRule(), new RoutingRule(), new SecretRefRule(), new EvaluationRule());
     }
 
     @Override

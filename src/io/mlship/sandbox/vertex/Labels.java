@@ -11,7 +11,13 @@ final class Labels {
     private Labels() {
     }
 
+    /** Vertex AI keeps at most 64 labels on a resource. */
+    static final int MAX_LABELS = 64;
+
     static void check(Map<String, String> labels) {
+        if (labels.size() > MAX_LABELS) {
+            throw ApiError.invalid(labels.size() + " labels: at most " + MAX_LABELS + " are allowed");
+        }
         for (Map.Entry<String, String> l : labels.entrySet()) {
             if (!KEY.matcher(l.getKey()).matches() || !VALUE.matcher(l.getValue()).matches()) {
                 throw ApiError.invalid("label " + l.getKey() + "=" + l.getValue()

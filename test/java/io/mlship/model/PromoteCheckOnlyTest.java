@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * promote --check-only, as a pull request runs it: the trained model's folder is checked and its content digest
- * reported, and Vertex AI is never called (the sandbox here has no emulator: its address is a closed port).
+ * reported, and — with no model.evaluation to judge against prod — Vertex AI is never called (the sandbox here has
+ * no emulator: its address is a closed port). {@code BlessingSandboxTest} covers the check with blessing.
  */
 class PromoteCheckOnlyTest {
     static final Path EXAMPLE = Path.of("examples/reco-service").toAbsolutePath();
@@ -26,6 +27,7 @@ class PromoteCheckOnlyTest {
     Path tmp;
     Path state;
     StorageJsonApi storage;
+    Path spec;
 
     @BeforeEach
     void storageOnly() throws Exception {
@@ -36,6 +38,13 @@ class PromoteCheckOnlyTest {
         SpecFixtures.copyTree(EXAMPLE.resolve("training-output/reco-ranker/v2"), bucket.resolve("half-written"));
         Files.write(bucket.resolve("half-written/vocabulary.json"), new byte[0]);
         storage = StorageJsonApi.start(dir.storageRoot(), 0);
+        Path repo = tmp.resolve("repo");
+        SpecFixtures.copyTree(EXAMPLE, repo);
+        spec = repo.resolve("mlship.yaml");
+        String text = Files.readString(spec);
+        String withoutBlessing = text.replaceAll("(?s)\n  # Blessing:.*?\n(?=smoke:)", "\n\n");
+        assertThat(withoutBlessing).doesNotContain("evaluation:").isNotEqualTo(text);
+        Files.writeString(spec, withoutBlessing);
         dir.write(new SandboxInfo("127.0.0.1:1", "http://127.0.0.1:1/", dir.storageRoot().toString(), storage.restUrl(), storage.url(),
                 null, null,
                 null, null, ProcessHandle.current().pid()));
@@ -48,7 +57,7 @@ class PromoteCheckOnlyTest {
 
     CliRun check(String version) {
         Path out = tmp.resolve("out-" + version);
-        return CliRun.of(out, "promote", "--spec", EXAMPLE.resolve("mlship.yaml").toString(), "--env", "staging",
+        return CliRun.of(out, "promote", "--spec", spec.toString(), "--env", "staging",
                 "--model-version", version, "--check-only", "--sandbox", state.toString(), "--result-dir", out.toString(),
                 "--record", out.resolve("record.json").toString());
     }
@@ -60,7 +69,7 @@ class PromoteCheckOnlyTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode r = run.result("promote");
         assertThat(r.path("action").asText()).isEqualTo("check");
-        assertThat(r.path("files").asInt()).isEqualTo(4);
+        assertThat(r.path("files").asInt()).isEqualTo(5);
         assertThat(r.path("bytes").asLong()).isPositive();
         assertThat(r.path("artifactDigest").asText()).matches("sha256:[0-9a-f]{64}");
         assertThat(r.path("artifacts").asText()).isEqualTo("gs://ds-training-output/reco-ranker/v2/");

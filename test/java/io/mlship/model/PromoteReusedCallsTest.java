@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Promoting artifacts that are already promoted asks Vertex AI as little as possible, counted by the emulator:
- * one Model Registry lookup, one endpoint read, no write.
+ * one Model Registry lookup, one endpoint read, no write — plus the blessing's one read of the version holding prod.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -82,6 +82,7 @@ class PromoteReusedCallsTest {
         CliRun again = promote(out, true);
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(calls.snapshot()).isEqualTo(Map.of(
+                MODELS + "GetModel", 1L, // blessing: the version holding prod (none yet)
                 MODELS + "ListModelVersions", 1L,
                 ENDPOINTS + "ListEndpoints", 1L));
         JsonNode r = again.result("promote");
@@ -103,6 +104,7 @@ class PromoteReusedCallsTest {
         CliRun fresh = promote(tmp.resolve("fresh"), false);
         assertThat(fresh.exitCode()).as(fresh.err()).isZero();
         assertThat(calls.snapshot()).isEqualTo(Map.of(
+                MODELS + "GetModel", 1L, // blessing: the version holding prod (none yet)
                 MODELS + "ListModelVersions", 1L,
                 ENDPOINTS + "ListEndpoints", 1L));
         JsonNode r = fresh.result("promote");
@@ -125,7 +127,8 @@ class PromoteReusedCallsTest {
         JsonNode counts = new ObjectMapper().readTree(got.body()).get("calls");
         assertThat(counts.get(MODELS + "ListModelVersions").asLong()).isEqualTo(1);
         assertThat(counts.get(ENDPOINTS + "ListEndpoints").asLong()).isEqualTo(1);
-        assertThat(counts.size()).isEqualTo(2);
+        assertThat(counts.get(MODELS + "GetModel").asLong()).isEqualTo(1);
+        assertThat(counts.size()).isEqualTo(3);
 
         // REST calls count too, by verb and path with the ids replaced.
         http.send(HttpRequest.newBuilder(URI.create(sandbox.info().vertexRest()

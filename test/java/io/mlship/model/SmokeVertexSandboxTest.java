@@ -116,7 +116,7 @@ class SmokeVertexSandboxTest {
     @Order(3)
     void theBrokenModelFailsNamingTheExpectation() {
         Path out = tmp.resolve("prod");
-        promote(out, "prod", "--model-version", "broken");
+        promote(out, "prod", "--model-version", "broken", "--override-blessing", "--reason", "the gate must catch it too");
 
         CliRun run = smoke(out, "prod");
 

@@ -14,6 +14,7 @@ import io.mlship.kube.deploy.DeployInput;
 import io.mlship.kube.deploy.DeployOutcome;
 import io.mlship.kube.deploy.DeployReport;
 import io.mlship.kube.deploy.ServiceRollback;
+import io.mlship.model.Blessing;
 import io.mlship.model.EndpointSnapshot;
 import io.mlship.model.PromotionInput;
 import io.mlship.model.PromotionInput.Action;
@@ -122,9 +123,18 @@ class ReleaseFlowTest {
             String name = switch (in.action()) {
                 case SHIFT -> "shift";
                 case ROLLBACK -> "rollback-model";
+                case BLESS -> "bless";
                 default -> "promote";
             };
             step(name, in);
+            if (in.action() == Action.BLESS) {
+                boolean blessed = !failing.containsKey("bless");
+                Blessing b = new Blessing(blessed, "gs://b/v2/metrics.json", "1", List.of(new Blessing.Metric("ndcg@10",
+                        blessed ? 0.9 : 0.1, 0.89, blessed ? 0.01 : -0.79)), List.of(new Blessing.Threshold(
+                        "ndcg@10 >= prod - 0.03", blessed, blessed ? "0.9 >= 0.86" : "0.1 is not >= 0.86", null)),
+                        false, null, null);
+                return new PromotionOutcome("staging", in.action(), null, null, failing.get(name), b);
+            }
             EndpointSnapshot before = new EndpointSnapshot(Map.of("a", 100), Map.of("a", "1"), Map.of("1", List.of("default", "prod")));
             PromotionRecord rec = switch (in.action()) {
                 case SHIFT -> record("shift", Map.of("b", 100), Map.of("1", List.of("default"), "2", List.of("candidate", "prod")), before);
@@ -203,7 +213,7 @@ class ReleaseFlowTest {
     void happyPathRunsEveryStageInOrderAndHandsOnTypedValues() throws Exception {
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
+        assertThat(ran).containsExactly("bless", "build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
         assertThat(r.status()).isEqualTo("released");
         assertThat(r.exitCode()).isZero();
         assertThat(((DeployInput) inputOf.get("deploy")).imageDigest()).isEqualTo(BUILT);
@@ -219,10 +229,10 @@ class ReleaseFlowTest {
         assertThat(r.model().trafficAfter().toString()).isEqualTo("{\"b\":100}");
         assertThat(r.gates()).extracting(ReleaseRecord.Gate::verdict).containsExactly("passed", "passed");
         assertThat(r.gates().get(0).latency().path("p99Ms").asDouble()).isEqualTo(9.0);
-        assertThat(r.junitFiles()).hasSize(2);
+        assertThat(r.junitFiles()).hasSize(3);
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, false));
         assertThat(r.deployed().url()).isEqualTo("http://127.0.0.1:9");
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ deploy (2/6").contains("released in")
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ deploy (3/7").contains("released in")
                 .contains("✔ gate-vertex in").contains("4/4 cases, p99 9.0 ms");
         // Each stage keeps the result file the command alone would write.
         assertThat(JSON.readTree(work.resolve("release/deploy/deploy.json").toFile()).path("revision").asText()).isEqualTo("2");
@@ -236,7 +246,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "rollback-model", "rollback-service");
+        assertThat(ran).containsExactly("bless", "build", "deploy", "promote", "gate-service", "gate-vertex", "rollback-model", "rollback-service");
         assertThat(r.status()).isEqualTo("rolledBack");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.reason()).contains("endpoint gate failed").contains("1 of 4 cases failed (first: 'case 3'");
@@ -257,7 +267,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy");
+        assertThat(ran).containsExactly("bless", "build", "deploy");
         assertThat(r.status()).isEqualTo("rolledBack");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.reason()).contains("CrashLoopBackOff");
@@ -273,7 +283,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy", "promote", "rollback-service");
+        assertThat(ran).containsExactly("bless", "build", "deploy", "promote", "rollback-service");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.status()).isEqualTo("rolledBack");
         assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-model")).extracting(StageResult::status)
@@ -286,7 +296,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy", "promote", "rollback-model", "rollback-service");
+        assertThat(ran).containsExactly("bless", "build", "deploy", "promote", "rollback-model", "rollback-service");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(true, true));
     }
@@ -298,7 +308,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "deploy", "promote", "gate-service", "rollback-model");
+        assertThat(ran).containsExactly("bless", "build", "deploy", "promote", "gate-service", "rollback-model");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stages()).filteredOn(s -> s.name().equals("rollback-service")).extracting(StageResult::status)
                 .containsExactly(StageStatus.SKIPPED);
@@ -322,7 +332,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build");
+        assertThat(ran).containsExactly("bless", "build");
         assertThat(r.status()).isEqualTo("failed");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.reason()).isEqualTo("the image build failed: registry unreachable");
@@ -333,10 +343,10 @@ class ReleaseFlowTest {
     void modelOnlyReleaseWithAGivenImageSkipsBuildAndService() {
         ReleaseRecord r = release(false, false, true, false, true);
 
-        assertThat(ran).containsExactly("promote", "gate-vertex", "shift");
+        assertThat(ran).containsExactly("bless", "promote", "gate-vertex", "shift");
         assertThat(((PromotionInput) inputOf.get("promote")).imageDigest()).isEqualTo(GIVEN);
         assertThat(r.stages()).extracting(StageResult::name)
-                .containsExactly("build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
+                .containsExactly("bless", "build", "deploy", "promote", "gate-service", "gate-vertex", "shift");
         assertThat(r.status()).isEqualTo("released");
         assertThat(r.imageDigest()).isEqualTo(GIVEN.value());
     }
@@ -378,7 +388,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
+        assertThat(ran).containsExactly("bless", "build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
                 "gate-vertex", "deploy", "remove-candidate", "shift");
         assertThat(r.status()).isEqualTo("released");
         assertThat(((DeployInput) inputOf.get("canary-50")).imageDigest()).isEqualTo(BUILT);
@@ -391,7 +401,7 @@ class ReleaseFlowTest {
         assertThat(r.gates()).extracting(ReleaseRecord.Gate::name)
                 .containsExactly("service-canary-10", "service-canary-50", "vertex");
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, false));
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ canary-10 (2/10").contains("▶ shift (10/10")
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("▶ canary-10 (3/11").contains("▶ shift (11/11")
                 .contains("✔ remove-candidate");
         assertThat(JSON.readTree(work.resolve("release/gate-service-10/smoke.json").toFile()).path("verdict").asText())
                 .isEqualTo("passed");
@@ -406,7 +416,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "canary-10", "deploy", "promote", "gate-service", "gate-vertex", "shift");
+        assertThat(ran).containsExactly("bless", "build", "canary-10", "deploy", "promote", "gate-service", "gate-vertex", "shift");
         assertThat(r.status()).isEqualTo("released");
         assertThat(r.stages()).filteredOn(s -> s.name().equals("canary-10")).extracting(StageResult::status)
                 .containsExactly(StageStatus.SKIPPED);
@@ -445,7 +455,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "remove-candidate");
+        assertThat(ran).containsExactly("bless", "build", "canary-10", "gate-service-10", "remove-candidate");
         assertThat(r.status()).isEqualTo("rolledBack");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.reason()).contains("candidate's gate at 10% failed");
@@ -462,7 +472,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "remove-candidate");
+        assertThat(ran).containsExactly("bless", "build", "canary-10", "gate-service-10", "canary-50", "remove-candidate");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.reason()).contains("rollout at 50% failed").contains("CrashLoopBackOff");
     }
@@ -474,7 +484,7 @@ class ReleaseFlowTest {
 
         ReleaseRecord r = release(true, true, true, true, true);
 
-        assertThat(ran).containsExactly("build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
+        assertThat(ran).containsExactly("bless", "build", "canary-10", "gate-service-10", "canary-50", "gate-service-50", "promote",
                 "gate-vertex", "remove-candidate", "rollback-model");
         assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, true));
     }
@@ -531,4 +541,22 @@ class ReleaseFlowTest {
                     JSON.readTree(file.toFile()).path("errorDetails").path("category").asText());
         }
     }
+
+    @Test
+    void anUnblessedCandidateStopsTheReleaseBeforeAnyStageRuns() {
+        failing.put("bless", new MlshipException(io.mlship.result.ErrorCategory.GATE_FAILED,
+                "the candidate is not blessed: 1 of 1 thresholds not met", "retrain"));
+
+        ReleaseRecord r = release(true, true, true, true, true);
+
+        assertThat(ran).containsExactly("bless");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.status()).isEqualTo("failed");
+        assertThat(r.reason()).contains("not blessed");
+        assertThat(r.blessing().blessed()).isFalse();
+        assertThat(r.blessing().thresholds()).extracting(Blessing.Threshold::detail).containsExactly("0.1 is not >= 0.86");
+        assertThat(r.junitFiles()).hasSize(1);
+        assertThat(r.rolledBack()).isEqualTo(new ReleaseRecord.RolledBack(false, false));
+    }
+
 }

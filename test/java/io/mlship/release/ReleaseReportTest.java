@@ -39,7 +39,7 @@ class ReleaseReportTest {
                         new StageResult("gate-vertex", StageStatus.FAILED, "2026-11-22T10:00:00Z", 4.0, 1, "2 of 3 cases failed"),
                         new StageResult("rollback-model", StageStatus.PASSED, "2026-11-22T10:00:00Z", 2.0, 0, "traffic {11:100}"),
                         new StageResult("rollback-service", StageStatus.PASSED, "2026-11-22T10:00:00Z", 3.0, 0, "restored")),
-                new ReleaseRecord.RolledBack(true, true), "r-0123456789ab", null, null);
+                new ReleaseRecord.RolledBack(true, true), "r-0123456789ab", null, null, null, null);
     }
 
     @Test

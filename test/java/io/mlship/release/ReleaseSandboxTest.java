@@ -176,7 +176,7 @@ class ReleaseSandboxTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(specLoads.get() - loadsBefore).as("a whole release (build, deploy, promote, two gates, shift) reads "
                 + "and validates its spec once").isEqualTo(1);
-        assertThat(run.err()).contains("▶ shift (6/6");
+        assertThat(run.err()).contains("▶ shift (7/7");
         JsonNode result = run.result("release");
         assertThat(result.path("releaseStatus").asText()).isEqualTo("released");
         String digest = result.path("imageDigest").asText();
@@ -195,8 +195,18 @@ class ReleaseSandboxTest {
         assertThat(record.path("approvedBy").asText()).isEqualTo("alice");
         assertThat(record.path("gates").get(0).path("verdict").asText()).isEqualTo("passed");
         assertThat(record.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
-                .containsExactly("build:passed", "deploy:passed", "promote:passed", "gate-service:passed",
+                .containsExactly("bless:passed", "build:passed", "deploy:passed", "promote:passed", "gate-service:passed",
                         "gate-vertex:passed", "shift:passed");
+        // A first release: no version holds prod, so only the absolute threshold is judged, and the record says so.
+        assertThat(record.path("blessing").path("blessed").asBoolean()).isTrue();
+        assertThat(record.path("blessing").path("prodVersion").isNull()).isTrue();
+        assertThat(record.path("blessing").path("note").asText()).contains("first release");
+        assertThat(record.path("blessing").path("thresholds")).extracting(t -> t.path("rule").asText() + ":"
+                + t.path("skipped").asBoolean()).containsExactly("ndcg@10 >= 0.8:false", "ndcg@10 >= prod - 0.03:true",
+                "recall@10 >= prod - 0.05:true");
+        Model v1 = vertex.models().getModel(MODEL + "@1");
+        assertThat(v1.getLabelsMap()).as("the metrics are kept on the version").containsEntry("mlship-metric-ndcg_10", "0_8923")
+                .containsEntry("mlship-metric-recall_10", "0_8639").containsEntry("mlship-blessing", "passed");
         Path report = Path.of(result.path("reportFile").asText());
         String dom = HeadlessChromium.dumpDom(report, Files.createDirectories(repo.resolve(".mlship/chromium")));
         assertThat(dom).contains("<p id=\"verdict\" class=\"released\">Released").contains("id=\"latency-vertex\"")
@@ -212,13 +222,59 @@ class ReleaseSandboxTest {
 
     @Test
     @Order(2)
+    void aCandidateWorseThanProdIsRefusedBeforeAnythingIsBuiltDeployedOrMoved() throws Exception {
+        Map<String, List<String>> aliasesBefore = aliases();
+        Map<String, Integer> trafficBefore = trafficByVersion();
+        String revisionBefore = deployment().getMetadata().getAnnotations().get("mlship.io/build-url");
+        sandbox.vertex().calls().reset();
+
+        CliRun run = release("refused", 8, "--model-version", "broken");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        Map<String, Long> calls = sandbox.vertex().calls().snapshot();
+        assertThat(calls.keySet()).as("Vertex AI was only read: " + calls).allMatch(m -> m.endsWith("/GetModel"));
+        assertThat(calls).doesNotContainKeys("google.cloud.aiplatform.v1.EndpointService/DeployModel",
+                "google.cloud.aiplatform.v1.ModelService/UploadModel");
+        assertThat(trafficByVersion()).isEqualTo(trafficBefore);
+        assertThat(aliases()).isEqualTo(aliasesBefore);
+        assertThat(image(deployment())).endsWith("@" + firstDigest);
+        assertThat(deployment().getMetadata().getAnnotations().get("mlship.io/build-url")).isEqualTo(revisionBefore);
+
+        JsonNode result = run.result("release");
+        assertThat(result.path("errorDetails").path("category").asText()).isEqualTo("gateFailed");
+        assertThat(result.path("stages")).extracting(st -> st.path("name").asText() + ":" + st.path("status").asText())
+                .containsExactly("bless:failed");
+        JsonNode record = new ObjectMapper().readTree(Path.of(result.path("recordFile").asText()).toFile());
+        assertThat(record.path("reason").asText()).contains("not blessed").contains("against prod version 1")
+                .contains("ndcg@10 >= prod - 0.03 (0.1138 is not >= 0.8623 (prod 0.8923 - 0.03))");
+        JsonNode blessing = record.path("blessing");
+        assertThat(blessing.path("blessed").asBoolean()).isFalse();
+        assertThat(blessing.path("overridden").asBoolean()).isFalse();
+        assertThat(blessing.path("prodVersion").asText()).isEqualTo("1");
+        assertThat(blessing.path("metricsFile").asText()).isEqualTo("gs://ds-training-output/reco-ranker/broken/metrics.json");
+        assertThat(blessing.path("metrics")).anySatisfy(m -> {
+            assertThat(m.path("name").asText()).isEqualTo("ndcg@10");
+            assertThat(m.path("candidate").asDouble()).isEqualTo(0.1138);
+            assertThat(m.path("prod").asDouble()).isEqualTo(0.8923);
+            assertThat(m.path("delta").asDouble()).isEqualTo(-0.7785);
+        });
+        assertThat(blessing.path("thresholds")).allSatisfy(t -> assertThat(t.path("passed").asBoolean()).isFalse());
+        String junit = Files.readString(Path.of(record.path("blessingJunitFile").asText()));
+        assertThat(junit).contains("testsuite name=\"mlship.blessing\" tests=\"3\" failures=\"3\"")
+                .contains("<testcase classname=\"mlship.blessing.thresholds\" name=\"recall@10 >= prod - 0.05\"");
+    }
+
+    @Test
+    @Order(3)
     void aBrokenCandidateFailsItsGateAndServiceAndEndpointAreExactlyAsBefore() throws Exception {
         Map<String, List<String>> aliasesBefore = aliases();
         // A code change too, so the release rolls out a new service revision that must be rolled back as well.
         Path server = repo.resolve("src/reco/server.py");
         Files.writeString(server, Files.readString(server) + "\n# release candidate 2\n");
 
-        CliRun run = release("broken", 8, "--model-version", "broken");
+        // Past its blessing on purpose: the gate must catch the broken model as well.
+        CliRun run = release("broken", 8, "--model-version", "broken", "--override-blessing",
+                "--reason", "prove the gate catches it too");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
         JsonNode result = run.result("release");
@@ -230,7 +286,7 @@ class ReleaseSandboxTest {
         assertThat(after.get("1")).containsExactlyInAnyOrderElementsOf(aliasesBefore.get("1"));
         assertThat(after.get("2")).doesNotContain("prod");
         assertThat(result.path("stages")).extracting(s -> s.path("name").asText() + ":" + s.path("status").asText())
-                .contains("deploy:passed", "gate-service:passed", "gate-vertex:failed", "rollback-model:passed",
+                .contains("bless:passed", "deploy:passed", "gate-service:passed", "gate-vertex:failed", "rollback-model:passed",
                         "rollback-service:passed").doesNotContain("shift:passed");
         assertThat(result.path("imageDigest").asText()).isNotEqualTo(firstDigest);
         assertThat(image(deployment())).as("the previous revision runs again").endsWith("@" + firstDigest);
@@ -244,7 +300,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theNextGoodReleaseMovesProdOn() {
         CliRun run = release("second", 9, "--model-version", "v2");
 
@@ -259,7 +315,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badInputStopsBeforeAnythingRemote() {
         Map<String, Integer> before = trafficByVersion();
 
@@ -272,7 +328,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anotherBuildOfTheSameCheckoutReleasesTheSameDigestWithoutANewRevision() throws Exception {
         JsonNode second = new ObjectMapper().readTree(repo.resolve(".mlship/second/release.json").toFile());
         String revision = deployment().getMetadata().getAnnotations().get("deployment.kubernetes.io/revision");
@@ -323,7 +379,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void prodFromAFreshCloneReleasesWhatPassedStagingWithoutBuilding() throws Exception {
         JsonNode staging = new ObjectMapper().readTree(repo.resolve(".mlship/again/release.json").toFile());
         Path clone = freshClone("prod-clone-a");
@@ -341,7 +397,8 @@ class ReleaseSandboxTest {
         assertThat(record.path("approval").toString()).isEqualTo("{\"by\":\"carol\",\"reason\":\"weekly ranking update\","
                 + "\"imageDigest\":\"" + passed + "\",\"modelVersion\":\"v2\"}");
         assertThat(record.path("imageDigest").asText()).isEqualTo(staging.path("imageDigest").asText());
-        assertThat(record.path("stages").get(0).path("status").asText()).isEqualTo("skipped");
+        assertThat(record.path("stages").get(0).path("name").asText()).isEqualTo("bless");
+        assertThat(record.path("stages").get(1).path("status").asText()).as("no build").isEqualTo("skipped");
         assertThat(record.path("gated").path("from").asText()).isEqualTo("staging");
         assertThat(record.path("model").path("artifacts").asText()).contains("/reco-ranker/v2/");
         Deployment prod = sandbox.cluster().client().apps().deployments().inNamespace("reco-prod").withName("reco-service").get();
@@ -349,7 +406,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void prodRefusesADigestThatNeverPassedStagingUnlessForcedWithAReason() throws Exception {
         Path clone = freshClone("prod-clone-b");
         String never = "sha256:" + "0f".repeat(32);
@@ -368,7 +425,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRollbackFromAnotherFreshCloneRestoresProdAndHistoryKeepsBoth() throws Exception {
         Path clone = freshClone("prod-clone-c");
         Path kubeconfig = sandbox.cluster().writeKubeconfig(clone.resolve("kubeconfig"), "sandbox");
@@ -405,7 +462,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void historyAtEachInstantIsWhatTheSandboxServedThen() {
         assertThat(seen).as("before the first release, and after each of three releases (one rolled back)").hasSize(4);
         for (Seen then : seen) {
@@ -465,7 +522,7 @@ class ReleaseSandboxTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aModelOnlySpecKeepsItsStateInCloudStorageAndProdTakesWhatPassedStaging() throws Exception {
         Path clone = modelOnlyRepo();
 

@@ -164,6 +164,25 @@ class VertexEmulatorRulesTest {
     }
 
     @Test
+    void labelsFollowTheRulesAndAResourceHoldsAtMost64() throws Exception {
+        upload("m", true);
+        Map<String, String> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 65; i++) {
+            many.put("k" + i, "0_5");
+        }
+        assertCode(() -> label("m@1", many), StatusCode.Code.INVALID_ARGUMENT, "at most 64");
+        assertCode(() -> label("m@1", Map.of("mlship-metric-ndcg_10", "0.5")), StatusCode.Code.INVALID_ARGUMENT, "not valid");
+        many.remove("k0");
+        assertThat(label("m@1", many).getLabelsMap()).hasSize(64);
+    }
+
+    private Model label(String ref, Map<String, String> labels) {
+        return vertex.models().updateModel(com.google.cloud.aiplatform.v1.UpdateModelRequest.newBuilder()
+                .setModel(Model.newBuilder().setName(LOC + "/models/" + ref).putAllLabels(labels))
+                .setUpdateMask(com.google.protobuf.FieldMask.newBuilder().addPaths("labels")).build());
+    }
+
+    @Test
     void failedAndHeldOperationsAsTheHooksSay() throws Exception {
         emulator.faults().failNext("UploadModel");
         assertThatThrownBy(() -> upload("m", true)).hasMessageContaining("injected failure of UploadModel");

@@ -135,7 +135,7 @@ class VertexServesImageTest {
         List<String> names = StreamSupport.stream(storage.list(bucket, Storage.BlobListOption.prefix(prefix))
                 .iterateAll().spliterator(), false).map(Blob::getName).map(n -> n.substring(prefix.length())).toList();
         assertThat(names).as("the copy, read through the sandbox's Cloud Storage JSON API")
-                .contains("metadata.json").hasSize(4);
+                .contains("metadata.json", "metrics.json").hasSize(5);
     }
 
     @Test
