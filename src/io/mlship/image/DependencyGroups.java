@@ -35,18 +35,17 @@ final class DependencyGroups {
     }
 
     /**
-     * @param entries the folder's entries, sorted, the first being the folder itself at {@code root}
+     * @param entries the folder's entries, sorted, the first being the folder itself at {@code root} (kept only
+     *                when the folder stays one layer)
      * @return the layers in a fixed order: packages alone (largest first, ties by name), then the groups
      */
     static List<PlannedLayer> split(List<FileEntry> entries, AbsoluteUnixPath root) {
         Map<String, List<FileEntry>> byPackage = new TreeMap<>();
         Map<String, Long> sizes = new TreeMap<>();
-        List<FileEntry> roots = new ArrayList<>();
         long total = 0;
         for (FileEntry entry : entries) {
             String name = packageOf(entry.getExtractionPath(), root);
             if (name == null) {
-                roots.add(entry);
                 continue;
             }
             byPackage.computeIfAbsent(name, k -> new ArrayList<>()).add(entry);
@@ -62,11 +61,14 @@ final class DependencyGroups {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(MAX_ALONE).map(Map.Entry::getKey).toList();
         Map<String, List<FileEntry>> layers = new LinkedHashMap<>();
-        alone.forEach(name -> layers.put(LAYER + "/" + name, withRoots(roots, byPackage.get(name))));
+        // The folder's own entry stays out of split layers: its time changes whenever a package is added or
+        // renamed (a bump renames the dist-info), and in every layer it would change every layer's cache key.
+        // The layer tar gets the parent folders anyway, with fixed times.
+        alone.forEach(name -> layers.put(LAYER + "/" + name, byPackage.get(name)));
         Map<Integer, List<FileEntry>> groups = new TreeMap<>();
         byPackage.forEach((name, files) -> {
             if (!alone.contains(name)) {
-                groups.computeIfAbsent(groupOf(name), k -> new ArrayList<>(roots)).addAll(files);
+                groups.computeIfAbsent(groupOf(name), k -> new ArrayList<>()).addAll(files);
             }
         });
         groups.forEach((group, files) -> layers.put(LAYER + "/group-" + group, files));
@@ -102,12 +104,6 @@ final class DependencyGroups {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<FileEntry> withRoots(List<FileEntry> roots, List<FileEntry> files) {
-        List<FileEntry> out = new ArrayList<>(roots);
-        out.addAll(files);
-        return out;
     }
 
     private static long sizeOf(Path file) {

@@ -69,10 +69,9 @@ class DependencyGroupsTest {
         String sixGroup = layers.entrySet().stream().filter(e -> e.getValue().contains("/opt/python-deps/six/__init__.py"))
                 .findFirst().orElseThrow().getKey();
         assertThat(layers.get(sixGroup)).contains("/opt/python-deps/six.py", "/opt/python-deps/six-1.0.dist-info/METADATA");
-        // every file exactly once; the folder itself in every layer (same entry, same bytes)
-        List<String> all = layers.values().stream().flatMap(List::stream).filter(p -> !p.equals("/opt/python-deps")).toList();
-        assertThat(all).doesNotHaveDuplicates();
-        assertThat(layers.values()).allMatch(entries -> entries.get(0).equals("/opt/python-deps"));
+        // every file exactly once; not the folder itself, whose time changes with any package added or renamed
+        List<String> all = layers.values().stream().flatMap(List::stream).toList();
+        assertThat(all).doesNotHaveDuplicates().doesNotContain("/opt/python-deps");
     }
 
     @Test
