@@ -60,7 +60,9 @@ final class BuildCommand extends SpecCommand {
     String buildUrl;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Jib's layer cache and pip's output (default: .mlship/cache next to the spec).")
+            description = "Jib's layer cache and pip's output, kept out of the workspace so builds of any checkout "
+                    + "share it (default: $MLSHIP_CACHE_DIR, else $XDG_CACHE_HOME/mlship, else ~/.cache/mlship; on "
+                    + "Kubernetes agents, mount a cache volume there).")
     Path cacheDir;
 
     @Option(names = "--python", paramLabel = "PYTHON", defaultValue = "python3",
@@ -85,6 +87,23 @@ final class BuildCommand extends SpecCommand {
         result.putAll(outcome.resultFields());
     }
 
+    /**
+     * The agent's cache, outside the checkout: a fresh workspace must not mean an empty cache. Only with no home
+     * folder at all does it fall back to the spec's folder.
+     */
+    static Path defaultCacheDir(Map<String, String> env, Path specDir) {
+        String explicit = env.get("MLSHIP_CACHE_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "mlship");
+        }
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() ? Path.of(home, ".cache", "mlship") : specDir.resolve(".mlship").resolve("cache");
+    }
+
     private BuildInput input() {
         var pushDeadline = durationOption("--push-timeout", pushTimeout);
         LoadedSpec loaded = specOptions.load(context().specLoader()).requireValid();
@@ -93,7 +112,7 @@ final class BuildCommand extends SpecCommand {
         Path specDir = specOptions.spec.toAbsolutePath().normalize().getParent();
         Path tarOut = tar == null && push ? null
                 : (tar != null ? tar : resultDirectory().resolve("image.tar")).toAbsolutePath().normalize();
-        Path cache = (cacheDir != null ? cacheDir : specDir.resolve(".mlship").resolve("cache")).toAbsolutePath().normalize();
+        Path cache = (cacheDir != null ? cacheDir : defaultCacheDir(context().env(), specDir)).toAbsolutePath().normalize();
         return BuildInput.of(EnvironmentView.of(loaded, envName), loaded.document().repoRoot().toAbsolutePath().normalize(), cache)
                 .withTarOutput(tarOut).withBase(baseImage).withRegistry(registry, allowInsecureRegistry)
                 .withGit(gitSha, gitBranch, sourceRepo)

@@ -2,20 +2,16 @@ package io.mlship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
-import com.google.cloud.tools.jib.event.EventHandlers;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
 import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
 import com.google.cloud.tools.jib.image.json.ManifestTemplate;
 import com.google.cloud.tools.jib.registry.RegistryClient;
-import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import io.mlship.result.MlshipException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,14 +95,7 @@ public final class BasePythonVersion {
         }
         FailoverHttpClient http = new FailoverHttpClient(allowInsecureRegistry, false, log);
         try {
-            RegistryClient.Factory factory = RegistryClient.factory(EventHandlers.NONE, ref.getRegistry(),
-                    ref.getRepository(), http);
-            Optional<Credential> credential = credential(ref);
-            credential.ifPresent(factory::setCredential);
-            RegistryClient client = factory.newRegistryClient();
-            if (!client.doPullBearerAuth() && credential.isPresent()) {
-                client.configureBasicAuth();
-            }
+            RegistryClient client = RegistryAccess.client(ref, http, log);
             ManifestTemplate manifest = client.pullManifest(ref.getQualifier()).getManifest();
             if (manifest instanceof ManifestListTemplate list) {
                 String[] osArch = platform.split("/");
@@ -127,25 +116,7 @@ public final class BasePythonVersion {
         } catch (IOException | RegistryException e) {
             throw JibFailures.explainBase(e, base.reference());
         } finally {
-            try {
-                http.shutDown();
-            } catch (IOException ignored) {
-                // nothing to release that matters: the connections close with the client
-            }
+            RegistryAccess.shutDown(http);
         }
-    }
-
-    private Optional<Credential> credential(ImageReference ref) {
-        for (CredentialRetriever retriever : ImageBuilder.credentials(ref, log)) {
-            try {
-                Optional<Credential> found = retriever.retrieve();
-                if (found.isPresent()) {
-                    return found;
-                }
-            } catch (CredentialRetrievalException e) {
-                log.accept(LogEvent.debug("credential lookup for " + ref.getRegistry() + " failed: " + e.getMessage()));
-            }
-        }
-        return Optional.empty();
     }
 }

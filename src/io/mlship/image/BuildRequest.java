@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Everything one image build needs, resolved: where the base comes from, the layers, the container settings
- * and where the image goes (a registry when {@code tarOutput} is null, else a tar file).
+ * and where the image goes (a registry when {@code tarOutput} is null, else a tar file). {@code dependencies}, when
+ * set (pushes only), is where the Python dependency layers come from; they are then not among {@code layers}.
  */
 public record BuildRequest(
         BaseImage base,
@@ -26,7 +27,8 @@ public record BuildRequest(
         Path tarOutput,
         boolean allowInsecureRegistry,
         Path cacheDir,
-        String toolVersion) {
+        String toolVersion,
+        DependencyBase dependencies) {
 
     public BuildRequest {
         Objects.requireNonNull(base, "base");
@@ -75,6 +77,7 @@ public record BuildRequest(
         private boolean allowInsecureRegistry;
         private Path cacheDir;
         private String toolVersion;
+        private DependencyBase dependencies;
 
         public Builder base(BaseImage v) { base = v; return this; }
         public Builder repository(String v) { repository = v; return this; }
@@ -92,10 +95,11 @@ public record BuildRequest(
         public Builder allowInsecureRegistry(boolean v) { allowInsecureRegistry = v; return this; }
         public Builder cacheDir(Path v) { cacheDir = v; return this; }
         public Builder toolVersion(String v) { toolVersion = v; return this; }
+        public Builder dependencies(DependencyBase v) { dependencies = v; return this; }
 
         public BuildRequest build() {
             return new BuildRequest(base, repository, tags, layers, entrypoint, cmd, env, port, user, workdir, labels,
-                    platforms, tarOutput, allowInsecureRegistry, cacheDir, toolVersion);
+                    platforms, tarOutput, allowInsecureRegistry, cacheDir, toolVersion, dependencies);
         }
     }
 }

@@ -71,9 +71,17 @@ public final class BuildStage {
         // Python's and Jib's lines are the build's details: a part of its own, so they read apart from the stage's.
         Progress details = progress.of("build");
         BasePythonVersion baseVersions = new BasePythonVersion(in.allowInsecureRegistry(), new BuildProgress(details)::onLog);
-        Optional<Path> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"), in.python(),
-                baseVersions, agentEnv, details).resolve(image, base);
-        List<PlannedLayer> layers = new LayerPlanner(in.repoRoot()).plan(image, deps);
+        Optional<PendingDependencies> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"),
+                in.python(), baseVersions, agentEnv, details).prepare(image, base);
+        LayerPlanner planner = new LayerPlanner(in.repoRoot());
+        DependencyBase dependencyBase = null;
+        List<PlannedLayer> layers;
+        if (in.pushes() && deps.isPresent()) {
+            dependencyBase = dependencyBase(in, image, base, repository, deps.get(), planner, details);
+            layers = planner.plan(image, Optional.empty());
+        } else {
+            layers = planner.plan(image, deps.map(PendingDependencies::folder));
+        }
         Map<String, String> envVars = new TreeMap<>(image.env());
         if (deps.isPresent()) {
             String target = image.python() != null && image.python().target() != null ? image.python().target() : "/opt/python-deps";
@@ -93,7 +101,7 @@ public final class BuildStage {
                 .entrypoint(image.entrypoint()).cmd(image.cmd()).env(envVars).port(image.port())
                 .user(image.user()).workdir(image.workdir()).labels(labels).platforms(image.platforms())
                 .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
-                .toolVersion(toolVersion)
+                .toolVersion(toolVersion).dependencies(dependencyBase)
                 .build();
         BuiltImage built = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline())).build(request);
         progress.step((in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()
@@ -101,6 +109,24 @@ public final class BuildStage {
                 + built.layersReused() + ", " + built.bytesUploaded() + " bytes uploaded");
         return new BuildOutcome(environment.name(), repository, tags, base.reference(), specHash, warnings, built,
                 in.pushes(), labels, blankToNull(in.buildUrl()));
+    }
+
+    /**
+     * Where a pushed image's dependency layers come from: the dependency image of their content key if the target
+     * repository has it (then pip does not run and nothing of them is compressed), else layers made now.
+     */
+    private DependencyBase dependencyBase(BuildInput in, ImageSpec image, BaseImage base, String repository,
+                                          PendingDependencies deps, LayerPlanner planner,
+                                          Progress details) {
+        String tag = DependencyImage.tag(deps.key(), base.reference(), image.platforms(), LayerPlanner.pythonTarget(image),
+                toolVersion);
+        Optional<DependencyImage.Found> found = new DependencyImage(in.allowInsecureRegistry(),
+                new BuildProgress(details)::onLog, details).find(repository, tag, image.platforms().get(0));
+        if (found.isPresent()) {
+            return DependencyBase.found(tag, found.get());
+        }
+        details.step("python: " + repository + ":" + tag + " not in the registry yet; making the dependency layers");
+        return DependencyBase.toBuild(tag, planner.dependencyLayers(image, deps.folder()));
     }
 
     /**

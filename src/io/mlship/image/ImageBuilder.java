@@ -78,9 +78,15 @@ public final class ImageBuilder {
         }
         List<PlannedLayer> layers = request.layers().stream().filter(l -> !l.entries().isEmpty()).toList();
         BuildProgress events = new BuildProgress(progress);
+        BuildProgress dependencyEvents = new BuildProgress(progress);
         ImageReference target = reference(request.primaryReference(), "image.registry/image.repository");
+        long deadline = System.nanoTime() + retry.deadline().toNanos();
         try {
-            JibContainerBuilder builder = startFrom(request.base(), events);
+            DependencyImage.Found dependencies = request.pushes() && request.dependencies() != null
+                    ? dependencyImage(request, request.dependencies(), dependencyEvents, deadline) : null;
+            JibContainerBuilder builder = dependencies == null ? startFrom(request.base(), events)
+                    : Jib.from(registryImage(reference(request.repository() + "@" + dependencies.digest(),
+                    "image.registry/image.repository"), events));
             for (PlannedLayer layer : layers) {
                 builder.addFileEntriesLayer(layer.toJib());
             }
@@ -99,12 +105,15 @@ public final class ImageBuilder {
                 builder.setWorkingDirectory(AbsoluteUnixPath.get(request.workdir()));
             }
             progress.step((request.pushes() ? "pushing " + target + (request.tags().size() > 1 ? " (+ tags " + request.tags().subList(1, request.tags().size()) + ")" : "")
-                    : "writing " + request.tarOutput() + " (no push)") + "; base " + request.base().reference()
+                    : "writing " + request.tarOutput() + " (no push)") + "; base " + (dependencies == null
+                    ? request.base().reference() : request.repository() + ":" + request.dependencies().tag())
                     + "; layers " + layers.stream().map(PlannedLayer::name).toList());
-            JibContainer container = request.pushes() ? push(builder, request, target, events)
-                    : builder.containerize(containerizer(request, target, events));
-            List<LayerResult> results = layerResults(request, layers, events);
-            long uploaded = request.pushes() ? events.bytesUploaded(events.configBlobSizes()) : 0;
+            List<String> moreTags = request.tags().subList(1, request.tags().size());
+            JibContainer container = request.pushes() ? push(builder, request, target, moreTags, events, deadline)
+                    : builder.containerize(containerizer(request, target, moreTags, events));
+            List<LayerResult> results = layerResults(request, layers, events, dependencies, dependencyEvents);
+            long uploaded = request.pushes() ? events.bytesUploaded(events.configBlobSizes())
+                    + dependencyEvents.bytesUploaded(dependencyEvents.configBlobSizes()) : 0;
             return new BuiltImage(container.getDigest().toString(), container.getImageId().toString(),
                     request.repository(), request.tags(), results, uploaded,
                     request.pushes() ? null : request.tarOutput().toString());
@@ -117,17 +126,44 @@ public final class ImageBuilder {
     }
 
     /**
+     * The dependency image to build on: found by the caller, or built here from the base and the dependency layers
+     * and pushed under its content tag, then read back (its manifest digest and layers) like a found one.
+     */
+    private DependencyImage.Found dependencyImage(BuildRequest request, DependencyBase deps, BuildProgress events,
+                                                  long deadline) throws InterruptedException {
+        String reference = request.repository() + ":" + deps.tag();
+        if (deps.found() != null) {
+            progress.step("python: dependencies unchanged, reusing " + reference + " from the registry (nothing installed, "
+                    + "compressed or uploaded for them)");
+            return deps.found();
+        }
+        List<String> names = deps.layers().stream().map(PlannedLayer::name).toList();
+        JibContainerBuilder builder = startFrom(request.base(), events);
+        deps.layers().forEach(layer -> builder.addFileEntriesLayer(layer.toJib()));
+        builder.setLabels(Map.of(DependencyImage.LAYERS_LABEL, String.join(",", names)))
+                .setCreationTime(CREATION_TIME)
+                .setFormat(ImageFormat.OCI)
+                .setPlatforms(platforms(request.platforms()));
+        progress.step("python: pushing the dependency image " + reference + "; base " + request.base().reference()
+                + "; layers " + names + " (compressed concurrently)");
+        push(builder, request, reference(reference, "image.registry/image.repository"), List.of(), events, deadline);
+        return new DependencyImage(request.allowInsecureRegistry(), events::onLog, progress)
+                .find(request.repository(), deps.tag(), request.platforms().get(0))
+                .orElseThrow(() -> MlshipException.infrastructure("pushed " + reference + ", but the registry does not "
+                        + "return it with its layers", "check the registry's health, then build again", null));
+    }
+
+    /**
      * Pushes with {@link PushRetry}: each attempt runs on threads of its own, so the deadline can stop one that hangs;
      * a transient failure (5xx, 429, a broken connection) is retried after a logged backoff. Fails naming the registry.
      */
-    private JibContainer push(JibContainerBuilder builder, BuildRequest request, ImageReference target, BuildProgress events)
-            throws InterruptedException {
+    private JibContainer push(JibContainerBuilder builder, BuildRequest request, ImageReference target,
+                              List<String> moreTags, BuildProgress events, long deadline) throws InterruptedException {
         String registry = target.getRegistry();
-        long deadline = System.nanoTime() + retry.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
             ExecutorService jibThreads = Executors.newCachedThreadPool(daemon("jib-push"));
             ExecutorService runner = Executors.newSingleThreadExecutor(daemon("mlship-push"));
-            Containerizer containerizer = containerizer(request, target, events).setExecutorService(jibThreads);
+            Containerizer containerizer = containerizer(request, target, moreTags, events).setExecutorService(jibThreads);
             Future<JibContainer> pushed = runner.submit(() -> builder.containerize(containerizer));
             try {
                 return pushed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -186,23 +222,21 @@ public final class ImageBuilder {
             case TAR:
                 return Jib.from(TarImage.at(base.tar()));
             default:
-                ImageReference ref = reference(base.reference(), "image.base");
-                RegistryImage image = RegistryImage.named(ref);
-                credentials(ref, events::onLog).forEach(image::addCredentialRetriever);
-                return Jib.from(image);
+                return Jib.from(registryImage(reference(base.reference(), "image.base"), events));
         }
     }
 
-    private Containerizer containerizer(BuildRequest request, ImageReference target, BuildProgress events) {
-        Containerizer containerizer;
-        if (request.pushes()) {
-            RegistryImage image = RegistryImage.named(target);
-            credentials(target, events::onLog).forEach(image::addCredentialRetriever);
-            containerizer = Containerizer.to(image);
-        } else {
-            containerizer = Containerizer.to(TarImage.at(request.tarOutput()).named(target));
-        }
-        for (String tag : request.tags().subList(1, request.tags().size())) {
+    private static RegistryImage registryImage(ImageReference ref, BuildProgress events) {
+        RegistryImage image = RegistryImage.named(ref);
+        credentials(ref, events::onLog).forEach(image::addCredentialRetriever);
+        return image;
+    }
+
+    private Containerizer containerizer(BuildRequest request, ImageReference target, List<String> moreTags,
+                                        BuildProgress events) {
+        Containerizer containerizer = request.pushes() ? Containerizer.to(registryImage(target, events))
+                : Containerizer.to(TarImage.at(request.tarOutput()).named(target));
+        for (String tag : moreTags) {
             containerizer.withAdditionalTag(tag);
         }
         if (request.cacheDir() != null) {
@@ -268,7 +302,8 @@ public final class ImageBuilder {
     }
 
     /** Base layers first, then mlship's, each with digest, compressed size and whether it was uploaded. */
-    private List<LayerResult> layerResults(BuildRequest request, List<PlannedLayer> layers, BuildProgress events)
+    private List<LayerResult> layerResults(BuildRequest request, List<PlannedLayer> layers, BuildProgress events,
+                                           DependencyImage.Found dependencies, BuildProgress dependencyEvents)
             throws IOException, CacheDirectoryCreationException {
         List<LayerResult> own = new ArrayList<>();
         Set<String> ownDigests = new LinkedHashSet<>();
@@ -288,7 +323,13 @@ public final class ImageBuilder {
             own.add(new LayerResult(layer.name(), digest, size, request.pushes() && events.uploaded(digest)));
         }
         List<LayerResult> all = new ArrayList<>();
-        if (request.pushes()) {
+        if (dependencies != null) {
+            // Base and dependency layers come from the dependency image: uploaded only if its push just sent them.
+            for (LayerResult layer : dependencies.layers()) {
+                all.add(new LayerResult(layer.name(), layer.digest(), layer.size(),
+                        dependencyEvents.uploaded(layer.digest()) || events.uploaded(layer.digest())));
+            }
+        } else if (request.pushes()) {
             for (Map.Entry<String, Long> blob : events.layerBlobs().entrySet()) {
                 if (!ownDigests.contains(blob.getKey())) {
                     all.add(new LayerResult("base", blob.getKey(), blob.getValue(), events.uploaded(blob.getKey())));

@@ -48,11 +48,7 @@ public final class LayerPlanner {
     /** The layers in build order; {@code dependencies} is the resolved Python dependency folder, if any. */
     public List<PlannedLayer> plan(ImageSpec image, Optional<Path> dependencies) {
         List<PlannedLayer> layers = new ArrayList<>();
-        dependencies.ifPresent(deps -> {
-            List<FileEntry> entries = new ArrayList<>();
-            addTree(entries, deps, AbsoluteUnixPath.get(pythonTarget(image)), "image.python", false, null);
-            layers.add(new PlannedLayer("python-deps", entries));
-        });
+        dependencies.ifPresent(deps -> layers.addAll(dependencyLayers(image, deps)));
         if (image.model() != null) {
             List<FileEntry> entries = new ArrayList<>();
             addTree(entries, repoPath(image.model(), "image.model"), AbsoluteUnixPath.get(image.modelTarget()),
@@ -76,6 +72,23 @@ public final class LayerPlanner {
         app.sort(Comparator.comparing(e -> e.getExtractionPath().toString()));
         layers.add(new PlannedLayer("app", app));
         return layers;
+    }
+
+    /** The Python dependency folder as layers: one, or for a large folder several (see {@link DependencyGroups}). */
+    public List<PlannedLayer> dependencyLayers(ImageSpec image, Path dependencies) {
+        return dependencyLayers(dependencies, pythonTarget(image));
+    }
+
+    List<PlannedLayer> dependencyLayers(Path dependencies, String target) {
+        List<FileEntry> entries = new ArrayList<>();
+        AbsoluteUnixPath root = AbsoluteUnixPath.get(target);
+        addTree(entries, dependencies, root, "image.python", false, null);
+        try {
+            return DependencyGroups.split(entries, root);
+        } catch (UncheckedIOException e) {
+            throw MlshipException.badInput("image.python: cannot read " + dependencies + ": " + e.getMessage(),
+                    "check that the files exist and the agent's user can read them");
+        }
     }
 
     static String pythonTarget(ImageSpec image) {
@@ -118,7 +131,7 @@ public final class LayerPlanner {
         }
     }
 
-    private static boolean skipped(Path root, Path path) {
+    static boolean skipped(Path root, Path path) {
         for (Path part : root.relativize(path)) {
             String name = part.toString();
             if (SKIPPED_NAMES.contains(name)) {

@@ -47,12 +47,27 @@ public final class PythonDependencies {
     }
 
     public Optional<Path> resolve(ImageSpec image, BaseImage base) {
+        return prepare(image, base).map(PendingDependencies::folder);
+    }
+
+    /**
+     * The dependencies' content key, known before anything is installed: for a ready folder, a hash of its files;
+     * for requirements, a hash of pip's inputs (requirements, wheels, the image's Python and platforms). The folder
+     * itself is made only when asked for, so a build that finds the key in the registry never runs pip.
+     */
+    public Optional<PendingDependencies> prepare(ImageSpec image, BaseImage base) {
         ImageSpec.Python py = image.python();
         if (py == null) {
             return Optional.empty();
         }
         if (py.sitePackages() != null) {
-            return Optional.of(repoRoot.resolve(py.sitePackages()).normalize());
+            Path folder = repoRoot.resolve(py.sitePackages()).normalize();
+            try {
+                return Optional.of(new PendingDependencies("site-packages " + FolderHash.of(folder), () -> folder));
+            } catch (IOException e) {
+                throw MlshipException.badInput("image.python.sitePackages: cannot read " + py.sitePackages() + ": "
+                        + e.getMessage(), "check that the folder exists and the agent's user can read its files");
+            }
         }
         List<String> requirements = py.requirements() == null ? List.of() : requirementLines(py.requirements());
         Path wheels = py.wheels() == null ? null : repoRoot.resolve(py.wheels()).normalize();
@@ -62,7 +77,9 @@ public final class PythonDependencies {
             return Optional.empty();
         }
         PythonTarget target = new ImagePython(baseVersions).target(image, base);
-        return Optional.of(install(image, target, requirements, wheels));
+        PipInstall.Source source = wheels != null ? PipInstall.Source.wheels(wheels, py.wheels()) : indexSource(py);
+        String key = inputHash(requirements, wheels, target, image.platforms(), source) + "-" + target.key();
+        return Optional.of(new PendingDependencies("pip " + key, () -> install(image, target, source, key, wheels)));
     }
 
     /** Lines that name something to install: not blank, not a comment. */
@@ -88,10 +105,8 @@ public final class PythonDependencies {
         }
     }
 
-    private Path install(ImageSpec image, PythonTarget pyTarget, List<String> requirements, Path wheels) {
+    private Path install(ImageSpec image, PythonTarget pyTarget, PipInstall.Source source, String key, Path wheels) {
         ImageSpec.Python py = image.python();
-        PipInstall.Source source = wheels != null ? PipInstall.Source.wheels(wheels, py.wheels()) : indexSource(py);
-        String key = inputHash(requirements, wheels, pyTarget, image.platforms(), source) + "-" + pyTarget.key();
         Path target = workDir.resolve("python-" + key);
         if (Files.isDirectory(target.resolve(".mlship-complete"))) {
             progress.step("python: dependencies unchanged for " + pyTarget.describe() + ", reusing the earlier install");

@@ -29,9 +29,18 @@ final class Tools {
 
     /** skopeo inspect [--config] of an image in a plain-HTTP registry. */
     static JsonNode skopeoInspect(String image, boolean config) throws IOException, InterruptedException {
+        return skopeo(image, config ? "--config" : null);
+    }
+
+    /** The manifest as the registry stores it (skopeo inspect --raw): its config and layer descriptors. */
+    static JsonNode skopeoRawManifest(String image) throws IOException, InterruptedException {
+        return skopeo(image, "--raw");
+    }
+
+    private static JsonNode skopeo(String image, String option) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(require("skopeo", "skopeo"), "inspect", "--tls-verify=false"));
-        if (config) {
-            command.add("--config");
+        if (option != null) {
+            command.add(option);
         }
         command.add("docker://" + image);
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""A site-packages folder shaped like a data-science image's, generated at run time (never committed).
+
+Usage:
+  make-deps.py DIR MB            about MB megabytes: a few large compiled libraries (.so, part random, part
+                                 repetitive, so partly compressible), thousands of small .py modules (text, very
+                                 compressible), a large compressible data file, and many small packages
+  make-deps.py DIR --bump N      one dependency bumped: numlike's compiled core rewritten, its dist-info renamed
+                                 to version 1.N (what `pip install numlike==1.N` would change)
+Prints the folder's size in bytes.
+"""
+import os
+import random
+import sys
+
+# name: ([(count, MB each, random fraction)], .py modules, KB per module), sizes for 685 MB in all
+PACKAGES = {
+    "torchlike": ([(1, 263, 0.5), (1, 20, 0.6)], 1500, 10),
+    "numlike": ([(1, 35, 0.6), (1, 30, 0.6)], 400, 8),
+    "scilike": ([(12, 6, 0.5)], 1200, 8),
+    "frameslike": ([(8, 5, 0.5)], 800, 10),
+    "transformlike": ([], 3000, 16),
+    "learnlike": ([(10, 2.5, 0.5)], 600, 8),
+    "tokenlike": ([(1, 15, 0.6)], 100, 8),
+}
+SMALL = 40  # small pure-Python packages of 30 modules each
+
+
+def blob(size, random_fraction):
+    noisy = int(size * random_fraction)
+    pattern = bytes(range(256)) * 16
+    rest = size - noisy
+    return os.urandom(noisy) + (pattern * (rest // len(pattern) + 1))[:rest]
+
+
+def module(name, i, kb):
+    line = f"def {name}_fn_{i}_{{n}}(x, y=None):\n    return compute(x, y, scale={i}, step={{n}})  # {name}\n"
+    out, n = [], 0
+    while sum(len(s) for s in out) < kb * 1024:
+        out.append(line.format(n=n))
+        n += 1
+    return "".join(out).encode()
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def dist_info(root, name, version):
+    write(os.path.join(root, f"{name}-{version}.dist-info", "METADATA"),
+          f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode())
+    write(os.path.join(root, f"{name}-{version}.dist-info", "RECORD"), f"{name}/__init__.py,,\n".encode())
+
+
+def make(root, mb):
+    scale = mb / 685
+    for name, (libs, modules, kb) in PACKAGES.items():
+        for count, each_mb, rf in libs:
+            for i in range(count):
+                size = max(1 << 16, int(each_mb * scale * (1 << 20)))
+                write(os.path.join(root, name, "lib", f"_core_{i}_{each_mb}.cpython-312-x86_64-linux-gnu.so"), blob(size, rf))
+        for i in range(max(1, int(modules * scale))):
+            write(os.path.join(root, name, f"sub{i % 20}", f"mod_{i}.py"), module(name, i, kb))
+        write(os.path.join(root, name, "__init__.py"), f"__version__ = '1.0'\n".encode())
+        dist_info(root, name, "1.0")
+    write(os.path.join(root, "tokenlike", "data", "vocab.json"),
+          b"".join(b'{"token_%d": %d},\n' % (i, i) for i in range(int(2_200_000 * scale))))
+    for p in range(SMALL):
+        name = f"smallpkg{p}"
+        for i in range(30):
+            write(os.path.join(root, name, f"mod_{i}.py"), module(name, i, 8 * scale if scale < 1 else 8))
+        dist_info(root, name, "1.0")
+
+
+def bump(root, n):
+    for entry in os.listdir(root):
+        if entry.startswith("numlike-") and entry.endswith(".dist-info"):
+            for f in os.listdir(os.path.join(root, entry)):
+                os.remove(os.path.join(root, entry, f))
+            os.rmdir(os.path.join(root, entry))
+    dist_info(root, "numlike", f"1.{n}")
+    lib = os.path.join(root, "numlike", "lib")
+    core = sorted(os.listdir(lib))[0]
+    size = os.path.getsize(os.path.join(lib, core))
+    write(os.path.join(lib, core), blob(size, 0.6))
+    write(os.path.join(root, "numlike", "__init__.py"), f"__version__ = '1.{n}'\n".encode())
+
+
+def size_of(root):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
+
+
+if __name__ == "__main__":
+    random.seed(0)
+    if sys.argv[2] == "--bump":
+        bump(sys.argv[1], int(sys.argv[3]))
+    else:
+        make(sys.argv[1], float(sys.argv[2]))
+    print(size_of(sys.argv[1]))

@@ -1,0 +1,58 @@
+package io.mlship.image;
+
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.event.EventHandlers;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.registry.RegistryClient;
+import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A registry client for one repository, with the credentials the build uses (docker config, credential helpers,
+ * Application Default Credentials). Jib's HTTP client bounds every request with its own connect and read timeouts.
+ */
+final class RegistryAccess {
+    private RegistryAccess() {
+    }
+
+    static RegistryClient client(ImageReference ref, FailoverHttpClient http, Consumer<LogEvent> log)
+            throws IOException, RegistryException {
+        RegistryClient.Factory factory = RegistryClient.factory(EventHandlers.NONE, ref.getRegistry(),
+                ref.getRepository(), http);
+        Optional<Credential> credential = credential(ref, log);
+        credential.ifPresent(factory::setCredential);
+        RegistryClient client = factory.newRegistryClient();
+        if (!client.doPullBearerAuth() && credential.isPresent()) {
+            client.configureBasicAuth();
+        }
+        return client;
+    }
+
+    static void shutDown(FailoverHttpClient http) {
+        try {
+            http.shutDown();
+        } catch (IOException ignored) {
+            // nothing to release that matters: the connections close with the client
+        }
+    }
+
+    private static Optional<Credential> credential(ImageReference ref, Consumer<LogEvent> log) {
+        for (CredentialRetriever retriever : ImageBuilder.credentials(ref, log)) {
+            try {
+                Optional<Credential> found = retriever.retrieve();
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (CredentialRetrievalException e) {
+                log.accept(LogEvent.debug("credential lookup for " + ref.getRegistry() + " failed: " + e.getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+}
