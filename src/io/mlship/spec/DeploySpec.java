@@ -97,6 +97,10 @@ public record DeploySpec(
     }
 
     public record DisruptionBudget(String minAvailable, String maxUnavailable) {
+        public DisruptionBudget {
+            minAvailable = IntOrPercent.normalized(minAvailable);
+            maxUnavailable = IntOrPercent.normalized(maxUnavailable);
+        }
     }
 
     public record NetworkPolicy(boolean enabled, String ingressControllerNamespace, List<String> allowFromNamespaces) {
@@ -110,6 +114,11 @@ public record DeploySpec(
 
     /** {@code readinessGrace} is null when the spec leaves it out: the progress deadline then (see {@link #readinessGraceOrDefault()}). */
     public record Rollout(String timeout, int progressDeadlineSeconds, String readinessGrace, String maxSurge, String maxUnavailable) {
+        public Rollout {
+            maxSurge = IntOrPercent.normalized(maxSurge);
+            maxUnavailable = IntOrPercent.normalized(maxUnavailable);
+        }
+
         /** How long a running pod may fail readiness before the rollout fails; by default, the progress deadline. */
         public Duration readinessGraceOrDefault() {
             return readinessGrace != null ? Durations.parse(readinessGrace) : Duration.ofSeconds(progressDeadlineSeconds);
