@@ -9,6 +9,8 @@ Usage:
                                  to version 1.N (what `pip install numlike==1.N` would change)
 Prints the folder's size in bytes.
 """
+import base64
+import hashlib
 import os
 import random
 import sys
@@ -48,10 +50,20 @@ def write(path, data):
         f.write(data)
 
 
+def record_row(root, rel):
+    with open(os.path.join(root, rel), "rb") as f:
+        data = f.read()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{rel},sha256={digest},{len(data)}\n"
+
+
 def dist_info(root, name, version):
-    write(os.path.join(root, f"{name}-{version}.dist-info", "METADATA"),
-          f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode())
-    write(os.path.join(root, f"{name}-{version}.dist-info", "RECORD"), f"{name}/__init__.py,,\n".encode())
+    """METADATA and a RECORD as pip writes it: every installed file with its SHA-256 and size, RECORD itself bare."""
+    info = f"{name}-{version}.dist-info"
+    write(os.path.join(root, info, "METADATA"), f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode())
+    files = [os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(os.path.join(root, name)) for f in fs]
+    rows = [record_row(root, rel) for rel in sorted(files) + [os.path.join(info, "METADATA")]]
+    write(os.path.join(root, info, "RECORD"), ("".join(rows) + f"{info}/RECORD,,\n").encode())
 
 
 def make(root, mb):
@@ -64,9 +76,10 @@ def make(root, mb):
         for i in range(max(1, int(modules * scale))):
             write(os.path.join(root, name, f"sub{i % 20}", f"mod_{i}.py"), module(name, i, kb))
         write(os.path.join(root, name, "__init__.py"), f"__version__ = '1.0'\n".encode())
+        if name == "tokenlike":
+            write(os.path.join(root, name, "data", "vocab.json"),
+                  b"".join(b'{"token_%d": %d},\n' % (i, i) for i in range(int(2_200_000 * scale))))
         dist_info(root, name, "1.0")
-    write(os.path.join(root, "tokenlike", "data", "vocab.json"),
-          b"".join(b'{"token_%d": %d},\n' % (i, i) for i in range(int(2_200_000 * scale))))
     for p in range(SMALL):
         name = f"smallpkg{p}"
         for i in range(30):
@@ -80,12 +93,12 @@ def bump(root, n):
             for f in os.listdir(os.path.join(root, entry)):
                 os.remove(os.path.join(root, entry, f))
             os.rmdir(os.path.join(root, entry))
-    dist_info(root, "numlike", f"1.{n}")
     lib = os.path.join(root, "numlike", "lib")
     core = sorted(os.listdir(lib))[0]
     size = os.path.getsize(os.path.join(lib, core))
     write(os.path.join(lib, core), blob(size, 0.6))
     write(os.path.join(root, "numlike", "__init__.py"), f"__version__ = '1.{n}'\n".encode())
+    dist_info(root, "numlike", f"1.{n}")
 
 
 def size_of(root):

@@ -55,6 +55,12 @@ public record BuildRequest(
         return repository + ":" + tags.get(0);
     }
 
+    /** The same build with its dependency image looked up. */
+    public BuildRequest withDependencies(DependencyBase resolved) {
+        return new BuildRequest(base, repository, tags, layers, entrypoint, cmd, env, port, user, workdir, labels,
+                platforms, tarOutput, allowInsecureRegistry, cacheDir, toolVersion, resolved);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -74,14 +74,12 @@ public final class BuildStage {
         Optional<PendingDependencies> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"),
                 in.python(), baseVersions, agentEnv, details).prepare(image, base);
         LayerPlanner planner = new LayerPlanner(in.repoRoot());
-        DependencyBase dependencyBase = null;
-        List<PlannedLayer> layers;
-        if (in.pushes() && deps.isPresent()) {
-            dependencyBase = dependencyBase(in, image, base, repository, deps.get(), planner, details);
-            layers = planner.plan(image, Optional.empty());
-        } else {
-            layers = planner.plan(image, deps.map(PendingDependencies::folder));
-        }
+        // Pushed, the dependencies go into an image of their own (the new image's base); else into its layers.
+        boolean ownDependencyImage = in.pushes() && deps.isPresent();
+        List<PlannedLayer> layers = planner.plan(image, ownDependencyImage ? Optional.empty()
+                : deps.map(PendingDependencies::folder));
+        String dependencyTag = ownDependencyImage ? DependencyImage.tag(deps.get().key(), base.reference(),
+                image.platforms(), LayerPlanner.pythonTarget(image), toolVersion) : null;
         Map<String, String> envVars = new TreeMap<>(image.env());
         if (deps.isPresent()) {
             String target = image.python() != null && image.python().target() != null ? image.python().target() : "/opt/python-deps";
@@ -101,9 +99,13 @@ public final class BuildStage {
                 .entrypoint(image.entrypoint()).cmd(image.cmd()).env(envVars).port(image.port())
                 .user(image.user()).workdir(image.workdir()).labels(labels).platforms(image.platforms())
                 .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
-                .toolVersion(toolVersion).dependencies(dependencyBase)
+                .toolVersion(toolVersion).dependencies(ownDependencyImage ? DependencyBase.named(dependencyTag) : null)
                 .build();
-        BuiltImage built = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline())).build(request);
+        ImageBuilder builder = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline()));
+        // A re-run or a fresh agent building what the first tag already holds: found before anything is installed.
+        Optional<BuiltImage> existing = in.pushes() ? builder.existing(request) : Optional.empty();
+        BuiltImage built = existing.isPresent() ? existing.get() : builder.build(!ownDependencyImage ? request
+                : request.withDependencies(dependencyBase(in, repository, dependencyTag, deps.get(), planner, details)));
         progress.step((in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()
                 + " (tags " + String.join(", ", tags) + "); layers pushed " + built.layersPushed() + ", reused "
                 + built.layersReused() + ", " + built.bytesUploaded() + " bytes uploaded");
@@ -115,11 +117,9 @@ public final class BuildStage {
      * Where a pushed image's dependency layers come from: the dependency image of their content key if the target
      * repository has it (then pip does not run and nothing of them is compressed), else layers made now.
      */
-    private DependencyBase dependencyBase(BuildInput in, ImageSpec image, BaseImage base, String repository,
-                                          PendingDependencies deps, LayerPlanner planner,
-                                          Progress details) {
-        String tag = DependencyImage.tag(deps.key(), base.reference(), image.platforms(), LayerPlanner.pythonTarget(image),
-                toolVersion);
+    private DependencyBase dependencyBase(BuildInput in, String repository, String tag, PendingDependencies deps,
+                                          LayerPlanner planner, Progress details) {
+        ImageSpec image = in.environment().spec().image();
         Optional<DependencyImage.Found> found = new DependencyImage(in.allowInsecureRegistry(),
                 new BuildProgress(details)::onLog, details).find(repository, tag, image.platforms().get(0));
         if (found.isPresent()) {

@@ -81,6 +81,12 @@ public final class ImageBuilder {
         BuildProgress dependencyEvents = new BuildProgress(progress);
         ImageReference target = reference(request.primaryReference(), "image.registry/image.repository");
         long deadline = System.nanoTime() + retry.deadline().toNanos();
+        String buildKey = key(request);
+        if (request.dependencies() != null && !request.dependencies().resolved()) {
+            throw new IllegalStateException("the dependency image " + request.dependencies().tag() + " was not looked up");
+        }
+        Map<String, String> labels = new java.util.TreeMap<>(request.labels());
+        labels.put(BuildKey.LABEL, buildKey);
         try {
             DependencyImage.Found dependencies = request.pushes() && request.dependencies() != null
                     ? dependencyImage(request, request.dependencies(), dependencyEvents, deadline) : null;
@@ -93,7 +99,7 @@ public final class ImageBuilder {
             builder.setEntrypoint(request.entrypoint().isEmpty() ? null : request.entrypoint())
                     .setProgramArguments(request.cmd().isEmpty() ? null : request.cmd())
                     .setEnvironment(request.env())
-                    .setLabels(request.labels())
+                    .setLabels(labels)
                     .setUser(request.user())
                     .setCreationTime(CREATION_TIME)
                     .setFormat(ImageFormat.OCI)
@@ -122,6 +128,28 @@ public final class ImageBuilder {
             throw MlshipException.infrastructure("interrupted while building the image", "run the build again", e);
         } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
             throw JibFailures.explain(e, request);
+        }
+    }
+
+    /**
+     * The image this request would make, if its first tag already holds it (same {@link BuildKey}): then there is
+     * nothing to build, and its other tags are made to point at it.
+     */
+    public Optional<BuiltImage> existing(BuildRequest request) {
+        String buildKey = key(request);
+        Optional<BuiltImage> found = new ExistingImage(request.allowInsecureRegistry(), new BuildProgress(progress)::onLog,
+                progress).find(request, buildKey);
+        found.ifPresent(image -> progress.step("image unchanged: " + request.primaryReference() + " already holds this "
+                + "build (" + BuildKey.LABEL + " " + buildKey.substring(7, 19) + "); nothing installed, built or uploaded"));
+        return found;
+    }
+
+    private static String key(BuildRequest request) {
+        try {
+            return BuildKey.of(request);
+        } catch (java.io.UncheckedIOException e) {
+            throw MlshipException.badInput(e.getMessage(), "check that the agent's user can read the files the spec "
+                    + "puts in the image");
         }
     }
 

@@ -133,13 +133,16 @@ public final class LayerPlanner {
 
     static boolean skipped(Path root, Path path) {
         for (Path part : root.relativize(path)) {
-            String name = part.toString();
-            if (SKIPPED_NAMES.contains(name)) {
+            if (SKIPPED_NAMES.contains(part.toString())) {
                 return true;
             }
         }
-        String name = path.getFileName() == null ? "" : path.getFileName().toString();
-        return name.endsWith(".pyc") || name.endsWith(".pyo");
+        return skippedName(path.getFileName() == null ? "" : path.getFileName().toString());
+    }
+
+    /** Whether an entry of this name is left out, its parent folders being kept (a walk that prunes as it goes). */
+    static boolean skippedName(String name) {
+        return SKIPPED_NAMES.contains(name) || name.endsWith(".pyc") || name.endsWith(".pyo");
     }
 
     private void checkReadable(Path path, String field, boolean mustStayInRepo) throws IOException {

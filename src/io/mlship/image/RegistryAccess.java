@@ -23,12 +23,19 @@ final class RegistryAccess {
 
     static RegistryClient client(ImageReference ref, FailoverHttpClient http, Consumer<LogEvent> log)
             throws IOException, RegistryException {
+        return client(ref, http, log, false);
+    }
+
+    /** @param push whether the client writes (tags): a token scoped for pull only cannot. */
+    static RegistryClient client(ImageReference ref, FailoverHttpClient http, Consumer<LogEvent> log, boolean push)
+            throws IOException, RegistryException {
         RegistryClient.Factory factory = RegistryClient.factory(EventHandlers.NONE, ref.getRegistry(),
                 ref.getRepository(), http);
         Optional<Credential> credential = credential(ref, log);
         credential.ifPresent(factory::setCredential);
         RegistryClient client = factory.newRegistryClient();
-        if (!client.doPullBearerAuth() && credential.isPresent()) {
+        boolean bearer = push ? client.doPushBearerAuth() : client.doPullBearerAuth();
+        if (!bearer && credential.isPresent()) {
             client.configureBasicAuth();
         }
         return client;

@@ -149,6 +149,12 @@ public final class CdsTraining {
     private static Path writeRepo(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("src"));
         Files.writeString(dir.resolve("src/app.py"), "print('hello')\n");
+        // An installed package with pip's RECORD: a build reads RECORDs to recognise its dependencies.
+        Files.createDirectories(dir.resolve("deps/dep-1.0.dist-info"));
+        Files.createDirectories(dir.resolve("deps/dep"));
+        Files.writeString(dir.resolve("deps/dep/__init__.py"), "X = 1\n");
+        Files.writeString(dir.resolve("deps/dep-1.0.dist-info/RECORD"), "dep/__init__.py,"
+                + "sha256=Crrh4K5yghbuRJk8Wjp1X4scOH2Uf8TE9yyrDkqEIUs,6\n\"dep-1.0.dist-info/RECORD\",,\n");
         Files.writeString(dir.resolve("cases.yaml"), "- name: health\n  request: {method: GET, path: /health}\n  expect: {status: 200}\n");
         Files.writeString(dir.resolve("predictions.yaml"), "- name: p\n  request:\n    instances: [{q: a}]\n  expect:\n"
                 + "    json:\n      - {path: $.predictions, length: 1}\n");
@@ -160,6 +166,7 @@ public final class CdsTraining {
                 "  repository: cds/app",
                 "  base: scratch",
                 "  app: [src]",
+                "  python: {sitePackages: deps}",
                 "  entrypoint: [python3, src/app.py]",
                 "  port: 8080",
                 "deploy:",

@@ -76,9 +76,12 @@ class DependencyReuseTest {
     private CliRun build(Path repo, Path cache, String... extra) {
         List<String> args = new ArrayList<>(List.of("build", "--spec", repo.resolve("mlship.yaml").toString(),
                 "--env", "staging", "--registry", registry.address(), "--allow-insecure-registry",
-                "--base-image", baseTar.toString(), "--git-sha", TestImages.SHA, "--git-branch", "main",
+                "--base-image", baseTar.toString(), "--git-sha", TestImages.SHA,
                 "--cache-dir", cache.toString(), "--result-dir", repo.resolve("out").toString()));
         args.addAll(List.of(extra));
+        if (!args.contains("--git-branch")) {
+            args.addAll(List.of("--git-branch", "main"));
+        }
         CliRun run = CliRun.of(repo.resolve("out"), args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.err()).isZero();
         return run;
@@ -120,6 +123,46 @@ class DependencyReuseTest {
     }
 
     @Test
+    void aFreshCopyOfTheSameCommitFindsItsImageAndOnlyAddsItsNewTag() throws Exception {
+        Path first = vendoredCheckout("same-first", "ds/same");
+        JsonNode one = build(first, first.resolve(".cache")).result("build");
+
+        // Another agent builds the same commit for another branch: the image exists, only the new tag is missing.
+        Path second = vendoredCheckout("same-second", "ds/same");
+        Path freshCache = tmp.resolve("same-fresh-cache");
+        int mark = registry.mark();
+        CliRun run = build(second, freshCache, "--git-branch", "release/1.4");
+        JsonNode two = run.result("build");
+
+        assertThat(run.err()).contains("image unchanged: " + registry.address() + "/ds/same:" + TestImages.SHA)
+                .doesNotContain("python: ");
+        assertThat(two.path("digest").asText()).isEqualTo(one.path("digest").asText());
+        assertThat(registry.blobUploadsSince(mark)).isEmpty();
+        List<String> blobReads = registry.logLines().subList(mark, registry.logLines().size()).stream()
+                .filter(line -> line.contains("\"GET /v2/ds/same/blobs/")).toList();
+        assertThat(blobReads).as("the config only").hasSize(1);
+        assertThat(registry.manifestPutsSince(mark)).containsExactly("branch-release-1.4");
+        assertThat(Tools.skopeoInspect(registry.address() + "/ds/same:branch-release-1.4", false).path("Digest").asText())
+                .isEqualTo(one.path("digest").asText());
+        assertThat(names(two)).isEqualTo(names(one));
+        assertThat(two.path("layers").findValuesAsText("digest")).isEqualTo(one.path("layers").findValuesAsText("digest"));
+        assertThat(two.path("bytesUploaded").asLong()).isZero();
+        assertThat(Files.exists(freshCache) ? bytesUnder(freshCache) : 0).isZero();
+
+        // The same commit with another setting is another image: built, not found.
+        Path spec = second.resolve("mlship.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("PYTHONUNBUFFERED: \"1\"", "PYTHONUNBUFFERED: \"0\""));
+        CliRun changed = build(second, freshCache);
+        assertThat(changed.err()).doesNotContain("image unchanged")
+                .contains("python: dependencies unchanged, reusing " + registry.address() + "/ds/same:deps-");
+        assertThat(changed.result("build").path("digest").asText()).isNotEqualTo(one.path("digest").asText());
+    }
+
+    private static List<String> names(JsonNode result) {
+        return result.path("layers").findValuesAsText("name");
+    }
+
+    @Test
     void requirementsFoundInTheRegistryAreNotInstalledAgain() throws Exception {
         Path first = wheelCheckout("pip-first");
         JsonNode one = build(first, first.resolve(".cache")).result("build");
@@ -127,14 +170,17 @@ class DependencyReuseTest {
         assertThat(dependencies).hasSize(1);
 
         // The fresh agent's interpreter cannot run pip at all: the build passes only if pip is not needed.
+        // An app file changed, so the image is a new one and only its dependencies are found.
         Path second = wheelCheckout("pip-second");
+        Path server = second.resolve("src/reco/server.py");
+        Files.writeString(server, Files.readString(server) + "\n# tuned ranking threshold\n");
         int mark = registry.mark();
         CliRun run = build(second, tmp.resolve("pip-fresh-cache"), "--python", tmp.resolve("no-such-python").toString());
 
-        assertThat(run.err()).doesNotContain("pip install");
+        assertThat(run.err()).doesNotContain("pip install").contains("python: dependencies unchanged");
         assertThat(digestsNamed(run.result("build"), "python-deps")).isEqualTo(dependencies);
-        assertThat(registry.blobUploadsSince(mark)).isEmpty();
-        assertThat(run.result("build").path("digest").asText()).isEqualTo(one.path("digest").asText());
+        assertThat(registry.blobUploadsSince(mark)).hasSize(2).doesNotContainAnyElementsOf(dependencies);
+        assertThat(run.result("build").path("digest").asText()).isNotEqualTo(one.path("digest").asText());
     }
 
     private Path wheelCheckout(String name) throws IOException {

@@ -1,0 +1,126 @@
+package io.mlship.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.tools.jib.api.DescriptorDigest;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestTemplate;
+import com.google.cloud.tools.jib.registry.ManifestAndDigest;
+import com.google.cloud.tools.jib.registry.RegistryClient;
+import io.mlship.progress.Progress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The image a build would make, when its first tag already holds it: the image's {@link BuildKey} label equals the
+ * build's. Then nothing is built: the other tags are pointed at it if they are not yet, and the build ends with the
+ * image's digest, having read a manifest and a config. Any doubt (no such tag, another key, an unreadable answer,
+ * a tag that would not come out at the same digest) means "not found", and the build runs as usual.
+ */
+final class ExistingImage {
+    private final boolean allowInsecureRegistry;
+    private final Consumer<LogEvent> log;
+    private final Progress progress;
+    private final ObjectMapper json = new ObjectMapper();
+
+    ExistingImage(boolean allowInsecureRegistry, Consumer<LogEvent> log, Progress progress) {
+        this.allowInsecureRegistry = allowInsecureRegistry;
+        this.log = log;
+        this.progress = progress;
+    }
+
+    /** The built image, if the request's first tag holds one made with {@code buildKey}; its tags all point at it. */
+    Optional<BuiltImage> find(BuildRequest request, String buildKey) {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(request.primaryReference());
+        } catch (InvalidImageReferenceException e) {
+            return Optional.empty(); // the build refuses the reference itself, naming the field
+        }
+        FailoverHttpClient http = new FailoverHttpClient(allowInsecureRegistry, false, log);
+        try {
+            RegistryClient client = RegistryAccess.client(ref, http, log, true);
+            Optional<ManifestAndDigest<ManifestTemplate>> top = client.checkManifest(request.tags().get(0));
+            if (top.isEmpty()) {
+                return Optional.empty();
+            }
+            BuildableManifestTemplate image = firstImage(client, top.get().getManifest(), request.platforms().get(0));
+            JsonNode labels = image == null ? null : labels(client, image);
+            if (labels == null || !buildKey.equals(labels.path(BuildKey.LABEL).asText(null))) {
+                return Optional.empty();
+            }
+            String digest = top.get().getDigest().toString();
+            for (String tag : request.tags().subList(1, request.tags().size())) {
+                Optional<ManifestAndDigest<ManifestTemplate>> tagged = client.checkManifest(tag);
+                if (tagged.isPresent() && tagged.get().getDigest().toString().equals(digest)) {
+                    continue;
+                }
+                DescriptorDigest pushed = client.pushManifest(top.get().getManifest(), tag);
+                if (!pushed.toString().equals(digest)) {
+                    progress.step("tag " + tag + " came out as " + pushed + ", not " + digest + "; building the image");
+                    return Optional.empty();
+                }
+                progress.step("tag " + tag + " now points at " + digest);
+            }
+            return Optional.of(new BuiltImage(digest, image.getContainerConfiguration().getDigest().toString(),
+                    request.repository(), request.tags(), layers(request, image, labels), 0, null));
+        } catch (IOException | RegistryException | RuntimeException e) {
+            progress.step("could not look up " + ref + " (" + e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); building the image");
+            return Optional.empty();
+        } finally {
+            RegistryAccess.shutDown(http);
+        }
+    }
+
+    /** The image itself, or for an index the first platform's: every platform's config carries the same key. */
+    private static BuildableManifestTemplate firstImage(RegistryClient client, ManifestTemplate manifest,
+                                                        String platform) throws IOException, RegistryException {
+        if (manifest instanceof ManifestListTemplate list) {
+            String[] osArch = platform.split("/");
+            List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
+            if (digests.isEmpty()) {
+                return null;
+            }
+            manifest = client.pullManifest(digests.get(0)).getManifest();
+        }
+        return manifest instanceof BuildableManifestTemplate image ? image : null;
+    }
+
+    private JsonNode labels(RegistryClient client, BuildableManifestTemplate image) throws IOException {
+        ByteArrayOutputStream config = new ByteArrayOutputStream();
+        client.pullBlob(image.getContainerConfiguration().getDigest(), size -> { }, written -> { }).writeTo(config);
+        return json.readTree(config.toByteArray()).path("config").path("Labels");
+    }
+
+    /**
+     * The image's layers named as a build names them: mlship's own layers are the last ones; before them, the
+     * Python dependency layers its dependency image named in a label the image inherited; the rest are the base's.
+     * None was uploaded.
+     */
+    private static List<LayerResult> layers(BuildRequest request, BuildableManifestTemplate image, JsonNode labels) {
+        List<String> own = request.layers().stream().filter(l -> !l.entries().isEmpty()).map(PlannedLayer::name).toList();
+        String python = request.dependencies() == null ? "" : labels.path(DependencyImage.LAYERS_LABEL).asText("");
+        List<String> dependencies = python.isBlank() ? List.of() : List.of(python.split(","));
+        List<BuildableManifestTemplate.ContentDescriptorTemplate> blobs = image.getLayers();
+        int firstOwn = blobs.size() - own.size();
+        int firstDependency = firstOwn - dependencies.size();
+        List<LayerResult> out = new ArrayList<>();
+        for (int i = 0; i < blobs.size(); i++) {
+            String name = i >= firstOwn ? own.get(i - firstOwn)
+                    : i >= firstDependency ? dependencies.get(i - firstDependency) : "base";
+            out.add(new LayerResult(name, blobs.get(i).getDigest().toString(), blobs.get(i).getSize(), false));
+        }
+        return out;
+    }
+}
