@@ -61,6 +61,13 @@ public final class BasePythonVersion {
         return Optional.empty();
     }
 
+    private static MlshipException noImageFor(BaseImage base, String platform, String why) {
+        return MlshipException.badInput("image.platforms lists " + platform + ", but base image " + base.reference()
+                        + " (image.base) has no image for it: " + why,
+                "pick a base image (image.base) with an image for every platform in image.platforms (a manifest list or "
+                        + "image index), or remove " + platform + " from image.platforms");
+    }
+
     /** docker-archive: manifest.json names the config file beside it. */
     private JsonNode tarConfig(BaseImage base) {
         Map<String, byte[]> small = new HashMap<>();
@@ -97,12 +104,12 @@ public final class BasePythonVersion {
         try {
             RegistryClient client = RegistryAccess.client(ref, http, log);
             ManifestTemplate manifest = client.pullManifest(ref.getQualifier()).getManifest();
+            boolean listed = manifest instanceof ManifestListTemplate;
             if (manifest instanceof ManifestListTemplate list) {
                 String[] osArch = platform.split("/");
                 List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
                 if (digests.isEmpty()) {
-                    throw MlshipException.badInput("base image " + base.reference() + " has no " + platform + " image",
-                            "pick a base image built for " + platform + ", or change image.platforms");
+                    throw noImageFor(base, platform, "its manifest list has none");
                 }
                 manifest = client.pullManifest(digests.get(0)).getManifest();
             }
@@ -112,7 +119,14 @@ public final class BasePythonVersion {
             DescriptorDigest configDigest = image.getContainerConfiguration().getDigest();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             client.pullBlob(configDigest, size -> { }, written -> { }).writeTo(bytes);
-            return json.readTree(bytes.toByteArray());
+            JsonNode config = json.readTree(bytes.toByteArray());
+            String arch = config.path("architecture").asText("");
+            if (!listed && !arch.isEmpty()
+                    && !platform.equals(config.path("os").asText("linux") + "/" + arch)) {
+                // Said before pip runs for a platform the base cannot serve; Jib would refuse it later anyway.
+                throw noImageFor(base, platform, "it is a single image for " + config.path("os").asText("linux") + "/" + arch);
+            }
+            return config;
         } catch (IOException | RegistryException e) {
             throw JibFailures.explainBase(e, base.reference());
         } finally {

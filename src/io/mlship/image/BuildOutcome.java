@@ -48,6 +48,9 @@ public record BuildOutcome(String environment, String repository, List<String> t
         r.put("warnings", warnings);
         r.put("digest", image.digest());
         r.put("imageRef", imageRef());
+        if (!image.platforms().isEmpty()) {
+            r.put("platforms", image.platforms()); // each platform's manifest in the index; layers are the first's
+        }
         if (image.tarFile() != null) {
             r.put("tarFile", image.tarFile());
         }

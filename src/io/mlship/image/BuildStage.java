@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,12 +122,25 @@ public final class BuildStage {
                                           LayerPlanner planner, Progress details) {
         ImageSpec image = in.environment().spec().image();
         Optional<DependencyImage.Found> found = new DependencyImage(in.allowInsecureRegistry(),
-                new BuildProgress(details)::onLog, details).find(repository, tag, image.platforms().get(0));
+                new BuildProgress(details)::onLog, details).find(repository, tag, image.platforms());
         if (found.isPresent()) {
             return DependencyBase.found(tag, found.get());
         }
         details.step("python: " + repository + ":" + tag + " not in the registry yet; making the dependency layers");
-        return DependencyBase.toBuild(tag, planner.dependencyLayers(image, deps.folder()));
+        if (image.platforms().size() < 2) {
+            return DependencyBase.toBuild(tag, planner.dependencyLayers(image, deps.folder()));
+        }
+        // Several platforms: an image per platform, combined in an index (Jib cannot write an OCI index itself).
+        Map<String, List<PlannedLayer>> perPlatform = new LinkedHashMap<>();
+        if (deps.isPerPlatform()) {
+            deps.folders().forEach((platform, folder) -> perPlatform.put(platform, planner.dependencyLayers(image, folder)));
+        } else {
+            Path folder = deps.folder();
+            new InstalledWheels(folder).requireOneFolderServes(image.platforms());
+            List<PlannedLayer> layers = planner.dependencyLayers(image, folder);
+            image.platforms().forEach(platform -> perPlatform.put(platform, layers));
+        }
+        return DependencyBase.toBuildPerPlatform(tag, perPlatform);
     }
 
     /**

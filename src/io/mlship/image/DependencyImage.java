@@ -72,11 +72,13 @@ public final class DependencyImage {
     }
 
     /**
-     * The dependency image {@code repository:tag}, if the registry has it (for several platforms, the first one's
-     * layers). A lookup that fails for any reason is a miss, said in the log: the build then makes the layers itself,
-     * and a registry that is really unreachable fails the push with its own explanation.
+     * The dependency image {@code repository:tag}, if the registry has it for every one of {@code platforms}: an
+     * image index (or manifest list) with an image for each, or a single image when one platform is asked for. The
+     * layers returned are the first platform's. A lookup that fails for any reason is a miss, said in the log: the
+     * build then makes the layers itself, and a registry that is really unreachable fails the push with its own
+     * explanation.
      */
-    public Optional<Found> find(String repository, String tag, String platform) {
+    public Optional<Found> find(String repository, String tag, List<String> platforms) {
         ImageReference ref;
         try {
             ref = ImageReference.parse(repository + ":" + tag);
@@ -92,12 +94,18 @@ public final class DependencyImage {
             }
             ManifestTemplate manifest = top.get().getManifest();
             if (manifest instanceof ManifestListTemplate list) {
-                String[] osArch = platform.split("/");
-                List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
-                if (digests.isEmpty()) {
-                    return Optional.empty();
+                List<String> first = List.of();
+                for (String platform : platforms) {
+                    String[] osArch = PlatformIndex.osArch(platform);
+                    List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
+                    if (digests.isEmpty()) {
+                        return Optional.empty(); // made for fewer platforms: build the index for all of them
+                    }
+                    first = first.isEmpty() ? digests : first;
                 }
-                manifest = client.pullManifest(digests.get(0)).getManifest();
+                manifest = client.pullManifest(first.get(0)).getManifest();
+            } else if (platforms.size() > 1) {
+                return Optional.empty();
             }
             if (!(manifest instanceof BuildableManifestTemplate image)) {
                 return Optional.empty();

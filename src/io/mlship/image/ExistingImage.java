@@ -17,7 +17,9 @@ import io.mlship.progress.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -54,7 +56,9 @@ final class ExistingImage {
             if (top.isEmpty()) {
                 return Optional.empty();
             }
-            BuildableManifestTemplate image = firstImage(client, top.get().getManifest(), request.platforms().get(0));
+            Map<String, String> platforms = platforms(top.get().getManifest(), request.platforms());
+            BuildableManifestTemplate image = platforms == null ? null : firstImage(client, top.get().getManifest(),
+                    platforms);
             JsonNode labels = image == null ? null : labels(client, image);
             if (labels == null || !buildKey.equals(labels.path(BuildKey.LABEL).asText(null))) {
                 return Optional.empty();
@@ -73,7 +77,7 @@ final class ExistingImage {
                 progress.step("tag " + tag + " now points at " + digest);
             }
             return Optional.of(new BuiltImage(digest, image.getContainerConfiguration().getDigest().toString(),
-                    request.repository(), request.tags(), layers(request, image, labels), 0, null));
+                    request.repository(), request.tags(), layers(request, image, labels), 0, null, platforms));
         } catch (IOException | RegistryException | RuntimeException e) {
             progress.step("could not look up " + ref + " (" + e.getClass().getSimpleName() + ": "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); building the image");
@@ -83,16 +87,31 @@ final class ExistingImage {
         }
     }
 
+    /**
+     * For an index, each of the build's platforms' manifest digest in it (null if one is missing: not this build's
+     * image); for a single image, none.
+     */
+    private static Map<String, String> platforms(ManifestTemplate manifest, List<String> wanted) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (manifest instanceof ManifestListTemplate list) {
+            for (String platform : wanted) {
+                String[] osArch = platform.split("/");
+                List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
+                if (digests.isEmpty()) {
+                    return null;
+                }
+                out.put(platform, digests.get(0));
+            }
+        }
+        return out;
+    }
+
     /** The image itself, or for an index the first platform's: every platform's config carries the same key. */
     private static BuildableManifestTemplate firstImage(RegistryClient client, ManifestTemplate manifest,
-                                                        String platform) throws IOException, RegistryException {
-        if (manifest instanceof ManifestListTemplate list) {
-            String[] osArch = platform.split("/");
-            List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
-            if (digests.isEmpty()) {
-                return null;
-            }
-            manifest = client.pullManifest(digests.get(0)).getManifest();
+                                                        Map<String, String> platforms)
+            throws IOException, RegistryException {
+        if (!platforms.isEmpty()) {
+            manifest = client.pullManifest(platforms.values().iterator().next()).getManifest();
         }
         return manifest instanceof BuildableManifestTemplate image ? image : null;
     }

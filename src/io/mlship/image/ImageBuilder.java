@@ -102,7 +102,9 @@ public final class ImageBuilder {
                     .setLabels(labels)
                     .setUser(request.user())
                     .setCreationTime(CREATION_TIME)
-                    .setFormat(ImageFormat.OCI)
+                    // Jib writes a manifest list for several platforms only in Docker's format (an OCI index: "not
+                    // yet supported"); one platform stays OCI, so single-platform digests do not change.
+                    .setFormat(request.platforms().size() > 1 ? ImageFormat.Docker : ImageFormat.OCI)
                     .setPlatforms(platforms(request.platforms()));
             if (request.port() > 0) {
                 builder.setExposedPorts(Set.of(Port.tcp(request.port())));
@@ -120,9 +122,13 @@ public final class ImageBuilder {
             List<LayerResult> results = layerResults(request, layers, events, dependencies, dependencyEvents);
             long uploaded = request.pushes() ? events.bytesUploaded(events.configBlobSizes())
                     + dependencyEvents.bytesUploaded(dependencyEvents.configBlobSizes()) : 0;
-            return new BuiltImage(container.getDigest().toString(), container.getImageId().toString(),
+            String digest = container.getDigest().toString();
+            Map<String, String> perPlatform = request.pushes() && request.platforms().size() > 1
+                    ? new PlatformIndex(request.allowInsecureRegistry(), events::onLog)
+                    .read(request.repository(), digest, request.platforms()) : Map.of();
+            return new BuiltImage(digest, container.getImageId().toString(),
                     request.repository(), request.tags(), results, uploaded,
-                    request.pushes() ? null : request.tarOutput().toString());
+                    request.pushes() ? null : request.tarOutput().toString(), perPlatform);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw MlshipException.infrastructure("interrupted while building the image", "run the build again", e);
@@ -155,7 +161,9 @@ public final class ImageBuilder {
 
     /**
      * The dependency image to build on: found by the caller, or built here from the base and the dependency layers
-     * and pushed under its content tag, then read back (its manifest digest and layers) like a found one.
+     * and pushed under its content tag, then read back (its manifest digest and layers) like a found one. With a
+     * set of layers per platform, each platform's image is pushed under a tag of its own and an OCI image index of
+     * them under the content tag ({@link PlatformIndex}).
      */
     private DependencyImage.Found dependencyImage(BuildRequest request, DependencyBase deps, BuildProgress events,
                                                   long deadline) throws InterruptedException {
@@ -165,20 +173,37 @@ public final class ImageBuilder {
                     + "compressed or uploaded for them)");
             return deps.found();
         }
-        List<String> names = deps.layers().stream().map(PlannedLayer::name).toList();
+        if (deps.platformLayers().isEmpty()) {
+            pushDependencyImage(request, deps.layers(), request.platforms(), reference, events, deadline);
+        } else {
+            Map<String, String> manifests = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<PlannedLayer>> platform : deps.platformLayers().entrySet()) {
+                String perPlatform = reference + "-" + PlatformIndex.osArch(platform.getKey())[1];
+                manifests.put(platform.getKey(), pushDependencyImage(request, platform.getValue(),
+                        List.of(platform.getKey()), perPlatform, events, deadline).getDigest().toString());
+            }
+            progress.step("python: pushing the image index " + reference + " of " + manifests.keySet());
+            new PlatformIndex(request.allowInsecureRegistry(), events::onLog).push(request.repository(), deps.tag(), manifests);
+        }
+        return new DependencyImage(request.allowInsecureRegistry(), events::onLog, progress)
+                .find(request.repository(), deps.tag(), request.platforms())
+                .orElseThrow(() -> MlshipException.infrastructure("pushed " + reference + ", but the registry does not "
+                        + "return it with its layers", "check the registry's health, then build again", null));
+    }
+
+    private JibContainer pushDependencyImage(BuildRequest request, List<PlannedLayer> layers, List<String> platforms,
+                                             String reference, BuildProgress events, long deadline)
+            throws InterruptedException {
+        List<String> names = layers.stream().map(PlannedLayer::name).toList();
         JibContainerBuilder builder = startFrom(request.base(), events);
-        deps.layers().forEach(layer -> builder.addFileEntriesLayer(layer.toJib()));
+        layers.forEach(layer -> builder.addFileEntriesLayer(layer.toJib()));
         builder.setLabels(Map.of(DependencyImage.LAYERS_LABEL, String.join(",", names)))
                 .setCreationTime(CREATION_TIME)
                 .setFormat(ImageFormat.OCI)
-                .setPlatforms(platforms(request.platforms()));
+                .setPlatforms(platforms(platforms));
         progress.step("python: pushing the dependency image " + reference + "; base " + request.base().reference()
                 + "; layers " + names + " (compressed concurrently)");
-        push(builder, request, reference(reference, "image.registry/image.repository"), List.of(), events, deadline);
-        return new DependencyImage(request.allowInsecureRegistry(), events::onLog, progress)
-                .find(request.repository(), deps.tag(), request.platforms().get(0))
-                .orElseThrow(() -> MlshipException.infrastructure("pushed " + reference + ", but the registry does not "
-                        + "return it with its layers", "check the registry's health, then build again", null));
+        return push(builder, request, reference(reference, "image.registry/image.repository"), List.of(), events, deadline);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.mlship.image;
 
 import io.mlship.result.MlshipException;
 import io.mlship.spec.ImageSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,12 +19,26 @@ final class ImagePython {
     }
 
     /**
-     * The target for the image's first platform. One dependency layer serves every platform of the image (a layer
-     * per platform, in an image index, is not built yet), so other platforms are checked after the install.
+     * One target per platform of the image, in {@code image.platforms} order, all with the same Python version: pip
+     * runs once for each, so every platform gets wheels of its own machine code. The base is read per platform, as
+     * a multi-platform base has a config per platform.
      */
-    PythonTarget target(ImageSpec image, BaseImage base) {
+    List<PythonTarget> targets(ImageSpec image, BaseImage base) {
         List<String> platforms = image.platforms().isEmpty() ? List.of("linux/amd64") : image.platforms();
-        String platform = platforms.get(0);
+        List<PythonTarget> targets = new ArrayList<>();
+        for (String platform : platforms) {
+            PythonTarget target = target(image, base, platform);
+            if (!targets.isEmpty() && !targets.get(0).version().equals(target.version())) {
+                throw MlshipException.badInput("base image " + base.reference() + " has Python " + targets.get(0).version()
+                                + " for " + targets.get(0).platform() + " but " + target.version() + " for " + platform,
+                        "pick a base image (image.base) with one Python for every platform in image.platforms");
+            }
+            targets.add(target);
+        }
+        return targets;
+    }
+
+    private PythonTarget target(ImageSpec image, BaseImage base, String platform) {
         String declared = image.python().version();
         Optional<String> fromBase = baseVersions.of(base, platform);
         if (declared != null && fromBase.isPresent() && !fromBase.get().equals(PythonTarget.majorMinor(declared))) {

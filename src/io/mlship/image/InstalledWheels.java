@@ -46,20 +46,21 @@ final class InstalledWheels {
     }
 
     /**
-     * An image for several platforms gets one dependency layer, installed for the first: right for the others only
-     * when every installed wheel is platform-independent. Otherwise the image would carry the wrong machine code.
+     * A ready site-packages folder is one platform's install, and becomes one dependency layer for every platform of
+     * the image: right for the others only when every wheel in it is platform-independent. Otherwise the image would
+     * carry the wrong machine code. (pip's installs need no such check: pip runs once per platform.)
      */
-    void requireOneLayerServes(List<String> platforms, PythonTarget installedFor) {
+    void requireOneFolderServes(List<String> platforms) {
         if (platforms.size() < 2) {
             return;
         }
         List<String> compiled = platformSpecific();
         if (!compiled.isEmpty()) {
             throw MlshipException.badInput("image.platforms lists " + String.join(", ", platforms) + ", but "
-                            + String.join(", ", compiled) + " installed for " + installedFor.describe()
-                            + " only (compiled wheels); one dependency layer cannot serve every platform",
-                    "build one platform per image (image.platforms: [" + installedFor.platform() + "]) until mlship "
-                            + "builds a dependency layer per platform");
+                            + "image.python.sitePackages holds " + String.join(", ", compiled) + " (compiled wheels, for "
+                            + "one platform only); one folder cannot serve every platform",
+                    "give the dependencies as image.python.requirements (with image.python.wheels or an index) so pip "
+                            + "installs them for each platform, or list one platform in image.platforms");
         }
     }
 }

@@ -62,6 +62,13 @@ final class JibFailures {
             return MlshipException.infrastructure("cannot create Jib's cache folder: " + message,
                     "give the agent's user a writable --cache-dir", e);
         }
+        if (isPlatformMissing(lower)) {
+            return MlshipException.badInput("image.platforms lists " + String.join(", ", request.platforms())
+                            + ", but base image " + request.base().reference() + " (image.base) has no image for one of "
+                            + "them: " + message,
+                    "pick a base image (image.base) with an image for every platform in image.platforms (a manifest list "
+                            + "or image index), or list only the base's platform in image.platforms");
+        }
         if (e instanceof RegistryException) {
             return MlshipException.infrastructure("the registry rejected the build: " + message,
                     "see the registry's answer above; the image was not pushed completely, so nothing was reported as built", e);
@@ -99,6 +106,12 @@ final class JibFailures {
         int slash = ref.indexOf('/');
         return slash > 0 && (ref.substring(0, slash).contains(".") || ref.substring(0, slash).contains(":"))
                 ? ref.substring(0, slash).replaceFirst(":.*$", "") : "\u0000"; // Docker Hub short names: unknown host text
+    }
+
+    /** Jib's words for a base that lacks a configured platform (a single-platform image, or a list without it). */
+    private static boolean isPlatformMissing(String lower) {
+        return lower.contains("doesn't match the platform") || lower.contains("is not a manifest list")
+                || lower.contains("does not contain an image for architecture");
     }
 
     private static boolean isBaseNotFound(Throwable e, String lower, BuildRequest request) {

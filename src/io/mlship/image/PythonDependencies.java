@@ -11,15 +11,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * Finds the folder that becomes the Python dependency layer: a ready site-packages folder as given, or what
- * {@code pip install --target} makes from a requirements file for the image's Python and platform (offline from a
- * wheel folder when one is given). pip runs only when there is something to install, and its output is kept per
+ * {@code pip install --target} makes from a requirements file for the image's Python, once per platform of the
+ * image (offline from a wheel folder when one is given). pip runs only when there is something to install, and its output is kept per
  * input hash (requirements, wheels, target) so an unchanged input does not reinstall.
  */
 public final class PythonDependencies {
@@ -76,10 +78,17 @@ public final class PythonDependencies {
                     : py.requirements() + " lists no packages") + "); no dependency layer");
             return Optional.empty();
         }
-        PythonTarget target = new ImagePython(baseVersions).target(image, base);
         PipInstall.Source source = wheels != null ? PipInstall.Source.wheels(wheels, py.wheels()) : indexSource(py);
-        String key = inputHash(requirements, wheels, target, image.platforms(), source) + "-" + target.key();
-        return Optional.of(new PendingDependencies("pip " + key, () -> install(image, target, source, key, wheels)));
+        // pip runs once per platform, each install kept under its own key; the whole set's key covers them all.
+        Map<String, Supplier<Path>> perPlatform = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
+        for (PythonTarget target : new ImagePython(baseVersions).targets(image, base)) {
+            String key = inputHash(requirements, wheels, target, List.of(target.platform()), source) + "-" + target.key();
+            keys.add(key);
+            perPlatform.put(target.platform(), () -> install(image, target, source, key, wheels));
+        }
+        Supplier<Path> first = perPlatform.values().iterator().next();
+        return Optional.of(new PendingDependencies("pip " + String.join("+", keys), first, perPlatform));
     }
 
     /** Lines that name something to install: not blank, not a comment. */
@@ -116,7 +125,7 @@ public final class PythonDependencies {
         if (py.requirements() != null) {
             what.addAll(List.of("-r", repoRoot.resolve(py.requirements()).normalize().toString()));
         } else {
-            wheelFiles(wheels).forEach(w -> what.add(w.toString()));
+            PlatformWheels.forTarget(wheelFiles(wheels), pyTarget).forEach(w -> what.add(w.toString()));
         }
         progress.step("python: pip install --target for " + pyTarget.describe() + "; " + source.describe());
         try {
@@ -127,7 +136,6 @@ public final class PythonDependencies {
                     "give the agent's user a writable --cache-dir", e);
         }
         pip.run(pyTarget, source, what, target);
-        new InstalledWheels(target.resolve("site-packages")).requireOneLayerServes(image.platforms(), pyTarget);
         try {
             Files.createDirectories(target.resolve(".mlship-complete"));
         } catch (IOException e) {

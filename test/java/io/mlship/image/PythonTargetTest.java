@@ -271,19 +271,19 @@ class PythonTargetTest {
     }
 
     @Test
-    void oneLayerForTwoPlatformsIsRefusedWhenAWheelIsCompiled() throws Exception {
+    void aSitePackagesFolderForTwoPlatformsIsRefusedWhenAWheelIsCompiled() throws Exception {
         Path site = Files.createDirectories(tmp.resolve("site-packages"));
         distInfo(site, "tinydep-1.0", "py3-none-any");
-        PythonTarget target = new PythonTarget("3.12", "linux/amd64");
         InstalledWheels installed = new InstalledWheels(site);
-        installed.requireOneLayerServes(List.of("linux/amd64", "linux/arm64"), target);
+        installed.requireOneFolderServes(List.of("linux/amd64", "linux/arm64"));
 
         distInfo(site, "demo-1.0", CP312_AMD64);
         assertThat(installed.platformSpecific()).containsExactly("demo-1.0");
-        installed.requireOneLayerServes(List.of("linux/amd64"), target);
+        installed.requireOneFolderServes(List.of("linux/amd64"));
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> installed.requireOneLayerServes(List.of("linux/amd64", "linux/arm64"), target))
-                .hasMessageContaining("demo-1.0").hasMessageContaining("linux/amd64, linux/arm64");
+                        () -> installed.requireOneFolderServes(List.of("linux/amd64", "linux/arm64")))
+                .hasMessageContaining("demo-1.0").hasMessageContaining("linux/amd64, linux/arm64")
+                .hasMessageContaining("image.python.sitePackages");
     }
 
     private static void edit(Path repo, String from, String to) throws IOException {
