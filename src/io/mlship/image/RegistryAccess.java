@@ -50,7 +50,7 @@ final class RegistryAccess {
     }
 
     private static Optional<Credential> credential(ImageReference ref, Consumer<LogEvent> log) {
-        for (CredentialRetriever retriever : ImageBuilder.credentials(ref, log)) {
+        for (CredentialRetriever retriever : JibPush.credentials(ref, log)) {
             try {
                 Optional<Credential> found = retriever.retrieve();
                 if (found.isPresent()) {
