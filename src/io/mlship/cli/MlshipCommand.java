@@ -39,6 +39,7 @@ public final class MlshipCommand implements Runnable {
      * thread before either is parsed (see {@link CliContext#warmUp}).
      */
     static final Map<String, CliContext.WarmUp> WARM_UPS = Map.of(
+            "build", io.mlship.image.ImageBuilder::warmUp,
             "deploy", ClusterConnector::warmUp,
             "release", ClusterConnector::warmUp);
 

@@ -71,6 +71,19 @@ public final class BuildStage {
 
         // Python's and Jib's lines are the build's details: a part of its own, so they read apart from the stage's.
         Progress details = progress.of("build");
+        ImageBuilder builder = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline()));
+        // A re-run, or a fresh agent building what the first tag already holds, is found before anything is
+        // installed or built; the registry is asked now, while the files are hashed.
+        try (ExistingImage lookUp = in.pushes() ? builder.lookUp(repository + ":" + tags.get(0), image.platforms(),
+                in.allowInsecureRegistry()) : null) {
+            return run(in, image, git, tags, repository, base, warnings, details, builder, lookUp);
+        }
+    }
+
+    private BuildOutcome run(BuildInput in, ImageSpec image, GitInfo git, List<String> tags, String repository,
+                             BaseImage base, List<String> warnings, Progress details, ImageBuilder builder,
+                             ExistingImage lookUp) throws IOException {
+        EnvironmentView environment = in.environment();
         BasePythonVersion baseVersions = new BasePythonVersion(in.allowInsecureRegistry(), new BuildProgress(details)::onLog);
         Optional<PendingDependencies> deps = new PythonDependencies(in.repoRoot(), in.cacheDir().resolve("python"),
                 in.python(), baseVersions, agentEnv, details).prepare(image, base);
@@ -102,9 +115,7 @@ public final class BuildStage {
                 .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
                 .toolVersion(toolVersion).dependencies(ownDependencyImage ? DependencyBase.named(dependencyTag) : null)
                 .build();
-        ImageBuilder builder = new ImageBuilder(details, PushRetry.defaults().withDeadline(in.pushDeadline()));
-        // A re-run or a fresh agent building what the first tag already holds: found before anything is installed.
-        Optional<BuiltImage> existing = in.pushes() ? builder.existing(request) : Optional.empty();
+        Optional<BuiltImage> existing = lookUp != null ? builder.existing(request, lookUp) : Optional.empty();
         BuiltImage built = existing.isPresent() ? existing.get() : builder.build(!ownDependencyImage ? request
                 : request.withDependencies(dependencyBase(in, repository, dependencyTag, deps.get(), planner, details)));
         progress.step((in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()

@@ -15,6 +15,7 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.cache.Cache;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.cache.CachedLayer;
 import com.google.common.collect.ImmutableList;
 import io.mlship.progress.Progress;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.util.concurrent.ExecutionException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 
 /**
  * Builds an image with Jib, without a Docker daemon: base, then mlship's layers, pushed to a registry (only
@@ -57,6 +62,19 @@ public final class ImageBuilder {
         this.progress = progress;
         this.retry = retry;
         this.jib = new JibPush(progress, retry);
+    }
+
+    /**
+     * Loads and initialises what a build's first registry request needs, without connecting anywhere: the JVM's
+     * trust store and TLS, which Jib's HTTP client sets up even for a plain-HTTP registry (it tries HTTPS first),
+     * and that client's classes. Run early on a spare thread, it overlaps with parsing the options and the spec.
+     */
+    public static void warmUp() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((KeyStore) null);
+        SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
+        SSLConnectionSocketFactory.getSocketFactory();
+        RegistryAccess.shutDown(new FailoverHttpClient(true, false, event -> { }));
     }
 
     public BuiltImage build(BuildRequest request) {
@@ -126,13 +144,21 @@ public final class ImageBuilder {
     }
 
     /**
+     * Starts reading what a pushed build's first tag ({@code reference}) holds, while the build gets its files ready;
+     * {@link #existing} then says whether it is this build's image. Close it when the build is done.
+     */
+    public ExistingImage lookUp(String reference, List<String> platforms, boolean allowInsecureRegistry) {
+        return ExistingImage.lookUp(reference, platforms, allowInsecureRegistry, new BuildProgress(progress)::onLog,
+                progress);
+    }
+
+    /**
      * The image this request would make, if its first tag already holds it (same {@link BuildKey}): then there is
      * nothing to build, and its other tags are made to point at it.
      */
-    public Optional<BuiltImage> existing(BuildRequest request) {
+    public Optional<BuiltImage> existing(BuildRequest request, ExistingImage lookUp) {
         String buildKey = key(request);
-        Optional<BuiltImage> found = new ExistingImage(request.allowInsecureRegistry(), new BuildProgress(progress)::onLog,
-                progress).find(request, buildKey);
+        Optional<BuiltImage> found = lookUp.find(request, buildKey);
         found.ifPresent(image -> progress.step("image unchanged: " + request.primaryReference() + " already holds this "
                 + "build (" + BuildKey.LABEL + " " + buildKey.substring(7, 19) + "); nothing installed, built or uploaded"));
         return found;
