@@ -188,13 +188,7 @@ class DependencyReuseTest {
                 "repository: \"{registryProject}/ds-images/reco-service\"", "repository: ds/pip-reuse",
                 "requirements: requirements.txt", "requirements: requirements.txt\n    wheels: wheels");
         Files.writeString(repo.resolve("requirements.txt"), "demo==1.0\n");
-        // The wheel as committed to the repository: the same bytes in every checkout.
-        Path committed = tmp.resolve("committed-wheels").resolve("demo-1.0-" + CP312_AMD64 + ".whl");
-        if (!Files.exists(committed)) {
-            HandMadeWheels.write(committed.getParent(), "demo", "1.0", CP312_AMD64);
-        }
-        Files.createDirectories(repo.resolve("wheels"));
-        Files.copy(committed, repo.resolve("wheels").resolve(committed.getFileName()));
+        HandMadeWheels.commit(tmp.resolve("committed-wheels"), repo.resolve("wheels"), "demo", "1.0", CP312_AMD64);
         return repo;
     }
 

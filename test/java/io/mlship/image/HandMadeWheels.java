@@ -32,6 +32,19 @@ final class HandMadeWheels {
         return wheel;
     }
 
+    /**
+     * A wheel as committed to a repository: written once into {@code store}, then copied into the checkout's
+     * {@code wheels} folder, so every checkout holds the same bytes.
+     */
+    static void commit(Path store, Path wheels, String name, String version, String tag) throws IOException {
+        Path committed = store.resolve(name + "-" + version + "-" + tag + ".whl");
+        if (!Files.exists(committed)) {
+            write(store, name, version, tag);
+        }
+        Files.createDirectories(wheels);
+        Files.copy(committed, wheels.resolve(committed.getFileName()));
+    }
+
     private static void entry(ZipOutputStream zip, String name, String text) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(text.getBytes(StandardCharsets.UTF_8));

@@ -187,10 +187,7 @@ class ImageRegistryTest {
     void theBasesPythonIsReadFromItsConfigInTheRegistryAndWheelsAreChosenForIt() throws Exception {
         Path base = TestImages.pythonBaseTar(Files.createDirectories(tmp.resolve("base312")), "3.12.7");
         String baseRef = registry.address() + "/library/python:3.12-test";
-        Process copy = new ProcessBuilder(Tools.require("skopeo", "skopeo"), "copy", "--dest-tls-verify=false",
-                "docker-archive:" + base, "docker://" + baseRef).redirectErrorStream(true).start();
-        String copied = new String(copy.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(copy.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && copy.exitValue() == 0).as(copied).isTrue();
+        Tools.skopeoCopy("docker-archive:" + base, "docker://" + baseRef);
         Path repo = TestImages.copyExample(Files.createDirectories(tmp.resolve("base-python")),
                 "requirements: requirements.txt", "requirements: requirements.txt\n    wheels: wheels");
         Files.writeString(repo.resolve("requirements.txt"), "demo==1.0\n");

@@ -65,13 +65,7 @@ class MultiPlatformImageTest {
                 "  port: 8080\n\ndeploy:", "  port: 8080\n  platforms: [linux/amd64, linux/arm64]\n\ndeploy:");
         Files.writeString(repo.resolve("requirements.txt"), "demo==1.0\n");
         for (String tag : wheelTags) {
-            // The wheels as committed: the same bytes in every checkout.
-            Path committed = tmp.resolve("committed-wheels").resolve("demo-1.0-" + tag + ".whl");
-            if (!Files.exists(committed)) {
-                HandMadeWheels.write(committed.getParent(), "demo", "1.0", tag);
-            }
-            Files.createDirectories(repo.resolve("wheels"));
-            Files.copy(committed, repo.resolve("wheels").resolve(committed.getFileName()));
+            HandMadeWheels.commit(tmp.resolve("committed-wheels"), repo.resolve("wheels"), "demo", "1.0", tag);
         }
         return repo;
     }
@@ -167,10 +161,7 @@ class MultiPlatformImageTest {
     void aSinglePlatformBaseForTwoPlatformsIsRefusedNamingBothFields() throws Exception {
         Path base = TestImages.pythonBaseTar(Files.createDirectories(tmp.resolve("base")), "3.12.7");
         String baseRef = registry.address() + "/library/python:3.12-amd64-only";
-        Process copy = new ProcessBuilder(Tools.require("skopeo", "skopeo"), "copy", "--dest-tls-verify=false",
-                "docker-archive:" + base, "docker://" + baseRef).redirectErrorStream(true).start();
-        String copied = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(copy.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && copy.exitValue() == 0).as(copied).isTrue();
+        Tools.skopeoCopy("docker-archive:" + base, "docker://" + baseRef);
         Path repo = checkout("single-base", "ds/single-base", AMD64, ARM64);
 
         CliRun run = build(repo, repo.resolve(".cache"), baseRef);

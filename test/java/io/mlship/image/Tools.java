@@ -37,6 +37,16 @@ final class Tools {
         return skopeo(image, "--raw");
     }
 
+    /** skopeo copy into a plain-HTTP registry, e.g. a docker-archive base image to a reference tests build on. */
+    static void skopeoCopy(String from, String to) throws IOException, InterruptedException {
+        Process copy = new ProcessBuilder(require("skopeo", "skopeo"), "copy", "--dest-tls-verify=false", from, to)
+                .redirectErrorStream(true).start();
+        String output = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!copy.waitFor(60, TimeUnit.SECONDS) || copy.exitValue() != 0) {
+            throw new AssertionError("skopeo copy " + from + " " + to + " failed: " + output);
+        }
+    }
+
     private static JsonNode skopeo(String image, String option) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(require("skopeo", "skopeo"), "inspect", "--tls-verify=false"));
         if (option != null) {
