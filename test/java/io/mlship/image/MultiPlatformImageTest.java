@@ -73,9 +73,12 @@ class MultiPlatformImageTest {
     private CliRun build(Path repo, Path cache, String base, String... extra) {
         List<String> args = new ArrayList<>(List.of("build", "--spec", repo.resolve("mlship.yaml").toString(),
                 "--env", "staging", "--registry", registry.address(), "--allow-insecure-registry",
-                "--base-image", base, "--git-sha", TestImages.SHA, "--git-branch", "main",
+                "--base-image", base, "--git-sha", TestImages.SHA,
                 "--cache-dir", cache.toString(), "--result-dir", repo.resolve("out").toString()));
         args.addAll(List.of(extra));
+        if (!args.contains("--git-branch")) {
+            args.addAll(List.of("--git-branch", "main"));
+        }
         return CliRun.of(repo.resolve("out"), args.toArray(String[]::new));
     }
 
@@ -128,16 +131,18 @@ class MultiPlatformImageTest {
         JsonNode changed = again.result("build");
         assertThat(changed.path("digest").asText()).isNotEqualTo(result.path("digest").asText());
 
-        // A third agent builds that same commit again: the index on the tag is this build's, nothing is made.
+        // A third agent builds that same commit again, for another branch: the list on the commit's tag is this
+        // build's, so nothing is made; the new branch tag gets the same list, at the same digest.
         Path third = checkout("third", "ds/multi", AMD64, ARM64);
         Files.copy(server, third.resolve("src/reco/server.py"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         mark = registry.mark();
         CliRun same = build(third, tmp.resolve("third-cache"), "scratch", "--python",
-                tmp.resolve("no-such-python").toString());
+                tmp.resolve("no-such-python").toString(), "--git-branch", "release");
         assertThat(same.exitCode()).as(same.err()).isZero();
         assertThat(same.err()).contains("image unchanged: " + image + ":" + TestImages.SHA);
         assertThat(registry.blobUploadsSince(mark)).isEmpty();
-        assertThat(registry.manifestPutsSince(mark)).isEmpty();
+        assertThat(registry.manifestPutsSince(mark)).containsExactly("branch-release");
+        assertThat(manifestDigest("ds/multi", "branch-release")).isEqualTo(changed.path("digest").asText());
         assertThat(same.result("build").path("digest").asText()).isEqualTo(changed.path("digest").asText());
         assertThat(same.result("build").path("platforms")).isEqualTo(changed.path("platforms"));
     }
