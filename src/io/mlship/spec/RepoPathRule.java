@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -98,8 +99,10 @@ final class RepoPathRule implements SpecRule {
                 return;
             }
             if (Files.isDirectory(resolved)) {
-                escapingLink(resolved, realRoot).ifPresent(link -> ctx.error(pointer,
-                        "'" + value + "' contains " + root.relativize(link) + ", a symlink to a place outside the repository",
+                Optional<Path> link = ctx.once(List.of("escaping link", resolved, realRoot),
+                        () -> escapingLink(resolved, realRoot));
+                link.ifPresent(l -> ctx.error(pointer,
+                        "'" + value + "' contains " + root.relativize(l) + ", a symlink to a place outside the repository",
                         "replace the link by a copy of what it points at"));
             }
         } catch (IOException | UncheckedIOException e) {
@@ -107,12 +110,14 @@ final class RepoPathRule implements SpecRule {
         }
     }
 
-    private static Optional<Path> escapingLink(Path folder, Path realRoot) throws IOException {
+    private static Optional<Path> escapingLink(Path folder, Path realRoot) {
         try (Stream<Path> walk = Files.walk(folder)) {
             return walk.limit(MAX_WALK)
                     .filter(Files::isSymbolicLink)
                     .filter(link -> !insideRoot(link, realRoot))
                     .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

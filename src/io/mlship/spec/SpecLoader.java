@@ -65,6 +65,7 @@ public final class SpecLoader implements SpecReader {
         Map<String, ReleaseSpec> resolved = new LinkedHashMap<>();
         if (problems.stream().noneMatch(Problem::isError)) {
             List<Problem> ruleProblems = new ArrayList<>();
+            Map<Object, Object> perLoad = new java.util.HashMap<>();
             merged.forEach((env, m) -> {
                 schema.applyDefaults(m.tree());
                 ReleaseSpec spec = bind(m.tree(), m.origins(), file, ruleProblems);
@@ -72,7 +73,7 @@ public final class SpecLoader implements SpecReader {
                     return;
                 }
                 resolved.put(env, spec);
-                RuleContext ctx = new RuleContext(env, spec, doc, m.origins(), ruleProblems);
+                RuleContext ctx = new RuleContext(env, spec, doc, m.origins(), ruleProblems, perLoad);
                 rules.forEach(rule -> rule.check(ctx));
             });
             problems.addAll(ruleProblems);
