@@ -61,6 +61,14 @@ public record BuildRequest(
                 platforms, tarOutput, allowInsecureRegistry, cacheDir, toolVersion, resolved);
     }
 
+    /** The same build with one more label (the build key, once it is known). */
+    public BuildRequest withLabel(String name, String value) {
+        Map<String, String> more = new TreeMap<>(labels);
+        more.put(name, value);
+        return new BuildRequest(base, repository, tags, layers, entrypoint, cmd, env, port, user, workdir, more,
+                platforms, tarOutput, allowInsecureRegistry, cacheDir, toolVersion, dependencies);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

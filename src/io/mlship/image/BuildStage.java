@@ -115,7 +115,12 @@ public final class BuildStage {
                 .tarOutput(in.tarOutput()).allowInsecureRegistry(in.allowInsecureRegistry()).cacheDir(in.cacheDir())
                 .toolVersion(toolVersion).dependencies(ownDependencyImage ? DependencyBase.named(dependencyTag) : null)
                 .build();
-        Optional<BuiltImage> existing = lookUp != null ? builder.existing(request, lookUp) : Optional.empty();
+        Optional<BuiltImage> existing = Optional.empty();
+        if (lookUp != null) {
+            String key = builder.key(request);
+            existing = builder.existing(request, key, lookUp);
+            request = request.withLabel(BuildKey.LABEL, key);
+        }
         BuiltImage built = existing.isPresent() ? existing.get() : builder.build(!ownDependencyImage ? request
                 : request.withDependencies(dependencyBase(in, repository, dependencyTag, deps.get(), planner, details)));
         progress.step((in.pushes() ? "pushed " : "wrote ") + repository + "@" + built.digest()

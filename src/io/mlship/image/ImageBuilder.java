@@ -88,12 +88,9 @@ public final class ImageBuilder {
         BuildProgress dependencyEvents = new BuildProgress(progress);
         ImageReference target = reference(request.primaryReference(), "image.registry/image.repository");
         long deadline = System.nanoTime() + retry.deadline().toNanos();
-        String buildKey = key(request);
         if (request.dependencies() != null && !request.dependencies().resolved()) {
             throw new IllegalStateException("the dependency image " + request.dependencies().tag() + " was not looked up");
         }
-        Map<String, String> labels = new java.util.TreeMap<>(request.labels());
-        labels.put(BuildKey.LABEL, buildKey);
         try {
             DependencyImage.Found dependencies = request.pushes() && request.dependencies() != null
                     ? dependencyImage(request, request.dependencies(), dependencyEvents, deadline) : null;
@@ -106,7 +103,7 @@ public final class ImageBuilder {
             builder.setEntrypoint(request.entrypoint().isEmpty() ? null : request.entrypoint())
                     .setProgramArguments(request.cmd().isEmpty() ? null : request.cmd())
                     .setEnvironment(request.env())
-                    .setLabels(labels)
+                    .setLabels(request.labels())
                     .setUser(request.user())
                     .setCreationTime(CREATION_TIME)
                     // Jib writes a manifest list for several platforms only in Docker's format (an OCI index: "not
@@ -153,24 +150,27 @@ public final class ImageBuilder {
     }
 
     /**
-     * The image this request would make, if its first tag already holds it (same {@link BuildKey}): then there is
-     * nothing to build, and its other tags are made to point at it.
+     * The {@link BuildKey} of what this request would make: a pushed image carries it as a label, so that a later
+     * build of the same content finds the image ({@link #existing}) instead of making it again.
      */
-    public Optional<BuiltImage> existing(BuildRequest request, ExistingImage lookUp) {
-        String buildKey = key(request);
-        Optional<BuiltImage> found = lookUp.find(request, buildKey);
-        found.ifPresent(image -> progress.step("image unchanged: " + request.primaryReference() + " already holds this "
-                + "build (" + BuildKey.LABEL + " " + buildKey.substring(7, 19) + "); nothing installed, built or uploaded"));
-        return found;
-    }
-
-    private static String key(BuildRequest request) {
+    public String key(BuildRequest request) {
         try {
             return BuildKey.of(request);
         } catch (java.io.UncheckedIOException e) {
             throw MlshipException.badInput(e.getMessage(), "check that the agent's user can read the files the spec "
                     + "puts in the image");
         }
+    }
+
+    /**
+     * The image a request with this key would make, if its first tag already holds it: then there is nothing to
+     * build, and its other tags are made to point at it.
+     */
+    public Optional<BuiltImage> existing(BuildRequest request, String buildKey, ExistingImage lookUp) {
+        Optional<BuiltImage> found = lookUp.find(request, buildKey);
+        found.ifPresent(image -> progress.step("image unchanged: " + request.primaryReference() + " already holds this "
+                + "build (" + BuildKey.LABEL + " " + buildKey.substring(7, 19) + "); nothing installed, built or uploaded"));
+        return found;
     }
 
     /**

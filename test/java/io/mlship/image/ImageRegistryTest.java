@@ -96,6 +96,8 @@ class ImageRegistryTest {
         assertThat(labels.has("io.mlship.build-url")).as("a per-build fact: in the result, not the image").isFalse();
         assertThat(result.path("buildUrl").asText()).isEqualTo("https://jenkins.example.com/job/reco/7/");
         assertThat(labels.path("io.mlship.spec-hash").asText()).isEqualTo(result.path("specHash").asText()).startsWith("sha256:");
+        assertThat(labels.path(BuildKey.LABEL).asText()).as("what a later build of the same content looks for")
+                .matches("sha256:[0-9a-f]{64}");
     }
 
     @Test
