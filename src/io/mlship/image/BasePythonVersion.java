@@ -2,7 +2,6 @@ package io.mlship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
@@ -13,7 +12,6 @@ import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
 import com.google.cloud.tools.jib.image.json.ManifestTemplate;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import io.mlship.result.MlshipException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -106,20 +104,16 @@ public final class BasePythonVersion {
             ManifestTemplate manifest = client.pullManifest(ref.getQualifier()).getManifest();
             boolean listed = manifest instanceof ManifestListTemplate;
             if (manifest instanceof ManifestListTemplate list) {
-                String[] osArch = platform.split("/");
-                List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
-                if (digests.isEmpty()) {
+                String digest = RegistryAccess.platformDigests(list, List.of(platform)).get(platform);
+                if (digest == null) {
                     throw noImageFor(base, platform, "its manifest list has none");
                 }
-                manifest = client.pullManifest(digests.get(0)).getManifest();
+                manifest = client.pullManifest(digest).getManifest();
             }
             if (!(manifest instanceof BuildableManifestTemplate image)) {
                 return null; // an old schema 1 manifest carries no config blob
             }
-            DescriptorDigest configDigest = image.getContainerConfiguration().getDigest();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            client.pullBlob(configDigest, size -> { }, written -> { }).writeTo(bytes);
-            JsonNode config = json.readTree(bytes.toByteArray());
+            JsonNode config = RegistryAccess.config(client, image);
             String arch = config.path("architecture").asText("");
             if (!listed && !arch.isEmpty()
                     && !platform.equals(config.path("os").asText("linux") + "/" + arch)) {

@@ -2,7 +2,6 @@ package io.mlship.image;
 
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ import java.util.Map;
 final class BuildKey {
     static final String LABEL = "io.mlship.build-key";
     /** Bumped when what the key covers changes, so an older image is never taken for a newer build. */
-    private static final String LAYOUT = "build key 1";
+    private static final String LAYOUT = "build key 2";
 
     private BuildKey() {
     }
@@ -58,14 +57,8 @@ final class BuildKey {
             line(sha, "directory");
             return;
         }
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(entry.getSourceFile())) {
-            long size = 0;
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                sha.update(buffer, 0, n);
-                size += n;
-            }
-            line(sha, "file " + size);
+        try {
+            line(sha, "file " + FolderHash.contentHash(entry.getSourceFile()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + entry.getSourceFile() + ": " + e.getMessage(), e);
         }

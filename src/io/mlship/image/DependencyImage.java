@@ -1,7 +1,6 @@
 package io.mlship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
@@ -13,15 +12,14 @@ import com.google.cloud.tools.jib.image.json.ManifestTemplate;
 import com.google.cloud.tools.jib.registry.ManifestAndDigest;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import io.mlship.progress.Progress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,7 +38,6 @@ public final class DependencyImage {
     private final boolean allowInsecureRegistry;
     private final Consumer<LogEvent> log;
     private final Progress progress;
-    private final ObjectMapper json = new ObjectMapper();
 
     /** Found in the registry: its manifest digest and its layers, base first, dependency layers named. */
     public record Found(String digest, List<LayerResult> layers) {
@@ -94,36 +91,22 @@ public final class DependencyImage {
             }
             ManifestTemplate manifest = top.get().getManifest();
             if (manifest instanceof ManifestListTemplate list) {
-                List<String> first = List.of();
-                for (String platform : platforms) {
-                    String[] osArch = PlatformIndex.osArch(platform);
-                    List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
-                    if (digests.isEmpty()) {
-                        return Optional.empty(); // made for fewer platforms: build the index for all of them
-                    }
-                    first = first.isEmpty() ? digests : first;
+                Map<String, String> digests = RegistryAccess.platformDigests(list, platforms);
+                if (digests.size() < platforms.size()) {
+                    return Optional.empty(); // made for fewer platforms: build the index for all of them
                 }
-                manifest = client.pullManifest(first.get(0)).getManifest();
+                manifest = client.pullManifest(digests.get(platforms.get(0))).getManifest();
             } else if (platforms.size() > 1) {
                 return Optional.empty();
             }
             if (!(manifest instanceof BuildableManifestTemplate image)) {
                 return Optional.empty();
             }
-            ByteArrayOutputStream config = new ByteArrayOutputStream();
-            client.pullBlob(image.getContainerConfiguration().getDigest(), size -> { }, written -> { }).writeTo(config);
-            List<String> names = layerNames(json.readTree(config.toByteArray()));
-            List<BuildableManifestTemplate.ContentDescriptorTemplate> blobs = image.getLayers();
-            if (names.isEmpty() || names.size() > blobs.size()) {
+            List<String> names = layerNames(RegistryAccess.config(client, image));
+            if (names.isEmpty() || names.size() > image.getLayers().size()) {
                 return Optional.empty();
             }
-            List<LayerResult> layers = new ArrayList<>();
-            int firstDependency = blobs.size() - names.size();
-            for (int i = 0; i < blobs.size(); i++) {
-                String name = i < firstDependency ? "base" : names.get(i - firstDependency);
-                layers.add(new LayerResult(name, blobs.get(i).getDigest().toString(), blobs.get(i).getSize(), false));
-            }
-            return Optional.of(new Found(top.get().getDigest().toString(), layers));
+            return Optional.of(new Found(top.get().getDigest().toString(), LayerResult.named(image, names)));
         } catch (IOException | RegistryException | RuntimeException e) {
             progress.step("python: could not look up " + ref + " (" + e.getClass().getSimpleName() + ": "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); building the dependency layers");

@@ -1,7 +1,6 @@
 package io.mlship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -14,11 +13,9 @@ import com.google.cloud.tools.jib.image.json.ManifestTemplate;
 import com.google.cloud.tools.jib.registry.ManifestAndDigest;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import io.mlship.progress.Progress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,7 +136,8 @@ final class ExistingImage implements AutoCloseable {
         if (image == null) {
             return Optional.empty();
         }
-        return Optional.of(new Candidate(top.get(), image, perPlatform, labels(client, image)));
+        return Optional.of(new Candidate(top.get(), image, perPlatform,
+                RegistryAccess.config(client, image).path("config").path("Labels")));
     }
 
     /**
@@ -147,18 +145,11 @@ final class ExistingImage implements AutoCloseable {
      * image); for a single image, none.
      */
     private static Map<String, String> platforms(ManifestTemplate manifest, List<String> wanted) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (manifest instanceof ManifestListTemplate list) {
-            for (String platform : wanted) {
-                String[] osArch = platform.split("/");
-                List<String> digests = list.getDigestsForPlatform(osArch[1], osArch[0]);
-                if (digests.isEmpty()) {
-                    return null;
-                }
-                out.put(platform, digests.get(0));
-            }
+        if (!(manifest instanceof ManifestListTemplate list)) {
+            return Map.of();
         }
-        return out;
+        Map<String, String> digests = RegistryAccess.platformDigests(list, wanted);
+        return digests.size() == wanted.size() ? digests : null;
     }
 
     /** The image itself, or for an index the first platform's: every platform's config carries the same key. */
@@ -171,30 +162,18 @@ final class ExistingImage implements AutoCloseable {
         return manifest instanceof BuildableManifestTemplate image ? image : null;
     }
 
-    private static JsonNode labels(RegistryClient client, BuildableManifestTemplate image) throws IOException {
-        ByteArrayOutputStream config = new ByteArrayOutputStream();
-        client.pullBlob(image.getContainerConfiguration().getDigest(), size -> { }, written -> { }).writeTo(config);
-        return new ObjectMapper().readTree(config.toByteArray()).path("config").path("Labels");
-    }
-
     /**
      * The image's layers named as a build names them: mlship's own layers are the last ones; before them, the
      * Python dependency layers its dependency image named in a label the image inherited; the rest are the base's.
      * None was uploaded.
      */
     private static List<LayerResult> layers(BuildRequest request, BuildableManifestTemplate image, JsonNode labels) {
-        List<String> own = request.layers().stream().filter(l -> !l.entries().isEmpty()).map(PlannedLayer::name).toList();
+        List<String> names = new ArrayList<>();
         String python = request.dependencies() == null ? "" : labels.path(DependencyImage.LAYERS_LABEL).asText("");
-        List<String> dependencies = python.isBlank() ? List.of() : List.of(python.split(","));
-        List<BuildableManifestTemplate.ContentDescriptorTemplate> blobs = image.getLayers();
-        int firstOwn = blobs.size() - own.size();
-        int firstDependency = firstOwn - dependencies.size();
-        List<LayerResult> out = new ArrayList<>();
-        for (int i = 0; i < blobs.size(); i++) {
-            String name = i >= firstOwn ? own.get(i - firstOwn)
-                    : i >= firstDependency ? dependencies.get(i - firstDependency) : "base";
-            out.add(new LayerResult(name, blobs.get(i).getDigest().toString(), blobs.get(i).getSize(), false));
+        if (!python.isBlank()) {
+            names.addAll(List.of(python.split(",")));
         }
-        return out;
+        request.layers().stream().filter(l -> !l.entries().isEmpty()).map(PlannedLayer::name).forEach(names::add);
+        return LayerResult.named(image, names);
     }
 }

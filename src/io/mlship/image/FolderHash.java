@@ -97,7 +97,8 @@ final class FolderHash {
         }
     }
 
-    private static String contentHash(Path file) throws IOException {
+    /** The SHA-256 of a file's bytes, hex. */
+    static String contentHash(Path file) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {

@@ -234,7 +234,7 @@ public final class ImageBuilder {
     private static Set<Platform> platforms(List<String> platforms) {
         Set<Platform> out = new LinkedHashSet<>();
         for (String p : platforms) {
-            String[] parts = p.split("/");
+            String[] parts = PlatformIndex.osArch(p);
             out.add(new Platform(parts[1], parts[0]));
         }
         return out;

@@ -21,7 +21,6 @@ import com.google.cloud.tools.jib.registry.RegistryClient;
 import io.mlship.result.MlshipException;
 import java.io.IOException;
 import java.security.DigestException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -49,7 +48,7 @@ final class PlatformIndex {
         ImageReference ref = reference(repository + ":" + tag);
         FailoverHttpClient http = new FailoverHttpClient(allowInsecureRegistry, false, log);
         try {
-            RegistryClient client = RegistryAccess.client(ref, http, log);
+            RegistryClient client = RegistryAccess.client(ref, http, log, true);
             ObjectNode index = json.createObjectNode().put("schemaVersion", 2).put("mediaType", OciIndexTemplate.MEDIA_TYPE);
             ArrayNode entries = index.putArray("manifests");
             for (Map.Entry<String, String> platform : manifests.entrySet()) {
@@ -78,15 +77,8 @@ final class PlatformIndex {
         FailoverHttpClient http = new FailoverHttpClient(allowInsecureRegistry, false, log);
         try {
             ManifestTemplate manifest = RegistryAccess.client(ref, http, log).pullManifest(digest).getManifest();
-            Map<String, String> out = new LinkedHashMap<>();
-            if (manifest instanceof ManifestListTemplate list) {
-                for (String platform : platforms) {
-                    String[] osArch = osArch(platform);
-                    list.getDigestsForPlatform(osArch[1], osArch[0]).stream().findFirst()
-                            .ifPresent(d -> out.put(platform, d));
-                }
-            }
-            return out;
+            return manifest instanceof ManifestListTemplate list ? RegistryAccess.platformDigests(list, platforms)
+                    : Map.of();
         } catch (IOException | RegistryException e) {
             throw MlshipException.infrastructure("reading back the image index " + ref + " failed: " + e.getMessage(),
                     "check the registry's health, then build again", e);

@@ -1,5 +1,7 @@
 package io.mlship.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
@@ -7,9 +9,15 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.event.EventHandlers;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,6 +47,23 @@ final class RegistryAccess {
             client.configureBasicAuth();
         }
         return client;
+    }
+
+    /** Each of {@code platforms}' manifest digest in a manifest list or image index; one it lacks is left out. */
+    static Map<String, String> platformDigests(ManifestListTemplate list, List<String> platforms) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String platform : platforms) {
+            String[] osArch = PlatformIndex.osArch(platform);
+            list.getDigestsForPlatform(osArch[1], osArch[0]).stream().findFirst().ifPresent(d -> out.put(platform, d));
+        }
+        return out;
+    }
+
+    /** The image's config as the registry holds it (its labels under config.Labels, its os and architecture). */
+    static JsonNode config(RegistryClient client, BuildableManifestTemplate image) throws IOException {
+        ByteArrayOutputStream config = new ByteArrayOutputStream();
+        client.pullBlob(image.getContainerConfiguration().getDigest(), size -> { }, written -> { }).writeTo(config);
+        return new ObjectMapper().readTree(config.toByteArray());
     }
 
     static void shutDown(FailoverHttpClient http) {
