@@ -8,8 +8,9 @@ import java.util.function.Supplier;
  * Runs a read-modify-write of a state document again when another writer got there first, a bounded number of
  * times. Between attempts it waits a random, growing while, so writers that collided do not collide again in step.
  */
-final class Contention {
-    static final int ATTEMPTS = 40;
+public final class Contention {
+    /** How many times in a row a reader or writer may lose to other writers before it gives up. */
+    public static final int ATTEMPTS = 40;
 
     private Contention() {
     }
@@ -30,7 +31,8 @@ final class Contention {
                 "run the step again; if it keeps failing, look for a process writing the release state in a loop", last);
     }
 
-    private static void pause(int attempt) {
+    /** Waits a random while that grows with {@code attempt} (0, 1, …), up to 64 ms. */
+    public static void pause(int attempt) {
         long bound = 1L << Math.min(attempt, 6); // up to 64 ms
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(bound));

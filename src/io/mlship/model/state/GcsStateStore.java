@@ -7,6 +7,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.mlship.model.GcsUri;
 import io.mlship.result.MlshipException;
+import io.mlship.state.Contention;
 import io.mlship.state.StateConflict;
 import io.mlship.state.StateObject;
 import io.mlship.state.StateStore;
@@ -25,8 +26,11 @@ import java.util.function.Supplier;
  */
 public final class GcsStateStore implements StateStore {
     private static final String SUFFIX = ".json";
-    /** A document replaced between its listing (or metadata) and its read is read again, this many times at most. */
-    private static final int READ_ATTEMPTS = 5;
+    /**
+     * A document replaced between its metadata and its content is read again after a random pause (Cloud Storage
+     * gives no generation with the content, so the two are two requests); busy writers can replace it several times.
+     */
+    private static final int READ_ATTEMPTS = Contention.ATTEMPTS;
 
     private final Storage storage;
     private final String bucket;
@@ -51,6 +55,7 @@ public final class GcsStateStore implements StateStore {
             if (read.isPresent()) {
                 return read;
             }
+            Contention.pause(attempt);
         }
         throw MlshipException.infrastructure("state document " + uri(id.getName()) + " changed under every one of "
                 + READ_ATTEMPTS + " reads", "another release is writing it; retry", null);
