@@ -11,6 +11,10 @@ import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
 abstract class CpsPipelineTest extends BasePipelineTestCPS {
     FakeAgent agent = new FakeAgent()
 
+    CpsPipelineTest() {
+        helper = new MemoizingCpsHelper()
+    }
+
     @BeforeEach
     void setUpPipeline() {
         setUp()
