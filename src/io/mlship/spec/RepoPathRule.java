@@ -2,13 +2,15 @@ package io.mlship.spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Paths in the spec name files of the repository: they must exist, be of the right kind, and not leave the
@@ -110,15 +112,34 @@ final class RepoPathRule implements SpecRule {
         }
     }
 
+    /**
+     * The first symlink under {@code folder} that leads outside the repository. The walk's own attributes (an
+     * lstat each) say which entries are links: this runs on every spec load, over folders of thousands of files.
+     */
     private static Optional<Path> escapingLink(Path folder, Path realRoot) {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.limit(MAX_WALK)
-                    .filter(Files::isSymbolicLink)
-                    .filter(link -> !insideRoot(link, realRoot))
-                    .findFirst();
+        Path[] found = new Path[1];
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                private int seen;
+
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return ++seen < MAX_WALK ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isSymbolicLink() && !insideRoot(file, realRoot)) {
+                        found[0] = file;
+                        return FileVisitResult.TERMINATE;
+                    }
+                    return ++seen < MAX_WALK ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return Optional.ofNullable(found[0]);
     }
 
     private static boolean insideRoot(Path link, Path realRoot) {
