@@ -177,11 +177,13 @@ class SmokeGateTest {
     void targetDyingInTheMiddleOfTheLoadRunFailsTheGateWithItsErrorsCounted() throws Exception {
         java.util.concurrent.atomic.AtomicReference<FakeService> self = new java.util.concurrent.atomic.AtomicReference<>();
         // Request 60 (of 2 cases + 200 load requests) stops the whole server: later requests find nobody listening.
+        // Those that got in before it was gone hang until then (the stop interrupts them), so none of them succeeds
+        // however late the stopping thread runs.
         FakeService service = FakeService.start((n, m, p, b) -> {
             if (n == 60) {
                 new Thread(() -> self.get().close(), "stop-the-target").start();
             }
-            return new FakeService.Answer(200, FakeService.LIPSTICKS, 0);
+            return new FakeService.Answer(200, FakeService.LIPSTICKS, n > 60 ? 50_000 : 0);
         });
         self.set(service);
         try {
