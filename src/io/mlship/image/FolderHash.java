@@ -4,20 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A hash of a folder's content as it goes into a layer: each entry's relative path, kind, executable bit and bytes,
@@ -38,60 +39,77 @@ final class FolderHash {
     }
 
     static String of(Path folder, InstalledRecords records) throws IOException {
-        List<Path> paths = walk(folder);
-        List<String> lines;
+        List<Entry> entries = new ArrayList<>();
+        entries.add(new Entry(folder, "", Files.readAttributes(folder, PosixFileAttributes.class)));
+        walk(folder, "", entries);
+        entries.sort(Comparator.comparing(Entry::path));
+        // Only files no RECORD vouches for are read; those reads, not the listing, are worth spreading over cores.
+        String[] read = new String[entries.size()];
         try {
-            lines = paths.parallelStream().map(p -> line(folder, p, records)).toList();
+            IntStream.range(0, read.length).parallel()
+                    .filter(i -> !entries.get(i).attrs().isDirectory() && entries.get(i).recorded(records).isEmpty())
+                    .forEach(i -> read[i] = readHash(entries.get(i).path()));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         MessageDigest all = sha256();
-        lines.forEach(line -> all.update(line.getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < read.length; i++) {
+            all.update(line(entries.get(i), records, read[i]).getBytes(StandardCharsets.UTF_8));
+        }
         return HexFormat.of().formatHex(all.digest());
     }
 
-    /** The folder's entries but those a layer leaves out (see {@link LayerPlanner#skippedName}), sorted. */
-    private static List<Path> walk(Path folder) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(folder) && LayerPlanner.skippedName(dir.getFileName().toString())) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                paths.add(dir);
-                return FileVisitResult.CONTINUE;
-            }
+    /**
+     * One entry of the folder: its path, its path relative to the folder ('/'-separated, built during the walk rather
+     * than by relativizing every path) and its attributes, a link's being those of what it points to.
+     */
+    private record Entry(Path path, String relative, PosixFileAttributes attrs) {
+        Optional<InstalledRecords.Recorded> recorded(InstalledRecords records) {
+            return records.vouchedFor(relative, attrs.size());
+        }
+    }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (!LayerPlanner.skippedName(file.getFileName().toString())) {
-                    paths.add(file);
+    /**
+     * The folder's entries but those a layer leaves out (see {@link LayerPlanner#skippedName}), one stat each (two for
+     * a link: a layer copies what it points to). A link to a folder counts as that folder but is not entered, as a
+     * layer does not follow it either.
+     */
+    private static void walk(Path dir, String relative, List<Entry> entries) throws IOException {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (LayerPlanner.skippedName(name)) {
+                    continue;
                 }
-                return FileVisitResult.CONTINUE;
+                String childRelative = relative.isEmpty() ? name : relative + "/" + name;
+                PosixFileAttributes own = Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                entries.add(new Entry(child, childRelative, own.isSymbolicLink()
+                        ? Files.readAttributes(child, PosixFileAttributes.class) : own));
+                if (own.isDirectory()) {
+                    walk(child, childRelative, entries);
+                }
             }
-        });
-        paths.sort(null);
-        return paths;
+        }
     }
 
     /**
      * What the hash takes of one entry: its path, kind (directory, executable or plain file) and content, the
      * content as pip recorded it or as read now. One line, NUL-separated: a path cannot hold a NUL.
      */
-    private static String line(Path folder, Path path, InstalledRecords records) {
+    private static String line(Entry entry, InstalledRecords records, String readHash) {
+        if (entry.attrs().isDirectory()) {
+            return entry.relative() + "\0d\0\0";
+        }
+        String kind = entry.attrs().permissions().stream().anyMatch(ANY_EXECUTE::contains) ? "x" : "f";
+        Optional<InstalledRecords.Recorded> recorded = entry.recorded(records);
+        String content = recorded.isPresent() ? "recorded " + recorded.get().hash() + " " + recorded.get().size()
+                : "read " + readHash;
+        return entry.relative() + "\0" + kind + "\0" + content + "\0";
+    }
+
+    private static String readHash(Path file) {
         try {
-            // One stat gives kind, size and mode; it follows links, as a layer copies what a link points to.
-            PosixFileAttributes attrs = Files.readAttributes(path, PosixFileAttributes.class);
-            String relative = folder.relativize(path).toString().replace('\\', '/');
-            if (attrs.isDirectory()) {
-                return relative + "\0d\0\0";
-            }
-            String kind = attrs.permissions().stream().anyMatch(ANY_EXECUTE::contains) ? "x" : "f";
-            Optional<InstalledRecords.Recorded> recorded = records.vouchedFor(relative, attrs.size());
-            String content = recorded.isPresent() ? "recorded " + recorded.get().hash() + " " + recorded.get().size()
-                    : "read " + contentHash(path);
-            return relative + "\0" + kind + "\0" + content + "\0";
+            return contentHash(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,7 +10,9 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,5 +113,50 @@ class FolderHashTest {
         assertThat(records.vouchedFor("fastmath-2.1.0.dist-info/RECORD", 0)).isEmpty();
         assertThat(records.vouchedFor("fastmath/__init__.py", 21)).isPresent();
         assertThat(records.vouchedFor("fastmath/__init__.py", 22)).isEmpty();
+    }
+
+    @Test
+    void theHashIsTheDocumentedLinesOfTheSortedEntries() throws Exception {
+        Path site = site("layout");
+        // Sorted as paths, not walked in order: "a-c" sorts before "a/b" ('-' < '/').
+        write(site, "a/b", "in a folder");
+        write(site, "a-c", "beside it");
+        write(site, "bin/tool", "#!/bin/sh\n");
+        Files.setPosixFilePermissions(site.resolve("bin/tool"), PosixFilePermissions.fromString("rwxr-x---"));
+        write(site, "a/__pycache__/b.cpython-312.pyc", "left out with its folder");
+        write(site, "a/stale.pyc", "left out");
+        Files.createSymbolicLink(site.resolve("link-to-file"), site.resolve("a-c"));
+        Files.createSymbolicLink(site.resolve("link-to-folder"), site.resolve("a"));
+
+        assertThat(FolderHash.of(site)).isEqualTo(documentedHash(site, InstalledRecords.of(site)));
+    }
+
+    /**
+     * The hash spelled out as the class documents it, the slow way: every entry but left-out names (a link to a
+     * folder is not entered), sorted as paths; per entry "path NUL kind NUL content NUL", a link taking its target's
+     * kind and bytes. A dependency image is named by this hash, so any change to it would rebuild every one.
+     */
+    private static String documentedHash(Path folder, InstalledRecords records) throws Exception {
+        List<Path> paths;
+        try (var walk = Files.walk(folder)) {
+            paths = walk.filter(p -> StreamSupport.stream(folder.relativize(p).spliterator(), false)
+                    .noneMatch(part -> LayerPlanner.skippedName(part.toString()))).sorted().toList();
+        }
+        MessageDigest all = MessageDigest.getInstance("SHA-256");
+        for (Path p : paths) {
+            String relative = folder.relativize(p).toString();
+            String line;
+            if (Files.isDirectory(p)) {
+                line = relative + "\0d\0\0";
+            } else {
+                boolean executable = Files.getPosixFilePermissions(p).stream().anyMatch(x -> x.name().endsWith("EXECUTE"));
+                var row = records.vouchedFor(relative, Files.size(p));
+                String content = row.isPresent() ? "recorded " + row.get().hash() + " " + row.get().size()
+                        : "read " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                line = relative + "\0" + (executable ? "x" : "f") + "\0" + content + "\0";
+            }
+            all.update(line.getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(all.digest());
     }
 }
