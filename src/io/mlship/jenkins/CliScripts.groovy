@@ -11,13 +11,23 @@ class CliScripts implements Serializable {
     /** Runs one command of an executable CLI (explicit path, or `mlship` on PATH). */
     static final String RUN_EXEC = '"$MLSHIP_CLI" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"'
 
-    /** Runs one command of the CLI jar. MLSHIP_JAVA_OPTS is the job's own setting, split into words on purpose. */
-    static final String RUN_JAR = 'java ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"'
+    /**
+     * Runs one command of the CLI jar, with bin/mlship's JVM options (the reasons are there): C1 alone and a serial
+     * heap for a short command; C2 kept, with high thresholds, for build and release, which digest every layer they
+     * make. MLSHIP_JAVA_OPTS is the job's own setting, last so it can override them, split into words on purpose.
+     */
+    static final String RUN_JAR = '''case "$MLSHIP_COMMAND" in
+  build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000' ;;
+  *) jvm='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m' ;;
+esac
+java $jvm -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
+'''
 
     /** Prints `mlship <version>` first; `|| true` so a missing CLI is reported by us, not as "exit code 127". */
     static final String VERSION_EXEC = '"$MLSHIP_CLI" --version || true'
 
-    static final String VERSION_JAR = 'java ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
+    static final String VERSION_JAR = 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m ' +
+            '-Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
 
     /** Exit codes of FETCH_JAR besides 0. */
     static final int FETCH_DOWNLOAD_FAILED = 10

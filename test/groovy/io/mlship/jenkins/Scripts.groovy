@@ -6,9 +6,14 @@ package io.mlship.jenkins
  */
 final class Scripts {
     static final String RUN_EXEC = '"$MLSHIP_CLI" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"'
-    static final String RUN_JAR = 'java ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"'
+    static final String RUN_JAR = '''case "$MLSHIP_COMMAND" in
+  build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000' ;;
+  *) jvm='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m' ;;
+esac
+java $jvm -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
+'''
     static final String VERSION_EXEC = '"$MLSHIP_CLI" --version || true'
-    static final String VERSION_JAR = 'java ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
+    static final String VERSION_JAR = 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
     static final String FETCH_JAR = '''set +x
 sha_ok() { echo "$MLSHIP_JAR_SHA256  $1" | sha256sum -c - >/dev/null 2>&1; }
 if [ -f "$MLSHIP_JAR" ] && sha_ok "$MLSHIP_JAR"; then exit 0; fi
