@@ -234,6 +234,12 @@ def build_sections(b):
              f"{small_fresh['bytesUploaded']} bytes uploaded in all and {b['smallDependencyBytesUploaded']} dependency "
              f"bytes (registry log, all runs): {b['smallFreshOverCold'] * 100:.1f}% of the cold build's time "
              "(target < 15%).")
+    plain = steps.get("jib second repository fresh copy, empty cache, no class-data archive")
+    if plain:
+        small += (f" Started as a Jenkins agent pod starts it (the agent image's `mlship` or the steps' jar mode: the "
+                  f"same JVM options, but no class-data-sharing archive): median {plain['median']:.2f} s, "
+                  f"{plain['bytesUploaded']} bytes uploaded, {b['smallFreshNoArchiveOverCold'] * 100:.1f}% of the cold "
+                  "build's time.")
     rows = [[s["label"], f"{s['median']:.2f}", " ".join(f"{t:.2f}" for t in s["runs"]), s["bytesUploaded"]]
             for s in b["steps"]]
     return [section("Image build detail", what + "\n\n" + targets,
