@@ -101,9 +101,9 @@ final class FolderHash {
             return entry.relative() + "\0d\0\0";
         }
         String kind = entry.attrs().permissions().stream().anyMatch(ANY_EXECUTE::contains) ? "x" : "f";
-        Optional<InstalledRecords.Recorded> recorded = entry.recorded(records);
-        String content = recorded.isPresent() ? "recorded " + recorded.get().hash() + " " + recorded.get().size()
-                : "read " + readHash;
+        // Read exactly when no RECORD row vouched for it (see of).
+        String content = readHash != null ? "read " + readHash
+                : "recorded " + entry.recorded(records).orElseThrow().hash() + " " + entry.attrs().size();
         return entry.relative() + "\0" + kind + "\0" + content + "\0";
     }
 
