@@ -14,13 +14,17 @@ class CliScripts implements Serializable {
     /**
      * Runs one command of the CLI jar, with bin/mlship's JVM options (the reasons are there): C1 alone and a serial
      * heap for a short command; C2 kept, with high thresholds, for build and release, which digest every layer they
-     * make. MLSHIP_JAVA_OPTS is the job's own setting, last so it can override them, split into words on purpose.
+     * make; huge pages for the heap where the kernel gives them on request. MLSHIP_JAVA_OPTS is the job's own
+     * setting, last so it can override them, split into words on purpose.
      */
     static final String RUN_JAR = '''case "$MLSHIP_COMMAND" in
   build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000' ;;
   *) jvm='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m' ;;
 esac
-java $jvm -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
+thp='' thp_mode=''
+[ -r /sys/kernel/mm/transparent_hugepage/enabled ] && read -r thp_mode < /sys/kernel/mm/transparent_hugepage/enabled
+case "$thp_mode" in *'[madvise]'*) thp='-XX:+UseTransparentHugePages' ;; esac
+java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
 '''
 
     /** Prints `mlship <version>` first; `|| true` so a missing CLI is reported by us, not as "exit code 127". */

@@ -24,6 +24,8 @@ class LaunchOptionsTest {
 
     static Path fakeBin
 
+    static final String HUGE_PAGES = '-XX:+UseTransparentHugePages'
+
     @BeforeAll
     static void fakeJava() {
         fakeBin = Files.createDirectories(tmp.resolve('bin'))
@@ -88,7 +90,20 @@ class LaunchOptionsTest {
             assertTrue(all['agent-image'].containsAll(['-XX:TieredStopAtLevel=1', '-XX:CICompilerCount=1']),
                     "$command: $all")
         }
-        assertEquals(options('bin/mlship', 'validate'), options('jar mode', '--version'))
+        // `--version` alone does too little for huge pages to matter: otherwise it starts as a short command does.
+        assertEquals(options('bin/mlship', 'validate') - HUGE_PAGES, options('jar mode', '--version'))
+    }
+
+    /** The host's choice decides: the flag where the kernel gives huge pages on request, none where it would warn. */
+    @Test
+    void hugePagesAreAskedForExactlyWhereTheKernelGivesThemOnRequest() {
+        Path mode = Paths.get('/sys/kernel/mm/transparent_hugepage/enabled')
+        boolean onRequest = Files.isReadable(mode) && Files.readString(mode).contains('[madvise]')
+        for (String command : ['build', 'validate']) {
+            byLauncher(command).each { launcher, opts ->
+                assertEquals(onRequest ? 1 : 0, opts.count(HUGE_PAGES), "$launcher $command: $opts")
+            }
+        }
     }
 
     @Test

@@ -10,7 +10,10 @@ final class Scripts {
   build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000' ;;
   *) jvm='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m' ;;
 esac
-java $jvm -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
+thp='' thp_mode=''
+[ -r /sys/kernel/mm/transparent_hugepage/enabled ] && read -r thp_mode < /sys/kernel/mm/transparent_hugepage/enabled
+case "$thp_mode" in *'[madvise]'*) thp='-XX:+UseTransparentHugePages' ;; esac
+java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
 '''
     static final String VERSION_EXEC = '"$MLSHIP_CLI" --version || true'
     static final String VERSION_JAR = 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
