@@ -50,7 +50,8 @@ public final class BuildStage {
             throw MlshipException.badInput("the spec has no image section, so there is nothing to build",
                     "add an image section (registry, repository, app)");
         }
-        GitInfo git = GitInfo.resolve(in.repoRoot(), in.gitSha(), in.gitBranch(), in.sourceRepo());
+        // git runs while the build goes on: the remote's URL (a label) is collected only when the labels are made.
+        GitInfo.Reading git = GitInfo.start(in.repoRoot(), in.gitSha(), in.gitBranch(), in.sourceRepo());
         List<String> tags = ImageTags.of(git.sha(), git.branch(), in.versionTag());
         if (tags.isEmpty() || (in.pushes() && git.sha() == null)) {
             if (in.pushes()) {
@@ -80,7 +81,7 @@ public final class BuildStage {
         }
     }
 
-    private BuildOutcome run(BuildInput in, ImageSpec image, GitInfo git, List<String> tags, String repository,
+    private BuildOutcome run(BuildInput in, ImageSpec image, GitInfo.Reading git, List<String> tags, String repository,
                              BaseImage base, List<String> warnings, Progress details, ImageBuilder builder,
                              ExistingImage lookUp) throws IOException {
         EnvironmentView environment = in.environment();

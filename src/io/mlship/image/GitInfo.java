@@ -3,6 +3,7 @@ package io.mlship.image;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,20 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
 
     /** Fills what the caller did not give from git; anything git cannot tell stays null. */
     public static GitInfo resolve(Path repo, String sha, String branch, String sourceRepo) {
-        String s = sha != null ? sha : git(repo, "rev-parse", "HEAD").orElse(null);
-        String b = branch != null ? branch : git(repo, "rev-parse", "--abbrev-ref", "HEAD")
-                .filter(name -> !"HEAD".equals(name)).orElse(null);
-        String r = sourceRepo != null ? sourceRepo : git(repo, "config", "--get", "remote.origin.url").orElse(null);
-        return new GitInfo(s, b, withoutCredentials(r));
+        Reading reading = start(repo, sha, branch, sourceRepo);
+        return new GitInfo(reading.sha(), reading.branch(), reading.sourceRepo());
+    }
+
+    /**
+     * Starts every git read the given values leave open, all at once, and returns at once: the processes run while
+     * the caller goes on (a build hashes its files meanwhile; Jenkins gives commit and branch, so only the remote's
+     * URL, which only a label needs, is read), and each answer is collected when first asked for.
+     */
+    public static Reading start(Path repo, String sha, String branch, String sourceRepo) {
+        return new Reading(sha != null ? Answer.given(sha) : Answer.of(repo, "rev-parse", "HEAD"),
+                branch != null ? Answer.given(branch) : Answer.of(repo, "rev-parse", "--abbrev-ref", "HEAD"),
+                sourceRepo != null ? Answer.given(sourceRepo) : Answer.of(repo, "config", "--get", "remote.origin.url"),
+                branch == null);
     }
 
     /** A remote URL may carry a token (https://user:token@host/…); the image label must not. */
@@ -28,23 +38,81 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
         return url == null ? null : url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
-    private static Optional<String> git(Path repo, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+    /** git's answers on their way; each is read (and its process waited for) once, when first asked for. */
+    public static final class Reading {
+        private final Answer sha;
+        private final Answer branch;
+        private final Answer sourceRepo;
+        private final boolean branchFromGit;
+
+        private Reading(Answer sha, Answer branch, Answer sourceRepo, boolean branchFromGit) {
+            this.sha = sha;
+            this.branch = branch;
+            this.sourceRepo = sourceRepo;
+            this.branchFromGit = branchFromGit;
+        }
+
+        public String sha() {
+            return sha.value().orElse(null);
+        }
+
+        /** A detached checkout has no branch: git then says HEAD, which is no branch name. */
+        public String branch() {
+            return branch.value().filter(name -> !branchFromGit || !"HEAD".equals(name)).orElse(null);
+        }
+
+        public String sourceRepo() {
+            return withoutCredentials(sourceRepo.value().orElse(null));
+        }
+    }
+
+    /** One value: given by the caller, or the output of a git process started at once and read on first use. */
+    private static final class Answer {
+        private Process process;
+        private Optional<String> value;
+
+        private Answer(Process process, Optional<String> value) {
+            this.process = process;
+            this.value = value;
+        }
+
+        static Answer given(String value) {
+            return new Answer(null, Optional.of(value));
+        }
+
+        static Answer of(Path repo, String... args) {
+            List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
+            command.addAll(List.of(args));
+            try {
+                return new Answer(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
+            } catch (IOException e) {
+                return new Answer(null, Optional.empty()); // no git on the agent: the caller must pass the values
+            }
+        }
+
+        synchronized Optional<String> value() {
+            if (value == null) {
+                value = read(process);
+                process = null;
+            }
+            return value;
+        }
+
+        /** The process's output, if it ended well within the timeout (an answer is a line: the pipe never fills). */
+        private static Optional<String> read(Process p) {
+            try {
+                if (!p.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return Optional.empty();
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return p.exitValue() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return Optional.empty();
             }
-            return p.exitValue() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // no git on the agent: the caller must pass the values
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
         }
     }
 }

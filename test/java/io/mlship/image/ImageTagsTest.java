@@ -61,6 +61,25 @@ class ImageTagsTest {
         assertThat(GitInfo.resolve(repo.resolve("no-such-dir"), null, null, null).sha()).isNull();
     }
 
+    @Test
+    void gitIsReadWhileTheBuildGoesOnAndADetachedCheckoutHasNoBranch(@TempDir Path repo) throws Exception {
+        git(repo, "init", "-q", "-b", "main");
+        Files.writeString(repo.resolve("a.txt"), "a");
+        git(repo, "add", "a.txt");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
+        git(repo, "remote", "add", "origin", "https://jenkins:token@git.example.com/ds/a.git");
+        git(repo, "checkout", "-q", "--detach");
+
+        // As Jenkins calls it: commit given, branch and remote left to git, collected in any order.
+        GitInfo.Reading reading = GitInfo.start(repo, "abc1234", null, null);
+        assertThat(reading.sourceRepo()).isEqualTo("https://git.example.com/ds/a.git");
+        assertThat(reading.sha()).isEqualTo("abc1234");
+        assertThat(reading.branch()).isNull();
+        assertThat(reading.branch()).as("asked twice, the same answer").isNull();
+        // "HEAD" as a branch the caller gives is the caller's choice; only git's own "HEAD" means detached.
+        assertThat(GitInfo.start(repo, null, "HEAD", null).branch()).isEqualTo("HEAD");
+    }
+
     private static void git(Path repo, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
         command.addAll(List.of(args));
