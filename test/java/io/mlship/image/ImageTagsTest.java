@@ -44,11 +44,7 @@ class ImageTagsTest {
 
     @Test
     void gitInfoComesFromTheCheckoutUnlessGiven(@TempDir Path repo) throws Exception {
-        git(repo, "init", "-q", "-b", "feature/x");
-        Files.writeString(repo.resolve("a.txt"), "a");
-        git(repo, "add", "a.txt");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
-        git(repo, "remote", "add", "origin", "https://git.example.com/ds/a.git");
+        oneCommit(repo, "feature/x", "https://git.example.com/ds/a.git");
 
         GitInfo read = GitInfo.resolve(repo, null, null, null);
         assertThat(read.sha()).matches("[0-9a-f]{40}");
@@ -63,11 +59,7 @@ class ImageTagsTest {
 
     @Test
     void gitIsReadWhileTheBuildGoesOnAndADetachedCheckoutHasNoBranch(@TempDir Path repo) throws Exception {
-        git(repo, "init", "-q", "-b", "main");
-        Files.writeString(repo.resolve("a.txt"), "a");
-        git(repo, "add", "a.txt");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
-        git(repo, "remote", "add", "origin", "https://jenkins:token@git.example.com/ds/a.git");
+        oneCommit(repo, "main", "https://jenkins:token@git.example.com/ds/a.git");
         git(repo, "checkout", "-q", "--detach");
 
         // As Jenkins calls it: commit given, branch and remote left to git, collected in any order.
@@ -78,6 +70,15 @@ class ImageTagsTest {
         assertThat(reading.branch()).as("asked twice, the same answer").isNull();
         // "HEAD" as a branch the caller gives is the caller's choice; only git's own "HEAD" means detached.
         assertThat(GitInfo.start(repo, null, "HEAD", null).branch()).isEqualTo("HEAD");
+    }
+
+    /** A repository with one commit on {@code branch} and {@code remote} as origin. */
+    private static void oneCommit(Path repo, String branch, String remote) throws Exception {
+        git(repo, "init", "-q", "-b", branch);
+        Files.writeString(repo.resolve("a.txt"), "a");
+        git(repo, "add", "a.txt");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
+        git(repo, "remote", "add", "origin", remote);
     }
 
     private static void git(Path repo, String... args) throws Exception {
