@@ -29,8 +29,7 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
     public static Reading start(Path repo, String sha, String branch, String sourceRepo) {
         return new Reading(sha != null ? Answer.given(sha) : Answer.of(repo, "rev-parse", "HEAD"),
                 branch != null ? Answer.given(branch) : Answer.of(repo, "rev-parse", "--abbrev-ref", "HEAD"),
-                sourceRepo != null ? Answer.given(sourceRepo) : Answer.of(repo, "config", "--get", "remote.origin.url"),
-                branch == null);
+                sourceRepo != null ? Answer.given(sourceRepo) : Answer.of(repo, "config", "--get", "remote.origin.url"));
     }
 
     /** A remote URL may carry a token (https://user:token@host/…); the image label must not. */
@@ -43,13 +42,11 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
         private final Answer sha;
         private final Answer branch;
         private final Answer sourceRepo;
-        private final boolean branchFromGit;
 
-        private Reading(Answer sha, Answer branch, Answer sourceRepo, boolean branchFromGit) {
+        private Reading(Answer sha, Answer branch, Answer sourceRepo) {
             this.sha = sha;
             this.branch = branch;
             this.sourceRepo = sourceRepo;
-            this.branchFromGit = branchFromGit;
         }
 
         public String sha() {
@@ -58,7 +55,7 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
 
         /** A detached checkout has no branch: git then says HEAD, which is no branch name. */
         public String branch() {
-            return branch.value().filter(name -> !branchFromGit || !"HEAD".equals(name)).orElse(null);
+            return branch.value().filter(name -> !branch.fromGit() || !"HEAD".equals(name)).orElse(null);
         }
 
         public String sourceRepo() {
@@ -68,25 +65,31 @@ public record GitInfo(String sha, String branch, String sourceRepo) {
 
     /** One value: given by the caller, or the output of a git process started at once and read on first use. */
     private static final class Answer {
+        private final boolean fromGit;
         private Process process;
         private Optional<String> value;
 
-        private Answer(Process process, Optional<String> value) {
+        private Answer(boolean fromGit, Process process, Optional<String> value) {
+            this.fromGit = fromGit;
             this.process = process;
             this.value = value;
         }
 
         static Answer given(String value) {
-            return new Answer(null, Optional.of(value));
+            return new Answer(false, null, Optional.of(value));
+        }
+
+        boolean fromGit() {
+            return fromGit;
         }
 
         static Answer of(Path repo, String... args) {
             List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
             command.addAll(List.of(args));
             try {
-                return new Answer(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
+                return new Answer(true, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
             } catch (IOException e) {
-                return new Answer(null, Optional.empty()); // no git on the agent: the caller must pass the values
+                return new Answer(true, null, Optional.empty()); // no git on the agent: the caller must pass the values
             }
         }
 
