@@ -51,7 +51,7 @@ public final class BuildStage {
                     "add an image section (registry, repository, app)");
         }
         // git runs while the build goes on: the remote's URL (a label) is collected only when the labels are made.
-        GitInfo.Reading git = GitInfo.start(in.repoRoot(), in.gitSha(), in.gitBranch(), in.sourceRepo());
+        GitInfo git = GitInfo.start(in.repoRoot(), in.gitSha(), in.gitBranch(), in.sourceRepo());
         List<String> tags = ImageTags.of(git.sha(), git.branch(), in.versionTag());
         if (tags.isEmpty() || (in.pushes() && git.sha() == null)) {
             if (in.pushes()) {
@@ -81,7 +81,7 @@ public final class BuildStage {
         }
     }
 
-    private BuildOutcome run(BuildInput in, ImageSpec image, GitInfo.Reading git, List<String> tags, String repository,
+    private BuildOutcome run(BuildInput in, ImageSpec image, GitInfo git, List<String> tags, String repository,
                              BaseImage base, List<String> warnings, Progress details, ImageBuilder builder,
                              ExistingImage lookUp) throws IOException {
         EnvironmentView environment = in.environment();

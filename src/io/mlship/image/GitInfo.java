@@ -9,58 +9,48 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The commit and branch an image is built from. Values given by the caller win (Jenkins knows the branch of a
- * detached checkout better than git does); otherwise they are read from {@code git} in the repository.
+ * The commit, branch and source repository an image is built from. Values given by the caller win (Jenkins knows the
+ * branch of a detached checkout better than git does); the others are read from {@code git} in the repository, all
+ * at once and in the background: {@link #start} returns at once, and each answer is collected when first asked for
+ * (a build hashes its files meanwhile; under Jenkins only the remote's URL, which only a label needs, is read).
+ * Anything git cannot tell is null.
  */
-public record GitInfo(String sha, String branch, String sourceRepo) {
+public final class GitInfo {
     private static final long GIT_TIMEOUT_SECONDS = 10;
 
-    /** Fills what the caller did not give from git; anything git cannot tell stays null. */
-    public static GitInfo resolve(Path repo, String sha, String branch, String sourceRepo) {
-        Reading reading = start(repo, sha, branch, sourceRepo);
-        return new GitInfo(reading.sha(), reading.branch(), reading.sourceRepo());
+    private final Answer sha;
+    private final Answer branch;
+    private final Answer sourceRepo;
+
+    private GitInfo(Answer sha, Answer branch, Answer sourceRepo) {
+        this.sha = sha;
+        this.branch = branch;
+        this.sourceRepo = sourceRepo;
     }
 
-    /**
-     * Starts every git read the given values leave open, all at once, and returns at once: the processes run while
-     * the caller goes on (a build hashes its files meanwhile; Jenkins gives commit and branch, so only the remote's
-     * URL, which only a label needs, is read), and each answer is collected when first asked for.
-     */
-    public static Reading start(Path repo, String sha, String branch, String sourceRepo) {
-        return new Reading(sha != null ? Answer.given(sha) : Answer.of(repo, "rev-parse", "HEAD"),
+    /** Starts the git reads the given values leave open. */
+    public static GitInfo start(Path repo, String sha, String branch, String sourceRepo) {
+        return new GitInfo(sha != null ? Answer.given(sha) : Answer.of(repo, "rev-parse", "HEAD"),
                 branch != null ? Answer.given(branch) : Answer.of(repo, "rev-parse", "--abbrev-ref", "HEAD"),
                 sourceRepo != null ? Answer.given(sourceRepo) : Answer.of(repo, "config", "--get", "remote.origin.url"));
+    }
+
+    public String sha() {
+        return sha.value().orElse(null);
+    }
+
+    /** A detached checkout has no branch: git then says HEAD, which is no branch name. */
+    public String branch() {
+        return branch.value().filter(name -> !branch.fromGit() || !"HEAD".equals(name)).orElse(null);
+    }
+
+    public String sourceRepo() {
+        return withoutCredentials(sourceRepo.value().orElse(null));
     }
 
     /** A remote URL may carry a token (https://user:token@host/…); the image label must not. */
     static String withoutCredentials(String url) {
         return url == null ? null : url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
-    }
-
-    /** git's answers on their way; each is read (and its process waited for) once, when first asked for. */
-    public static final class Reading {
-        private final Answer sha;
-        private final Answer branch;
-        private final Answer sourceRepo;
-
-        private Reading(Answer sha, Answer branch, Answer sourceRepo) {
-            this.sha = sha;
-            this.branch = branch;
-            this.sourceRepo = sourceRepo;
-        }
-
-        public String sha() {
-            return sha.value().orElse(null);
-        }
-
-        /** A detached checkout has no branch: git then says HEAD, which is no branch name. */
-        public String branch() {
-            return branch.value().filter(name -> !branch.fromGit() || !"HEAD".equals(name)).orElse(null);
-        }
-
-        public String sourceRepo() {
-            return withoutCredentials(sourceRepo.value().orElse(null));
-        }
     }
 
     /** One value: given by the caller, or the output of a git process started at once and read on first use. */

@@ -46,15 +46,15 @@ class ImageTagsTest {
     void gitInfoComesFromTheCheckoutUnlessGiven(@TempDir Path repo) throws Exception {
         oneCommit(repo, "feature/x", "https://git.example.com/ds/a.git");
 
-        GitInfo read = GitInfo.resolve(repo, null, null, null);
+        GitInfo read = GitInfo.start(repo, null, null, null);
         assertThat(read.sha()).matches("[0-9a-f]{40}");
         assertThat(read.branch()).isEqualTo("feature/x");
         assertThat(read.sourceRepo()).isEqualTo("https://git.example.com/ds/a.git");
 
-        GitInfo given = GitInfo.resolve(repo, "abc1234", "main", "https://other.example.com/r.git");
+        GitInfo given = GitInfo.start(repo, "abc1234", "main", "https://other.example.com/r.git");
         assertThat(List.of(given.sha(), given.branch(), given.sourceRepo()))
                 .containsExactly("abc1234", "main", "https://other.example.com/r.git");
-        assertThat(GitInfo.resolve(repo.resolve("no-such-dir"), null, null, null).sha()).isNull();
+        assertThat(GitInfo.start(repo.resolve("no-such-dir"), null, null, null).sha()).isNull();
     }
 
     @Test
@@ -63,7 +63,7 @@ class ImageTagsTest {
         git(repo, "checkout", "-q", "--detach");
 
         // As Jenkins calls it: commit given, branch and remote left to git, collected in any order.
-        GitInfo.Reading reading = GitInfo.start(repo, "abc1234", null, null);
+        GitInfo reading = GitInfo.start(repo, "abc1234", null, null);
         assertThat(reading.sourceRepo()).isEqualTo("https://git.example.com/ds/a.git");
         assertThat(reading.sha()).isEqualTo("abc1234");
         assertThat(reading.branch()).isNull();
