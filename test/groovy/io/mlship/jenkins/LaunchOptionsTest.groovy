@@ -79,6 +79,7 @@ class LaunchOptionsTest {
             assertFalse(opts.any { it.startsWith('-XX:TieredStopAtLevel') }, "$command: $opts")
             assertTrue(opts.contains('-XX:Tier4InvocationThreshold=100000'), "$command: $opts")
             assertTrue(opts.contains('-XX:+UseSerialGC'), "$command: $opts")
+            assertTrue(opts.contains('-XX:-C1UpdateMethodData'), "$command: $opts")
         }
     }
 

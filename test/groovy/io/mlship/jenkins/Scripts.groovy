@@ -7,7 +7,7 @@ package io.mlship.jenkins
 final class Scripts {
     static final String RUN_EXEC = '"$MLSHIP_CLI" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"'
     static final String RUN_JAR = '''case "$MLSHIP_COMMAND" in
-  build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000' ;;
+  build|release) jvm='-XX:+UseSerialGC -Xss1m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=1000000 -XX:-C1UpdateMethodData' ;;
   *) jvm='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m' ;;
 esac
 thp='' thp_mode=''
