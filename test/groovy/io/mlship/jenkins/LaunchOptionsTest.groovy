@@ -33,6 +33,8 @@ class LaunchOptionsTest {
         Files.writeString(java, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
         java.toFile().setExecutable(true)
         Files.writeString(tmp.resolve('mlship-cli.jar'), 'not read: java is a stand-in')
+        // The agent image's files as Jib lays them out (see AgentLauncherIT): only the class path file is read here.
+        Files.writeString(tmp.resolve('jib-classpath-file'), tmp.resolve('mlship-cli.jar').toString())
     }
 
     /** The JVM options one launcher passes for `command`: everything before the class path or the jar. */
@@ -40,7 +42,7 @@ class LaunchOptionsTest {
         List<String> argv
         Map<String, String> env = [PATH: fakeBin.toString() + ':' + System.getenv('PATH'), MLSHIP_CDS: 'off',
                                    MLSHIP_JAR: tmp.resolve('mlship-cli.jar').toString(), MLSHIP_JAVA_OPTS: javaOpts,
-                                   MLSHIP_COMMAND: command, MLSHIP_PARAMS: 'params.json']
+                                   MLSHIP_COMMAND: command, MLSHIP_PARAMS: 'params.json', MLSHIP_APP_DIR: tmp.toString()]
         switch (launcher) {
             case 'bin/mlship':
             case 'agent-image':
@@ -62,7 +64,7 @@ class LaunchOptionsTest {
         List<String> args = out.readLines()
         int end = args.findIndexOf { it == '-cp' || it == '-jar' }
         assertTrue(end > 0, "$launcher passed no class path or jar:\n$out")
-        // bin/mlship alone maps a class-data archive, so it alone silences the archive's notes.
+        // bin/mlship silences the class-data archive's notes even with the archive switched off, as it is here.
         return args.subList(0, end).findAll { it != '-Xlog:cds*=off:stderr' }
     }
 
