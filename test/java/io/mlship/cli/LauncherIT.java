@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,34 @@ class LauncherIT {
         Run second = launch(env);
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(second.err()).doesNotContain("recording").contains("is valid");
+    }
+
+    /**
+     * A JVM updated in place keeps its path; the JVM would refuse the old archive without a word, and nothing would
+     * record a new one. The key holds the libjvm.so, so the update is noticed.
+     */
+    @Test
+    void aJvmUpdatedInPlaceGetsItsOwnArchive() throws Exception {
+        Path javaHome = dir.resolve("jdk");
+        Path libjvm = Files.createDirectories(javaHome.resolve("lib/server")).resolve("libjvm.so");
+        Files.writeString(libjvm, "build 1");
+        Path fake = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Recording is not what this test is about: the dump fails at once, which leaves a marker named by key.
+        Files.writeString(fake, "#!/usr/bin/env bash\n"
+                + "for a in \"$@\"; do [[ \"$a\" == -XX:DumpLoadedClassList=* ]] && exit 1; done\n"
+                + "exec '" + realJava + "' \"$@\"\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", fake.getParent() + ":" + System.getenv("PATH"));
+
+        assertThat(launch(env).err()).contains("could not record the archive with this JVM");
+        assertThat(launch(env).err()).doesNotContain("recording");
+        Files.writeString(libjvm, "build 2");
+        Files.setLastModifiedTime(libjvm, FileTime.fromMillis(Files.getLastModifiedTime(libjvm).toMillis() + 60_000));
+        Run updated = launch(env);
+        assertThat(updated.exit()).as(updated.err()).isZero();
+        assertThat(updated.err()).contains("recording");
+        assertThat(files(".failed")).hasSize(2);
     }
 
     @Test
