@@ -151,7 +151,9 @@ final class PipInstall {
         return new MlshipException(ErrorCategory.BAD_INPUT,
                 "image.python needs pip to install dependencies, but '" + python + " -m pip' cannot run"
                         + (cause == null ? "" : " (" + cause.getMessage() + ")"),
-                "install Python 3 with pip on the agent (Debian: python3-pip), or give a ready image.python.sitePackages folder",
+                "install Python 3 with pip on the agent (Debian: python3-pip; the agent image's default base has none, see"
+                        + " docs/AGENTS.md) or name its interpreter with --python, or give a ready image.python.sitePackages"
+                        + " folder",
                 cause);
     }
 

@@ -73,6 +73,15 @@ class AgentLauncherIT {
     }
 
     @Test
+    void aCacheVolumeItCannotWriteIsNamedAndTheCommandStillRuns() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
+        Run run = launch(Map.of("MLSHIP_CACHE_DIR", notAFolder.resolve("cache").toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("cannot write " + notAFolder.resolve("cache/cds") + " (MLSHIP_CACHE_DIR)")
+                .contains("MLSHIP_CDS=off").doesNotContain("recording").contains("is valid");
+    }
+
+    @Test
     void onTheCacheVolumeTheFirstRunRecordsAndLaterRunsLoadFromTheArchive() throws Exception {
         Path volume = dir.resolve("volume");
         Run first = launch(Map.of("MLSHIP_CACHE_DIR", volume.toString()));

@@ -165,7 +165,7 @@ class BuildTarTest {
                 "--python", tmp.resolve("no-such-python3").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("needs pip").contains("python3-pip");
+        assertThat(run.err()).contains("needs pip").contains("python3-pip").contains("--python");
     }
 
     @Test
