@@ -58,14 +58,17 @@ public final class CdsTraining {
             run(quiet, "validate", "--spec", spec.toString(), "--result-dir", out.toString());
             run(quiet, "render", "--spec", spec.toString(), "--env", "dev", "--image-digest", DIGEST, "--output",
                     dir.resolve("m.yaml").toString(), "--result-dir", out.toString());
+            // Its own layer cache, removed with the folder: the default is the agent's cache (volume), not for this.
+            String cache = dir.resolve("cache").toString();
             run(quiet, "build", "--spec", spec.toString(), "--env", "dev", "--base-image", "scratch", "--tar",
-                    dir.resolve("i.tar").toString(), "--git-sha", "0123456", "--result-dir", out.toString());
+                    dir.resolve("i.tar").toString(), "--git-sha", "0123456", "--cache-dir", cache,
+                    "--result-dir", out.toString());
             // Again against a registry that refuses: pulling the base and pushing load Jib's registry client and TLS
             // (Jib tries HTTPS first), which a build into a tar never reaches.
             try (RefusingRegistry registry = new RefusingRegistry()) {
                 run(quiet, "build", "--spec", spec.toString(), "--env", "dev", "--base-image", registry.host() + "/base:1",
                         "--registry", registry.host(), "--allow-insecure-registry", "--push-timeout", "10s",
-                        "--git-sha", "0123456", "--result-dir", out.toString());
+                        "--cache-dir", cache, "--git-sha", "0123456", "--result-dir", out.toString());
             }
             run(quiet, "deploy", "--spec", spec.toString(), "--env", "dev", "--image-digest", DIGEST, "--kubeconfig",
                     kubeconfig.toString(), "--context", "x", "--result-dir", out.toString());

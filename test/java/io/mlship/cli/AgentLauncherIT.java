@@ -97,8 +97,10 @@ class AgentLauncherIT {
         List<String> lines = Files.readAllLines(loaded);
         assertThat(lines).anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file"));
         assertThat(lines).anyMatch(l -> l.contains(" io.mlship.cli.ValidateCommand source: shared objects file"));
-        try (Stream<Path> volumeFiles = Files.list(volume.resolve("cds"))) {
-            assertThat(volumeFiles).as("nothing left of the recording but the archive").hasSize(1);
+        try (Stream<Path> archives = Files.list(volume.resolve("cds")); Stream<Path> volumeFiles = Files.list(volume)) {
+            assertThat(archives).as("nothing left of the recording but the archive").hasSize(1);
+            assertThat(volumeFiles).as("the training's builds keep their layers to themselves")
+                    .containsExactly(volume.resolve("cds"));
         }
     }
 
