@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,16 +110,9 @@ class AgentLauncherIT {
     @Test
     void anotherBuildOfTheJarWithTheSameSizeAndTimeGetsItsOwnArchive() throws Exception {
         Path volume = dir.resolve("volume-keyed");
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path fake = bin.resolve("java");
-        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Recording is not what this test is about: the training run fails at once, which leaves a marker named by key.
-        Files.writeString(fake, "#!/bin/sh\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:DumpLoadedClassList=*) exit 1 ;; esac; done\n"
-                + "exec '" + realJava + "' \"$@\"\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = Map.of("MLSHIP_CACHE_DIR", volume.toString(),
-                "PATH", bin + ":" + System.getenv("PATH"));
+        Map<String, String> env = new HashMap<>(FakeJava.failingOn(dir.resolve("jdk"), "-XX:DumpLoadedClassList="));
+        env.put("MLSHIP_CACHE_DIR", volume.toString());
         try {
             Run first = launch(env);
             assertThat(first.exit()).as(first.err()).isZero();

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,14 +59,7 @@ class LauncherIT {
 
     @Test
     void aJvmThatCannotDumpIsNotedOnceAndTheCommandStillRuns() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path fake = bin.resolve("java");
-        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(fake, "#!/usr/bin/env bash\n"
-                + "for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && exit 1; done\n"
-                + "exec '" + realJava + "' \"$@\"\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        Map<String, String> env = FakeJava.failingOn(dir.resolve("jdk"), "-Xshare:dump");
 
         Run first = launch(env);
         assertThat(first.exit()).as(first.err()).isZero();
@@ -89,14 +81,8 @@ class LauncherIT {
         Path javaHome = dir.resolve("jdk");
         Path libjvm = Files.createDirectories(javaHome.resolve("lib/server")).resolve("libjvm.so");
         Files.writeString(libjvm, "build 1");
-        Path fake = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
-        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // Recording is not what this test is about: the dump fails at once, which leaves a marker named by key.
-        Files.writeString(fake, "#!/usr/bin/env bash\n"
-                + "for a in \"$@\"; do [[ \"$a\" == -XX:DumpLoadedClassList=* ]] && exit 1; done\n"
-                + "exec '" + realJava + "' \"$@\"\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = Map.of("PATH", fake.getParent() + ":" + System.getenv("PATH"));
+        // Recording is not what this test is about: the training fails at once, which leaves a marker named by key.
+        Map<String, String> env = FakeJava.failingOn(javaHome, "-XX:DumpLoadedClassList=");
 
         assertThat(launch(env).err()).contains("could not record the archive with this JVM");
         assertThat(launch(env).err()).doesNotContain("recording");
