@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * The launcher's class-data-sharing training run: every command once, in one JVM, against stand-ins on loopback
  * (an HTTP stub and a registry that refuse, the Vertex AI emulator with its deploy made to fail), so the archive
  * the launcher dumps holds the classes each command loads up to and through its first remote calls. Nothing
- * leaves the machine and the temporary folder is removed. Run by {@code bin/mlship} once per jar and JVM.
+ * leaves the machine and the temporary folder is removed. Run by {@link ArchiveRecorder} once per CLI and JVM.
  */
 public final class CdsTraining {
     private static final String DIGEST = "sha256:" + "0".repeat(64);

@@ -1,0 +1,228 @@
+package io.mlship.launch;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Records the launchers' class-data-sharing archive: a training run of every command ({@link CdsTraining}) lists
+ * the classes they load, then the JVM dumps them, parsed and verified, into one file that later starts map. It is a
+ * static dump, not an archive recorded at exit, because only a static dump takes classes compiled for Java 5
+ * (picocli's). The three launchers (bin/mlship, the agent image's and the Jenkins steps' jar mode) each choose where
+ * the archive lives and what it is keyed by; this does the rest, the same for all: scratch files of its own (several
+ * agents sharing a volume may record at once, and the archive appears whole, by a rename), a {@code .failed} marker
+ * when this JVM cannot dump, so later runs do not try again, and older archives beside it removed.
+ */
+public final class ArchiveRecorder {
+    /** Each JVM run of the recording; a training of every command takes 15-20 s on 2 cores. */
+    static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path java;
+    private final String classPath;
+    private final PrintStream log;
+
+    ArchiveRecorder(Path java, String classPath, PrintStream log) {
+        this.java = java;
+        this.classPath = classPath;
+        this.log = log;
+    }
+
+    /**
+     * {@code ArchiveRecorder ARCHIVE [--java JAVA] [--remove-older-than FILE | --remove-after-days N]}: records
+     * ARCHIVE with JAVA (default: the JVM running this) and this JVM's class path. Other archives of the same
+     * family in its folder (named as it is up to the last '-') go when they are older than FILE or N days old.
+     * Exits 0 when the archive is there, 1 when it could not be recorded (the launcher then runs without it).
+     */
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[mlship] ArchiveRecorder: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path java = options.java != null ? options.java
+                : ProcessHandle.current().info().command().map(Path::of).orElse(Path.of("java"));
+        ArchiveRecorder recorder = new ArchiveRecorder(java, System.getProperty("java.class.path"), System.err);
+        boolean recorded = recorder.record(options.archive);
+        if (recorded) {
+            recorder.removeOthers(options.archive, options.olderThan, options.afterDays);
+        }
+        System.exit(recorded ? 0 : 1);
+    }
+
+    /** Records the archive; false (and the .failed marker) when this JVM could not. */
+    boolean record(Path archive) {
+        Path folder = archive.toAbsolutePath().getParent();
+        log.println("[mlship] first run of this CLI with this JVM: recording a class-data-sharing archive in " + folder
+                + " (once; 15-20 s on 2 cores)");
+        Path partial = null;
+        try {
+            partial = Files.createTempFile(folder, archive.getFileName() + ".", ".partial");
+            Path classes = Path.of(partial + ".classes");
+            // The training's own temporary folder sits beside the archive: a pod with a read-only root may have no /tmp.
+            Path scratch = Files.createDirectory(Path.of(partial + ".tmp"));
+            try {
+                boolean made = run(List.of(java.toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Xlog:disable", "-Djava.io.tmpdir=" + scratch, "-XX:DumpLoadedClassList=" + classes,
+                        "-cp", classPath, CdsTraining.class.getName()))
+                        && run(List.of(java.toString(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump",
+                        "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + partial, "-cp", classPath))
+                        && Files.size(partial) > 0;
+                if (made) {
+                    moveIntoPlace(partial, archive);
+                    return true;
+                }
+            } finally {
+                Files.deleteIfExists(classes);
+                deleteTree(scratch);
+            }
+        } catch (IOException e) {
+            log.println("[mlship] " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            deleteQuietly(partial);
+        }
+        try {
+            Files.write(Path.of(archive + ".failed"), new byte[0]);
+        } catch (IOException e) {
+            // Not noted: the next run tries again, which costs time but nothing else.
+        }
+        log.println("[mlship] could not record the archive with this JVM; running without it "
+                + "(MLSHIP_CDS=off skips the attempt)");
+        return false;
+    }
+
+    /** Removes the family's other archives (and failure markers) older than {@code olderThan} or than the days given. */
+    void removeOthers(Path archive, Path olderThan, Integer afterDays) {
+        String name = archive.getFileName().toString();
+        String family = name.substring(0, name.lastIndexOf('-') + 1);
+        try {
+            Instant cutoff;
+            if (olderThan != null) {
+                cutoff = Files.getLastModifiedTime(olderThan).toInstant();
+            } else if (afterDays != null) {
+                cutoff = Instant.now().minus(Duration.ofDays(afterDays));
+            } else {
+                return;
+            }
+            List<Path> old = new ArrayList<>();
+            try (DirectoryStream<Path> siblings = Files.newDirectoryStream(archive.toAbsolutePath().getParent(),
+                    family + "*")) {
+                for (Path sibling : siblings) {
+                    String other = sibling.getFileName().toString();
+                    boolean archiveOrMarker = other.endsWith(".jsa") || other.endsWith(".jsa.failed");
+                    FileTime time = Files.getLastModifiedTime(sibling);
+                    if (archiveOrMarker && !other.equals(name) && !time.toInstant().isAfter(cutoff)) {
+                        old.add(sibling);
+                    }
+                }
+            }
+            for (Path path : old) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Old archives only cost room; the new one is in place.
+        }
+    }
+
+    private boolean run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            log.println("[mlship] the archive's recording took over " + STEP_TIMEOUT.toMinutes() + " minutes; stopped");
+            return false;
+        }
+        return process.exitValue() == 0;
+    }
+
+    private static void moveIntoPlace(Path partial, Path archive) throws IOException {
+        try {
+            Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // A scratch file left on a full or read-only disk: nothing else to do.
+        }
+    }
+
+    /** The command line, parsed by hand: this runs before any library is wanted, and takes four options. */
+    record Options(Path archive, Path java, Path olderThan, Integer afterDays) {
+        static Options parse(String[] args) {
+            Path archive = null;
+            Path java = null;
+            Path olderThan = null;
+            Integer afterDays = null;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--java" -> java = Path.of(value(args, ++i, arg));
+                    case "--remove-older-than" -> olderThan = Path.of(value(args, ++i, arg));
+                    case "--remove-after-days" -> {
+                        String days = value(args, ++i, arg);
+                        if (!days.matches("[0-9]{1,4}")) {
+                            throw new IllegalArgumentException("--remove-after-days takes a number of days, not '" + days + "'");
+                        }
+                        afterDays = Integer.valueOf(days);
+                    }
+                    default -> {
+                        if (arg.startsWith("-") || archive != null) {
+                            throw new IllegalArgumentException("unexpected '" + arg + "'; usage: ArchiveRecorder ARCHIVE "
+                                    + "[--java JAVA] [--remove-older-than FILE | --remove-after-days N]");
+                        }
+                        archive = Path.of(arg);
+                    }
+                }
+            }
+            if (archive == null || !archive.getFileName().toString().endsWith(".jsa")) {
+                throw new IllegalArgumentException("the archive to record, a file ending in .jsa, is missing");
+            }
+            if (olderThan != null && afterDays != null) {
+                throw new IllegalArgumentException("--remove-older-than and --remove-after-days go alone");
+            }
+            return new Options(archive, java, olderThan, afterDays);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+    }
+}
