@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ import java.util.stream.Stream;
  * the archive lives and what it is keyed by; this does the rest, the same for all: scratch files of its own (several
  * agents sharing a volume may record at once, and the archive appears whole, by a rename), a {@code .failed} marker
  * when this JVM cannot dump, so later runs do not try again, and older archives beside it removed.
+ *
+ * <p>Beside the archive it writes {@code ARCHIVE.args}, the JVM options that map it, for the launchers to pass as
+ * {@code @ARCHIVE.args}: the archive appears to them only with the options it needs, and the choice of options,
+ * which depends on the JVM, is made here once rather than in every launcher's shell.
  */
 public final class ArchiveRecorder {
     /** Each JVM run of the recording; a training of every command takes 15-20 s on 2 cores. */
@@ -64,7 +69,7 @@ public final class ArchiveRecorder {
         System.exit(recorded ? 0 : 1);
     }
 
-    /** Records the archive; false (and the .failed marker) when this JVM could not. */
+    /** Records the archive and its options; false (and the .failed marker) when this JVM could not. */
     boolean record(Path archive) {
         Path folder = archive.toAbsolutePath().getParent();
         log.println("[mlship] first run of this CLI with this JVM: recording a class-data-sharing archive in " + folder
@@ -84,6 +89,7 @@ public final class ArchiveRecorder {
                         && Files.size(partial) > 0;
                 if (made) {
                     moveIntoPlace(partial, archive);
+                    writeArgs(archive);
                     return true;
                 }
             } finally {
@@ -107,6 +113,39 @@ public final class ArchiveRecorder {
         return false;
     }
 
+    /** The JVM options that map the archive, as the lines of a {@code java @file}. */
+    static List<String> argsFor(Path archive, int jvmFeature) {
+        List<String> args = new ArrayList<>();
+        args.add(quoted("-XX:SharedArchiveFile=" + archive.toAbsolutePath()));
+        // Notes about classes it could not archive are not the command's business.
+        args.add("-Xlog:cds*=off:stderr");
+        if (jvmFeature >= 17 && jvmFeature <= 21) {
+            // Mapped where it was dumped instead of relocating every pointer in it, which JDK 17's updates and 21 do
+            // by default: tens of milliseconds on every start. The (diagnostic) option exists in JDK 17-21 only.
+            args.add("-XX:+UnlockDiagnosticVMOptions");
+            args.add("-XX:ArchiveRelocationMode=0");
+        }
+        return args;
+    }
+
+    private static void writeArgs(Path archive) throws IOException {
+        Path args = Path.of(archive + ".args");
+        Path partial = Files.createTempFile(args.getParent(), args.getFileName() + ".", ".partial");
+        try {
+            Files.write(partial, argsFor(archive, Runtime.version().feature()));
+            // Readable by every user, as the archive is: pods of other users may share the volume.
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
+            moveIntoPlace(partial, args);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    /** An argument file's quoting: in double quotes, a backslash escapes the next character. */
+    private static String quoted(String arg) {
+        return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Removes the family's other archives (and failure markers) older than {@code olderThan} or than the days given. */
     void removeOthers(Path archive, Path olderThan, Integer afterDays) {
         String name = archive.getFileName().toString();
@@ -125,7 +164,8 @@ public final class ArchiveRecorder {
                     family + "*")) {
                 for (Path sibling : siblings) {
                     String other = sibling.getFileName().toString();
-                    boolean archiveOrMarker = other.endsWith(".jsa") || other.endsWith(".jsa.failed");
+                    boolean archiveOrMarker = other.endsWith(".jsa") || other.endsWith(".jsa.failed")
+                            || other.endsWith(".jsa.args");
                     FileTime time = Files.getLastModifiedTime(sibling);
                     if (archiveOrMarker && !other.equals(name) && !time.toInstant().isAfter(cutoff)) {
                         old.add(sibling);

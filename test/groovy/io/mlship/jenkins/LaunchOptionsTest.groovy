@@ -64,8 +64,7 @@ class LaunchOptionsTest {
         List<String> args = out.readLines()
         int end = args.findIndexOf { it == '-cp' || it == '-jar' }
         assertTrue(end > 0, "$launcher passed no class path or jar:\n$out")
-        // bin/mlship silences the class-data archive's notes even with the archive switched off, as it is here.
-        return args.subList(0, end).findAll { it != '-Xlog:cds*=off:stderr' }
+        return args.subList(0, end)
     }
 
     static Map<String, List<String>> byLauncher(String command, String javaOpts = '') {

@@ -96,8 +96,11 @@ class AgentLauncherIT {
         List<String> lines = Files.readAllLines(loaded);
         assertThat(lines).anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file"));
         assertThat(lines).anyMatch(l -> l.contains(" io.mlship.cli.ValidateCommand source: shared objects file"));
+        String archive = files(volume, ".jsa").get(0).getFileName().toString();
         try (Stream<Path> archives = Files.list(volume.resolve("cds")); Stream<Path> volumeFiles = Files.list(volume)) {
-            assertThat(archives).as("nothing left of the recording but the archive").hasSize(1);
+            assertThat(archives.map(p -> p.getFileName().toString()))
+                    .as("nothing left of the recording but the archive and its options")
+                    .containsExactlyInAnyOrder(archive, archive + ".args");
             assertThat(volumeFiles).as("the training's builds keep their layers to themselves")
                     .containsExactly(volume.resolve("cds"));
         }

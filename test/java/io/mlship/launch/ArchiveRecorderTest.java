@@ -55,8 +55,12 @@ class ArchiveRecorderTest {
 
         assertThat(recorder(false).record(archive)).isTrue();
 
-        assertThat(names(cds)).containsExactly("mlship-agent-123.jsa");
+        assertThat(names(cds)).containsExactly("mlship-agent-123.jsa", "mlship-agent-123.jsa.args");
         assertThat(Files.readString(archive)).isEqualTo("archive\n");
+        assertThat(Files.readAllLines(cds.resolve("mlship-agent-123.jsa.args")))
+                .isEqualTo(ArchiveRecorder.argsFor(archive, Runtime.version().feature()));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cds.resolve("mlship-agent-123.jsa.args"))))
+                .as("readable by the other users of a shared volume").isEqualTo("rw-r--r--");
         assertThat(log.toString(StandardCharsets.UTF_8))
                 .contains("recording a class-data-sharing archive in " + cds);
     }
@@ -72,6 +76,29 @@ class ArchiveRecorderTest {
                 .contains("MLSHIP_CDS=off");
     }
 
+    /** The options go to the JVM as an argument file: a path with a space or a backslash must reach it whole. */
+    @Test
+    void theArgumentFileGivesTheJvmTheArchiveWhateverItsPath() throws Exception {
+        Path archive = Files.createDirectories(dir.resolve("a volume\\x")).resolve("mlship-1.jsa");
+        Path args = Files.write(dir.resolve("archive.args"), ArchiveRecorder.argsFor(archive, 17));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "@" + args, "-XX:+PrintFlagsFinal", "-version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out.lines().filter(l -> l.contains(" SharedArchiveFile ")).findFirst().orElse(""))
+                .contains("= " + archive + " ");
+    }
+
+    @Test
+    void jdks17To21MapTheArchiveWhereItWasDumpedAndLaterOnesAreNotGivenTheirRemovedOption() {
+        Path archive = Path.of("/cache/mlship-1.jsa");
+        assertThat(ArchiveRecorder.argsFor(archive, 17)).containsExactly("\"-XX:SharedArchiveFile=/cache/mlship-1.jsa\"",
+                "-Xlog:cds*=off:stderr", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+        assertThat(ArchiveRecorder.argsFor(archive, 21)).contains("-XX:ArchiveRelocationMode=0");
+        assertThat(ArchiveRecorder.argsFor(archive, 22)).noneMatch(a -> a.contains("ArchiveRelocationMode"));
+    }
+
     @Test
     void olderArchivesOfTheSameFamilyGoAndOthersStay() throws IOException {
         Path jar = Files.writeString(dir.resolve("cli.jar"), "jar");
@@ -79,7 +106,8 @@ class ArchiveRecorderTest {
         Files.writeString(archive, "new");
         Instant jarTime = Instant.now().minus(Duration.ofHours(1));
         Files.setLastModifiedTime(jar, FileTime.from(jarTime));
-        for (String old : List.of(".mlship-cds-old.jsa", ".mlship-cds-old.jsa.failed", "mlship-agent-old.jsa")) {
+        for (String old : List.of(".mlship-cds-old.jsa", ".mlship-cds-old.jsa.args", ".mlship-cds-old.jsa.failed",
+                "mlship-agent-old.jsa")) {
             Files.writeString(dir.resolve(old), "old");
             Files.setLastModifiedTime(dir.resolve(old), FileTime.from(jarTime.minus(Duration.ofDays(1))));
         }
