@@ -13,7 +13,18 @@ esac
 thp='' thp_mode=''
 [ -r /sys/kernel/mm/transparent_hugepage/enabled ] && read -r thp_mode < /sys/kernel/mm/transparent_hugepage/enabled
 case "$thp_mode" in *'[madvise]'*) thp='-XX:+UseTransparentHugePages' ;; esac
-java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
+jar="$MLSHIP_JAR" cds=''
+if [ -L "$jar" ] && [ -n "${MLSHIP_CACHE_DIR:-}" ] && [ "${MLSHIP_CDS:-on}" != off ]; then
+  jar="$(readlink -f "$jar")"
+  java_bin="$(readlink -f "$(command -v java)")"
+  key="$(cksum < "${java_bin%/bin/java}/release" 2>/dev/null)"
+  archive="${jar%/*}/mlship-${key%% *}.jsa"
+  if [ ! -f "$archive.args" ] && [ ! -f "$archive.failed" ] && [ -w "${jar%/*}" ]; then
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr -cp "$jar" io.mlship.launch.ArchiveRecorder "$archive" --java "$java_bin" --remove-after-days 7 || true
+  fi
+  [ -r "$archive.args" ] && cds="@$archive.args"
+fi
+java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${cds:+"$cds"} ${MLSHIP_JAVA_OPTS:-} -jar "$jar" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
 '''
     static final String VERSION_EXEC = '"$MLSHIP_CLI" --version || true'
     static final String VERSION_JAR = 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss1m -Xlog:disable -Xlog:all=warning:stderr ${MLSHIP_JAVA_OPTS:-} -jar "$MLSHIP_JAR" --version || true'
@@ -21,10 +32,21 @@ java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${MLSHIP_JAVA_OPTS:-} -jar
 sha_ok() { echo "$MLSHIP_JAR_SHA256  $1" | sha256sum -c - >/dev/null 2>&1; }
 if [ -f "$MLSHIP_JAR" ] && sha_ok "$MLSHIP_JAR"; then exit 0; fi
 mkdir -p "$(dirname "$MLSHIP_JAR")"
-part="$MLSHIP_JAR.part.$$"
-if ! curl -fsS --max-time 120 --retry 2 -o "$part" "$MLSHIP_JAR_URL"; then rm -f "$part"; exit 10; fi
-if ! sha_ok "$part"; then rm -f "$part"; exit 11; fi
-mv -f "$part" "$MLSHIP_JAR"
+kept="$MLSHIP_JAR"
+volume="${MLSHIP_CACHE_DIR:+$MLSHIP_CACHE_DIR/cli}"
+if [ -n "$volume" ] && mkdir -p "$volume/$MLSHIP_JAR_SHA256" 2>/dev/null && [ -w "$volume/$MLSHIP_JAR_SHA256" ]; then
+  kept="$volume/$MLSHIP_JAR_SHA256/$(basename "$MLSHIP_JAR")"
+  touch "$volume/$MLSHIP_JAR_SHA256"
+fi
+if [ "$kept" = "$MLSHIP_JAR" ] || ! sha_ok "$kept"; then
+  echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s)"
+  part="$kept.part.$$"
+  if ! curl -fsS --max-time 120 --retry 2 -o "$part" "$MLSHIP_JAR_URL"; then rm -f "$part"; exit 10; fi
+  if ! sha_ok "$part"; then rm -f "$part"; exit 11; fi
+  mv -f "$part" "$kept"
+  [ "$kept" = "$MLSHIP_JAR" ] || find "$volume" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+fi
+[ "$kept" = "$MLSHIP_JAR" ] || ln -sfn "$kept" "$MLSHIP_JAR"
 '''
 
     static final List<String> ALL = [RUN_EXEC, RUN_JAR, VERSION_EXEC, VERSION_JAR, FETCH_JAR].asImmutable()
