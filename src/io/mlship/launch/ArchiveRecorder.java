@@ -2,6 +2,7 @@ package io.mlship.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -37,6 +38,10 @@ public final class ArchiveRecorder {
     private final Path java;
     private final String classPath;
     private final PrintStream log;
+    /** The JVM the recording runs now, stopped with it. */
+    private volatile Process current;
+    /** Set when this process is being stopped: the recording is abandoned, not failed. */
+    private volatile boolean stopping;
 
     ArchiveRecorder(Path java, String classPath, PrintStream log) {
         this.java = java;
@@ -69,39 +74,63 @@ public final class ArchiveRecorder {
         System.exit(recorded ? 0 : 1);
     }
 
-    /** Records the archive and its options; false (and the .failed marker) when this JVM could not. */
+    /**
+     * Records the archive and its options; false (and the .failed marker) when this JVM could not. A recording
+     * stopped half-way (the build aborted, the pod deleted) stops its JVM and removes its files on the way out, and
+     * is not taken for a JVM that cannot dump: the next command records again.
+     */
     boolean record(Path archive) {
         Path folder = archive.toAbsolutePath().getParent();
+        removeAbandoned(folder, archive);
         log.println("[mlship] first run of this CLI with this JVM: recording a class-data-sharing archive in " + folder
                 + " (once; 15-20 s on 2 cores)");
-        Path partial = null;
+        Path partial;
         try {
             partial = Files.createTempFile(folder, archive.getFileName() + ".", ".partial");
-            Path classes = Path.of(partial + ".classes");
-            // The training's own temporary folder sits beside the archive: a pod with a read-only root may have no /tmp.
-            Path scratch = Files.createDirectory(Path.of(partial + ".tmp"));
-            try {
-                boolean made = run(List.of(java.toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-Xlog:disable", "-Djava.io.tmpdir=" + scratch, "-XX:DumpLoadedClassList=" + classes,
-                        "-cp", classPath, CdsTraining.class.getName()))
-                        && run(List.of(java.toString(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump",
-                        "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + partial, "-cp", classPath))
-                        && Files.size(partial) > 0;
-                if (made) {
-                    moveIntoPlace(partial, archive);
-                    writeArgs(archive);
-                    return true;
-                }
-            } finally {
-                Files.deleteIfExists(classes);
-                deleteTree(scratch);
+        } catch (IOException e) {
+            log.println("[mlship] cannot write " + folder + ": " + e.getMessage() + "; running without the archive");
+            return false;
+        }
+        Path classes = Path.of(partial + ".classes");
+        // The training's own temporary folder sits beside the archive: a pod with a read-only root may have no /tmp.
+        Path scratch = Path.of(partial + ".tmp");
+        Thread onStop = new Thread(() -> {
+            stopping = true;
+            Process running = current;
+            if (running != null) {
+                running.destroyForcibly();
+            }
+            removeQuietly(partial, classes, scratch);
+        }, "mlship-archive-recording-stopped");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        try {
+            Files.createDirectory(scratch);
+            boolean made = run(List.of(java.toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Xlog:disable", "-Djava.io.tmpdir=" + scratch, "-XX:DumpLoadedClassList=" + classes,
+                    "-cp", classPath, CdsTraining.class.getName()))
+                    && run(List.of(java.toString(), "-XX:+UseSerialGC", "-Xlog:disable", "-Xshare:dump",
+                    "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + partial, "-cp", classPath))
+                    && Files.size(partial) > 0;
+            if (made) {
+                moveIntoPlace(partial, archive);
+                writeArgs(archive);
+                return true;
             }
         } catch (IOException e) {
             log.println("[mlship] " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopping = true;
         } finally {
-            deleteQuietly(partial);
+            removeQuietly(partial, classes, scratch);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onStop);
+            } catch (IllegalStateException e) {
+                // Already stopping: the hook runs.
+            }
+        }
+        if (stopping) {
+            return false;
         }
         try {
             Files.write(Path.of(archive + ".failed"), new byte[0]);
@@ -111,6 +140,25 @@ public final class ArchiveRecorder {
         log.println("[mlship] could not record the archive with this JVM; running without it "
                 + "(MLSHIP_CDS=off skips the attempt)");
         return false;
+    }
+
+    /**
+     * Files of this archive's recordings that were killed before their shutdown hook ran (SIGKILL, a node lost): an
+     * hour is far beyond a recording's two timed steps, so nothing that old is still being written.
+     */
+    void removeAbandoned(Path folder, Path archive) {
+        Instant cutoff = Instant.now().minus(Duration.ofHours(1));
+        List<Path> abandoned = new ArrayList<>();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(folder, archive.getFileName() + ".*.partial*")) {
+            for (Path sibling : siblings) {
+                if (Files.getLastModifiedTime(sibling).toInstant().isBefore(cutoff)) {
+                    abandoned.add(sibling);
+                }
+            }
+        } catch (IOException e) {
+            return; // the recording itself will say what is wrong with the folder
+        }
+        abandoned.forEach(ArchiveRecorder::removeQuietly);
     }
 
     /** The JVM options that map the archive, as the lines of a {@code java @file}. */
@@ -183,6 +231,7 @@ public final class ArchiveRecorder {
     private boolean run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        current = process;
         if (!process.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             log.println("[mlship] the archive's recording took over " + STEP_TIMEOUT.toMinutes() + " minutes; stopped");
@@ -199,25 +248,16 @@ public final class ArchiveRecorder {
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+    /** Removes files and folders, whatever is left of them: cleaning up must not hide why a recording stopped. */
+    private static void removeQuietly(Path... paths) {
+        for (Path path : paths) {
+            try (Stream<Path> tree = Files.walk(path)) {
+                for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(each);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // Gone already, or on a disk that turned read-only: nothing else to do.
             }
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        if (path == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // A scratch file left on a full or read-only disk: nothing else to do.
         }
     }
 

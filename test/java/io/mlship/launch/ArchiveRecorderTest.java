@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,53 @@ class ArchiveRecorderTest {
                 .as("readable by the other users of a shared volume").isEqualTo("rw-r--r--");
         assertThat(log.toString(StandardCharsets.UTF_8))
                 .contains("recording a class-data-sharing archive in " + cds);
+    }
+
+    @Test
+    void whatAKilledRecordingLeftIsRemovedOnceItIsAnHourOldAndAnotherAgentsRecordingIsLeftAlone() throws IOException {
+        Path archive = dir.resolve("mlship-agent-5.jsa");
+        Path abandoned = Files.createDirectories(dir.resolve("mlship-agent-5.jsa.123.partial.tmp/x"));
+        Files.writeString(dir.resolve("mlship-agent-5.jsa.123.partial"), "half an archive");
+        Files.writeString(dir.resolve("mlship-agent-5.jsa.456.partial"), "being written now");
+        for (Path old : List.of(dir.resolve("mlship-agent-5.jsa.123.partial"), abandoned.getParent())) {
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        }
+
+        assertThat(recorder(false).record(archive)).isTrue();
+
+        assertThat(names(dir)).containsExactly("java", "mlship-agent-5.jsa", "mlship-agent-5.jsa.456.partial",
+                "mlship-agent-5.jsa.args");
+    }
+
+    /** A build aborted while the recording runs: its JVM goes too, and nothing says this JVM cannot dump. */
+    @Test
+    void aStoppedRecordingStopsItsJvmAndLeavesNothingBehind() throws Exception {
+        Path pidFile = dir.resolve("training.pid");
+        Path java = dir.resolve("slow-java");
+        Files.writeString(java, "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec sleep 60\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        Process recorder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ArchiveRecorder.class.getName(),
+                cds.resolve("mlship-agent-7.jsa").toString(), "--java", java.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("recorder.log").toFile()).start();
+        try {
+            // Up to 15 s for the recorder's JVM to start the training.
+            for (int i = 0; i < 750 && !(Files.exists(pidFile) && Files.size(pidFile) > 0); i++) {
+                Thread.sleep(20);
+            }
+            assertThat(pidFile).as("the training started").exists();
+            long training = Long.parseLong(Files.readString(pidFile).trim());
+
+            recorder.destroy(); // SIGTERM, as Jenkins stops a step
+
+            assertThat(recorder.waitFor(20, TimeUnit.SECONDS)).as("the recorder stopped").isTrue();
+            assertThat(ProcessHandle.of(training).map(ProcessHandle::isAlive).orElse(false))
+                    .as("the training's JVM stopped with it").isFalse();
+            assertThat(names(cds)).as("no partial files, and no .failed marker").isEmpty();
+        } finally {
+            recorder.destroyForcibly();
+        }
     }
 
     @Test
