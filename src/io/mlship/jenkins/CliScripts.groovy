@@ -57,7 +57,8 @@ java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${cds:+"$cds"} ${MLSHIP_JA
      * named by its sha256, and linked into the workspace: later builds, in any pod that mounts the volume, find it
      * instead of downloading it again (the workspace of an ephemeral agent starts empty). Folders of other jars
      * not used for a week are removed. `set +x` keeps the URL (which may hold credentials) out of the log; the
-     * download goes to a per-process temporary name, so parallel branches never see a half-written jar.
+     * download goes to a temporary name of its own (mktemp: pods sharing the volume may have the same process ids),
+     * so parallel branches and pods never see a half-written jar.
      */
     static final String FETCH_JAR = '''set +x
 sha_ok() { echo "$MLSHIP_JAR_SHA256  $1" | sha256sum -c - >/dev/null 2>&1; }
@@ -70,10 +71,11 @@ if [ -n "$volume" ] && mkdir -p "$volume/$MLSHIP_JAR_SHA256" 2>/dev/null && [ -w
   touch "$volume/$MLSHIP_JAR_SHA256"
 fi
 if [ "$kept" = "$MLSHIP_JAR" ] || ! sha_ok "$kept"; then
-  echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s)"
-  part="$kept.part.$$"
+  echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s a try, 3 tries)"
+  part="$(mktemp "$kept.part.XXXXXX")" || exit 10
   if ! curl -fsS --max-time 120 --retry 2 -o "$part" "$MLSHIP_JAR_URL"; then rm -f "$part"; exit 10; fi
   if ! sha_ok "$part"; then rm -f "$part"; exit 11; fi
+  chmod 644 "$part"
   mv -f "$part" "$kept"
   [ "$kept" = "$MLSHIP_JAR" ] || find "$volume" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 fi

@@ -75,6 +75,8 @@ class JarModeIT {
         assertTrue(first.out.contains("[mlship] downloading $jarName into $volume/cli/$sha256"), first.out)
         Path kept = volume.resolve("cli/$sha256/$jarName")
         assertEquals(Files.size(jar), Files.size(kept))
+        assertTrue(Files.getPosixFilePermissions(kept).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                'readable by the other users of a shared volume')
         Path linked = tmp.resolve("ws1/.mlship/cli/$jarName")
         assertTrue(Files.isSymbolicLink(linked), 'the workspace links the kept jar')
         assertEquals(kept.toRealPath(), linked.toRealPath())

@@ -39,10 +39,11 @@ if [ -n "$volume" ] && mkdir -p "$volume/$MLSHIP_JAR_SHA256" 2>/dev/null && [ -w
   touch "$volume/$MLSHIP_JAR_SHA256"
 fi
 if [ "$kept" = "$MLSHIP_JAR" ] || ! sha_ok "$kept"; then
-  echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s)"
-  part="$kept.part.$$"
+  echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s a try, 3 tries)"
+  part="$(mktemp "$kept.part.XXXXXX")" || exit 10
   if ! curl -fsS --max-time 120 --retry 2 -o "$part" "$MLSHIP_JAR_URL"; then rm -f "$part"; exit 10; fi
   if ! sha_ok "$part"; then rm -f "$part"; exit 11; fi
+  chmod 644 "$part"
   mv -f "$part" "$kept"
   [ "$kept" = "$MLSHIP_JAR" ] || find "$volume" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 fi
