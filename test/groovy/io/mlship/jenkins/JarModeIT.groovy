@@ -101,6 +101,16 @@ class JarModeIT {
     }
 
     @Test
+    void aVolumeItCannotWriteIsNamedAndTheJarStaysInTheWorkspace() {
+        Path notAFolder = Files.writeString(tmp.resolve('not-a-folder'), 'a file where the volume should be')
+        Path ws = tmp.resolve('ws-unwritable')
+        Run run = sh(Scripts.FETCH_JAR, ws, [MLSHIP_CACHE_DIR: notAFolder.toString()])
+        assertEquals(0, run.exit, run.out)
+        assertTrue(run.out.contains("cannot write $notAFolder/cli (MLSHIP_CACHE_DIR): keeping the jar in the workspace"), run.out)
+        assertTrue(Files.isRegularFile(ws.resolve(".mlship/cli/$jarName"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+    }
+
+    @Test
     void withoutAVolumeTheJarStaysInTheWorkspaceAndNoArchiveIsRecorded() {
         Path ws = tmp.resolve('ws-plain')
         assertEquals(0, sh(Scripts.FETCH_JAR, ws, [:]).exit)

@@ -37,6 +37,8 @@ volume="${MLSHIP_CACHE_DIR:+$MLSHIP_CACHE_DIR/cli}"
 if [ -n "$volume" ] && mkdir -p "$volume/$MLSHIP_JAR_SHA256" 2>/dev/null && [ -w "$volume/$MLSHIP_JAR_SHA256" ]; then
   kept="$volume/$MLSHIP_JAR_SHA256/$(basename "$MLSHIP_JAR")"
   touch "$volume/$MLSHIP_JAR_SHA256"
+elif [ -n "$volume" ]; then
+  echo "[mlship] cannot write $volume (MLSHIP_CACHE_DIR): keeping the jar in the workspace; mount the cache volume writable for the agent's user"
 fi
 if [ "$kept" = "$MLSHIP_JAR" ] || ! sha_ok "$kept"; then
   echo "[mlship] downloading $(basename "$MLSHIP_JAR") into ${kept%/*} (up to 120 s a try, 3 tries)"
