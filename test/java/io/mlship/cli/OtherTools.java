@@ -35,7 +35,9 @@ final class OtherTools {
             // the example's training script (examples/reco-service/training/train.py, its argparse options)
             "training/train.py", Set.of("--data", "--out", "--version", "--eval", "--limit", "--created-at", "--broken"),
             // this repository's benchmark harness (README)
-            "bench/run", Set.of("--quick"));
+            "bench/run", Set.of("--quick"),
+            // the launchers' recorder of the class-data-sharing archive, which they run before the CLI
+            "io.mlship.launch.ArchiveRecorder", Set.of("--java", "--remove-older-than", "--remove-after-days"));
 
     /**
      * Sources and docs about a tool even where a text does not name it, by path suffix: code that runs it with its
@@ -49,6 +51,7 @@ final class OtherTools {
             Map.entry("io/mlship/image/PipInstall.java", "pip"),
             Map.entry("io/mlship/image/PythonTarget.java", "pip"),
             Map.entry("io/mlship/commits/GitLog.java", "git"),
+            Map.entry("io/mlship/launch/ArchiveRecorder.java", "io.mlship.launch.ArchiveRecorder"),
             Map.entry("io/mlship/image/GitInfo.java", "git"),
             Map.entry("docs/training-trigger.md", "gcloud"),
             Map.entry("bin/example-release", "gcloud"), // through sandbox_gcloud, gcloud pointed at the sandbox
