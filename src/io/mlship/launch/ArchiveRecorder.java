@@ -38,6 +38,8 @@ public final class ArchiveRecorder {
     private final Path java;
     private final String classPath;
     private final PrintStream log;
+    /** Held while a JVM of the recording starts: the shutdown hook waits for it, then sees that JVM in current. */
+    private final Object starting = new Object();
     /** The JVM the recording runs now, stopped with it. */
     private volatile Process current;
     /** Set when this process is being stopped: the recording is abandoned, not failed. */
@@ -95,10 +97,18 @@ public final class ArchiveRecorder {
         // The training's own temporary folder sits beside the archive: a pod with a read-only root may have no /tmp.
         Path scratch = Path.of(partial + ".tmp");
         Thread onStop = new Thread(() -> {
-            stopping = true;
-            Process running = current;
+            Process running;
+            synchronized (starting) {
+                stopping = true;
+                running = current;
+            }
             if (running != null) {
-                running.destroyForcibly();
+                try {
+                    // Waited for, so it writes nothing after its files are removed.
+                    running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             removeQuietly(partial, classes, scratch);
         }, "mlship-archive-recording-stopped");
@@ -229,9 +239,15 @@ public final class ArchiveRecorder {
     }
 
     private boolean run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        current = process;
+        Process process;
+        synchronized (starting) {
+            if (stopping) {
+                return false;
+            }
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            current = process;
+        }
         if (!process.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             log.println("[mlship] the archive's recording took over " + STEP_TIMEOUT.toMinutes() + " minutes; stopped");

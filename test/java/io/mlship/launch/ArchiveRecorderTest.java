@@ -105,6 +105,8 @@ class ArchiveRecorderTest {
             recorder.destroy(); // SIGTERM, as Jenkins stops a step
 
             assertThat(recorder.waitFor(20, TimeUnit.SECONDS)).as("the recorder stopped").isTrue();
+            // Gone, or at most a zombie waiting for whoever inherited it to reap it: up to 10 s for that.
+            ProcessHandle.of(training).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
             assertThat(ProcessHandle.of(training).map(ProcessHandle::isAlive).orElse(false))
                     .as("the training's JVM stopped with it").isFalse();
             assertThat(names(cds)).as("no partial files, and no .failed marker").isEmpty();
