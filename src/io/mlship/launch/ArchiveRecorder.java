@@ -84,6 +84,7 @@ public final class ArchiveRecorder {
     boolean record(Path archive) {
         Path folder = archive.toAbsolutePath().getParent();
         removeAbandoned(folder, archive);
+        long started = System.nanoTime();
         log.println("[mlship] first run of this CLI with this JVM: recording a class-data-sharing archive in " + folder
                 + " (once; 15-20 s on 2 cores)");
         Path partial;
@@ -124,6 +125,8 @@ public final class ArchiveRecorder {
             if (made) {
                 moveIntoPlace(partial, archive);
                 writeArgs(archive);
+                log.println("[mlship] recorded " + archive.getFileName() + " in "
+                        + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s; later commands map it");
                 return true;
             }
         } catch (IOException e) {

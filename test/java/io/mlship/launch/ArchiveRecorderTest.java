@@ -63,7 +63,8 @@ class ArchiveRecorderTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cds.resolve("mlship-agent-123.jsa.args"))))
                 .as("readable by the other users of a shared volume").isEqualTo("rw-r--r--");
         assertThat(log.toString(StandardCharsets.UTF_8))
-                .contains("recording a class-data-sharing archive in " + cds);
+                .contains("recording a class-data-sharing archive in " + cds)
+                .containsPattern("recorded mlship-agent-123\\.jsa in \\d+ s; later commands map it");
     }
 
     @Test
