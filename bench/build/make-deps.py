@@ -7,13 +7,18 @@ Usage:
                                  compressible), a large compressible data file, and many small packages
   make-deps.py DIR --bump N      one dependency bumped: numlike's compiled core rewritten, its dist-info renamed
                                  to version 1.N (what `pip install numlike==1.N` would change)
-Prints the folder's size in bytes.
+  make-deps.py DIR --index OUT   the packages of DIR as wheels on a package index a static file server can serve
+                                 (OUT/simple/NAME/NAME-VERSION-py3-none-any.whl), and OUT/requirements.txt pinning
+                                 each: what pip installs the same site-packages from
+Prints the folder's size in bytes (with --index, the wheels' size).
 """
 import base64
 import hashlib
 import os
 import random
+import re
 import sys
+import zipfile
 
 # name: ([(count, MB each, random fraction)], .py modules, KB per module), sizes for 685 MB in all
 PACKAGES = {
@@ -101,6 +106,30 @@ def bump(root, n):
     dist_info(root, "numlike", f"1.{n}")
 
 
+def index(root, out):
+    """One wheel per dist-info of ROOT, its files and RECORD rows taken from that RECORD, plus the WHEEL file pip
+    needs; pip reads a static server's listing of OUT/simple/NAME/ as the project's page (the simple API, PEP 503)."""
+    pins = []
+    for info in sorted(e for e in os.listdir(root) if e.endswith(".dist-info")):
+        name, version = info[:-len(".dist-info")].rsplit("-", 1)
+        project = re.sub(r"[-_.]+", "-", name).lower()
+        rows = [line.rstrip("\n") for line in open(os.path.join(root, info, "RECORD"), encoding="utf-8") if line.strip()]
+        rows = [r for r in rows if not r.startswith(f"{info}/RECORD,")]
+        wheel_meta = b"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        path = os.path.join(out, "simple", project, f"{name}-{version}-py3-none-any.whl")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as whl:
+            for row in rows:
+                rel = row.rsplit(",", 2)[0]
+                whl.write(os.path.join(root, rel), rel)
+            whl.writestr(f"{info}/WHEEL", wheel_meta)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(wheel_meta).digest()).rstrip(b"=").decode()
+            rows += [f"{info}/WHEEL,sha256={digest},{len(wheel_meta)}", f"{info}/RECORD,,"]
+            whl.writestr(f"{info}/RECORD", "\n".join(rows) + "\n")
+        pins.append(f"{name}=={version}\n")
+    write(os.path.join(out, "requirements.txt"), "".join(pins).encode())
+
+
 def size_of(root):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
 
@@ -109,6 +138,10 @@ if __name__ == "__main__":
     random.seed(0)
     if sys.argv[2] == "--bump":
         bump(sys.argv[1], int(sys.argv[3]))
+    elif sys.argv[2] == "--index":
+        index(sys.argv[1], sys.argv[3])
+        print(size_of(os.path.join(sys.argv[3], "simple")))
+        sys.exit(0)
     else:
         make(sys.argv[1], float(sys.argv[2]))
     print(size_of(sys.argv[1]))
