@@ -33,10 +33,10 @@ if [ -L "$jar" ] && [ -n "${MLSHIP_CACHE_DIR:-}" ] && [ "${MLSHIP_CDS:-on}" != o
   java_bin="$(readlink -f "$(command -v java)")"
   key="$(cksum < "${java_bin%/bin/java}/release" 2>/dev/null)"
   archive="${jar%/*}/mlship-${key%% *}.jsa"
-  if [ ! -f "$archive.args" ] && [ ! -f "$archive.failed" ] && [ -w "${jar%/*}" ]; then
+  if { [ ! -f "$archive.args" ] || [ ! -f "$archive" ]; } && [ ! -f "$archive.failed" ] && [ -w "${jar%/*}" ]; then
     java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr -cp "$jar" io.mlship.launch.ArchiveRecorder "$archive" --java "$java_bin" --remove-after-days 7 || true
   fi
-  [ -r "$archive.args" ] && cds="@$archive.args"
+  [ -r "$archive.args" ] && [ -f "$archive" ] && cds="@$archive.args"
 fi
 java $jvm -Xlog:disable -Xlog:all=warning:stderr $thp ${cds:+"$cds"} ${MLSHIP_JAVA_OPTS:-} -jar "$jar" "$MLSHIP_COMMAND" --params "$MLSHIP_PARAMS"
 '''

@@ -135,6 +135,23 @@ class AgentLauncherIT {
         }
     }
 
+    /** An archive gone from the volume without its options (removed by hand) is recorded again, not passed on. */
+    @Test
+    void anArchiveGoneWithoutItsOptionsIsRecordedAgain() throws Exception {
+        Path volume = dir.resolve("volume-gone");
+        Map<String, String> env = new HashMap<>(FakeJava.failingOn(dir.resolve("jdk"), "-XX:DumpLoadedClassList="));
+        env.put("MLSHIP_CACHE_DIR", volume.toString());
+        assertThat(launch(env).err()).contains("could not record the archive with this JVM");
+        Path failed = files(volume, ".failed").get(0);
+        String archive = failed.toString().substring(0, failed.toString().length() - ".failed".length());
+        Files.delete(failed);
+        Files.writeString(Path.of(archive + ".args"), "-XX:SharedArchiveFile=" + archive + "\n");
+
+        Run run = launch(env);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("could not record the archive with this JVM").contains("is valid");
+    }
+
     private Run launch(Map<String, String> env) throws Exception {
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "validate", "--spec", SPEC,

@@ -94,6 +94,25 @@ class LauncherIT {
         assertThat(files(".failed")).hasSize(2);
     }
 
+    /**
+     * An archive removed on its own (by hand, or by a launcher older than the options file) leaves options that name
+     * nothing, which the JVM ignores without a word: the launcher records again rather than pass them.
+     */
+    @Test
+    void anArchiveGoneWithoutItsOptionsIsRecordedAgain() throws Exception {
+        // The training fails at once: the attempt, not a real recording, is what shows the launcher tried.
+        Map<String, String> env = FakeJava.failingOn(dir.resolve("jdk"), "-XX:DumpLoadedClassList=");
+        assertThat(launch(env).err()).contains("could not record the archive with this JVM");
+        Path failed = files(".failed").get(0);
+        String archive = failed.toString().substring(0, failed.toString().length() - ".failed".length());
+        Files.delete(failed);
+        Files.writeString(Path.of(archive + ".args"), "-XX:SharedArchiveFile=" + archive + "\n");
+
+        Run run = launch(env);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("could not record the archive with this JVM").contains("is valid");
+    }
+
     @Test
     void switchedOffItRecordsNothing() throws Exception {
         Run run = launch(Map.of("MLSHIP_CDS", "off"));
