@@ -307,19 +307,6 @@ def build_sections_v1(b):
         detail += (f"; in its last run the registry received {b['oneFileLastRunBytes']} bytes and mlship's build.json "
                    f"reported {b['oneFileReportedBytes']}")
     detail += f". buildah took {b['buildahOverMlship']}× as long (target ≥ 3×)."
-    req_cold = steps.get("jib requirements cold (first push, pip install from the index)")
-    req_fresh = steps.get("jib requirements fresh copy, empty cache")
-    if req_cold and req_fresh:
-        small += ("\n\nThe same packages from requirements, the example's own way to give them "
-                  "(`image.python.requirements`, every package pinned, `image.python.indexUrlEnv` naming a package "
-                  f"index: {mb(b['indexWheelBytes'])} of wheels that a static file server on loopback serves). Cold "
-                  f"pushes include pip's download and install, with pip's cache empty ({times(req_cold, 'run')}, "
-                  f"median {req_cold['median']:.2f} s, {req_cold['bytesUploaded']} bytes uploaded); a fresh copy with "
-                  f"an empty cache finds the dependency layers by the key of pip's inputs and runs no pip, "
-                  f"{times(req_fresh, 'time')}: median {req_fresh['median']:.2f} s, {req_fresh['bytesUploaded']} "
-                  f"bytes uploaded in all and {b['requirementsDependencyBytesUploaded']} dependency bytes (registry "
-                  f"log, all runs): {b['requirementsFreshOverCold'] * 100:.1f}% of the cold build's time (target < 15%). "
-                  "A remote index makes the cold push slower and leaves the fresh copy as it is.")
     rows = [[s["label"], f"{s['median']:.2f}", " ".join(f"{t:.2f}" for t in s["runs"]), s["bytesUploaded"]]
             for s in b["steps"]]
     return [section("Image build detail", "".join(what) + "\n\n" + detail,

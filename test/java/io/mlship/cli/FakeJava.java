@@ -25,4 +25,15 @@ final class FakeJava {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return Map.of("PATH", java.getParent() + ":" + System.getenv("PATH"));
     }
+
+    /**
+     * Turns the marker of a recording that failed into what an archive removed on its own leaves behind: the
+     * archive's options file, naming it, and no archive.
+     */
+    static void optionsWithoutArchive(Path failedMarker) throws IOException {
+        String name = failedMarker.getFileName().toString();
+        Path archive = failedMarker.resolveSibling(name.substring(0, name.length() - ".failed".length()));
+        Files.delete(failedMarker);
+        Files.writeString(archive.resolveSibling(archive.getFileName() + ".args"), "-XX:SharedArchiveFile=" + archive + "\n");
+    }
 }
