@@ -251,6 +251,8 @@ def build_sections(b):
                   f"same JVM options, but no class-data-sharing archive): median {plain['median']:.2f} s, "
                   f"{plain['bytesUploaded']} bytes uploaded, {b['smallFreshNoArchiveOverCold'] * 100:.1f}% of the cold "
                   "build's time.")
+    small += new_commit(steps.get("jib second repository new commit (one app file changed), fresh copy, empty cache"),
+                        b.get("smallNewCommitDependencyBytesUploaded"), small_cold)
     req_cold = steps.get("jib requirements cold (first push, pip install from the index)")
     req_fresh = steps.get("jib requirements fresh copy, empty cache")
     if req_cold and req_fresh:
@@ -259,16 +261,29 @@ def build_sections(b):
                   f"index: {mb(b['indexWheelBytes'])} of wheels that a static file server on loopback serves). Cold "
                   f"pushes include pip's download and install, with pip's cache empty ({times(req_cold, 'run')}, "
                   f"median {req_cold['median']:.2f} s, {req_cold['bytesUploaded']} bytes uploaded); a fresh copy with "
-                  f"an empty cache finds the dependency layers by the key of pip's inputs and runs no pip, "
+                  f"an empty cache recognises the pushed image by its build key, which covers pip's inputs, and runs "
+                  f"no pip, "
                   f"{times(req_fresh, 'time')}: median {req_fresh['median']:.2f} s, {req_fresh['bytesUploaded']} "
                   f"bytes uploaded in all and {b['requirementsDependencyBytesUploaded']} dependency bytes (registry "
                   f"log, all runs): {b['requirementsFreshOverCold'] * 100:.1f}% of the cold build's time (target < 15%). "
                   "A remote index makes the cold push slower and leaves the fresh copy as it is.")
+        small += new_commit(steps.get("jib requirements new commit (one app file changed), fresh copy, empty cache"),
+                            b.get("requirementsNewCommitDependencyBytesUploaded"), req_cold)
     rows = [[s["label"], f"{s['median']:.2f}", " ".join(f"{t:.2f}" for t in s["runs"]), s["bytesUploaded"]]
             for s in b["steps"]]
     return [section("Image build detail", what + "\n\n" + targets,
                     ["step", "median seconds", "runs", "bytes uploaded (median)"], rows, "lrlr"),
             section("Image build: a fresh copy with empty caches after a first push", small)]
+
+
+def new_commit(step, dependency_bytes, cold):
+    """The sentence on a new commit built on a fresh agent, where the results have that step."""
+    if not step:
+        return ""
+    return (f" A new commit on a fresh agent (one app file changed, the dependencies not; an empty cache), "
+            f"{times(step, 'time')}: median {step['median']:.2f} s, {step['bytesUploaded']} bytes uploaded (the app "
+            f"layer and the image's config), {dependency_bytes} dependency bytes, "
+            f"{step['median'] / cold['median'] * 100:.1f}% of the cold build's time.")
 
 
 def times(step, noun):
