@@ -55,11 +55,15 @@ def write(path, data):
         f.write(data)
 
 
+def record_hash(data):
+    """A RECORD row's hash field, as pip writes it: sha256= and the urlsafe base64 digest without padding."""
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
 def record_row(root, rel):
     with open(os.path.join(root, rel), "rb") as f:
         data = f.read()
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"{rel},sha256={digest},{len(data)}\n"
+    return f"{rel},{record_hash(data)},{len(data)}\n"
 
 
 def dist_info(root, name, version):
@@ -113,8 +117,8 @@ def index(root, out):
     for info in sorted(e for e in os.listdir(root) if e.endswith(".dist-info")):
         name, version = info[:-len(".dist-info")].rsplit("-", 1)
         project = re.sub(r"[-_.]+", "-", name).lower()
-        rows = [line.rstrip("\n") for line in open(os.path.join(root, info, "RECORD"), encoding="utf-8") if line.strip()]
-        rows = [r for r in rows if not r.startswith(f"{info}/RECORD,")]
+        with open(os.path.join(root, info, "RECORD"), encoding="utf-8") as record:
+            rows = [line.rstrip("\n") for line in record if line.strip() and not line.startswith(f"{info}/RECORD,")]
         wheel_meta = b"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
         path = os.path.join(out, "simple", project, f"{name}-{version}-py3-none-any.whl")
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -123,8 +127,7 @@ def index(root, out):
                 rel = row.rsplit(",", 2)[0]
                 whl.write(os.path.join(root, rel), rel)
             whl.writestr(f"{info}/WHEEL", wheel_meta)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(wheel_meta).digest()).rstrip(b"=").decode()
-            rows += [f"{info}/WHEEL,sha256={digest},{len(wheel_meta)}", f"{info}/RECORD,,"]
+            rows += [f"{info}/WHEEL,{record_hash(wheel_meta)},{len(wheel_meta)}", f"{info}/RECORD,,"]
             whl.writestr(f"{info}/RECORD", "\n".join(rows) + "\n")
         pins.append(f"{name}=={version}\n")
     write(os.path.join(out, "requirements.txt"), "".join(pins).encode())
