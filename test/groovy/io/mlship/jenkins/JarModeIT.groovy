@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals
 import static org.junit.jupiter.api.Assertions.assertFalse
 import static org.junit.jupiter.api.Assertions.assertTrue
 
+import io.mlship.cli.FakeJava
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
@@ -152,21 +153,15 @@ class JarModeIT {
     void anArchiveGoneWithoutItsOptionsIsRecordedAgain() {
         Path volume = tmp.resolve('volume-gone')
         // A java whose training run fails at once: the attempt, not a real recording, shows the script tried.
-        Path fakeJava = Files.createDirectories(tmp.resolve('fake-jdk/bin')).resolve('java')
-        String realJava = Paths.get(System.getProperty('java.home'), 'bin', 'java').toString()
-        Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"\$@\"; do case \"\$a\" in -XX:DumpLoadedClassList=*) exit 1 ;; esac; done\n" +
-                "exec '$realJava' \"\$@\"\n")
-        fakeJava.toFile().setExecutable(true)
-        Map<String, String> env = [MLSHIP_CACHE_DIR: volume.toString(), PATH: "${fakeJava.parent}:${System.getenv('PATH')}".toString()]
+        Map<String, String> env = FakeJava.failingOn(tmp.resolve('fake-jdk'), '-XX:DumpLoadedClassList=') +
+                [MLSHIP_CACHE_DIR: volume.toString()]
         assertEquals(0, sh(Scripts.FETCH_JAR, tmp.resolve('ws-gone'), env).exit)
         Run first = validate(tmp.resolve('ws-gone'), env)
         assertTrue(first.out.contains('could not record the archive with this JVM'), first.out)
         Path folder = volume.resolve("cli/$sha256")
         String failed = names(folder).find { it.endsWith('.jsa.failed') }
         assertTrue(failed != null, names(folder).toString())
-        String archive = folder.resolve(failed - '.failed').toString()
-        Files.delete(folder.resolve(failed))
-        Files.writeString(Paths.get(archive + '.args'), "-XX:SharedArchiveFile=$archive\n")
+        FakeJava.optionsWithoutArchive(folder.resolve(failed))
 
         Run run = validate(tmp.resolve('ws-gone'), env)
         assertEquals(0, run.exit, run.out)

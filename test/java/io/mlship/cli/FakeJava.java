@@ -11,12 +11,12 @@ import java.util.Map;
  * {@code failOn} exits 1 at once, the way a JVM that cannot train or dump an archive fails, without the seconds a
  * real attempt takes.
  */
-final class FakeJava {
+public final class FakeJava {
     private FakeJava() {
     }
 
     /** Writes {@code javaHome/bin/java}; returns the environment that puts it first on the PATH. */
-    static Map<String, String> failingOn(Path javaHome, String failOn) throws IOException {
+    public static Map<String, String> failingOn(Path javaHome, String failOn) throws IOException {
         Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
         String real = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.writeString(java, "#!/bin/sh\n"
@@ -30,7 +30,7 @@ final class FakeJava {
      * Turns the marker of a recording that failed into what an archive removed on its own leaves behind: the
      * archive's options file, naming it, and no archive.
      */
-    static void optionsWithoutArchive(Path failedMarker) throws IOException {
+    public static void optionsWithoutArchive(Path failedMarker) throws IOException {
         String name = failedMarker.getFileName().toString();
         Path archive = failedMarker.resolveSibling(name.substring(0, name.length() - ".failed".length()));
         Files.delete(failedMarker);
